@@ -1,0 +1,43 @@
+"""The root command: global options and the wiring of command groups, nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from fanzha_cli.commands import db, plan, roster
+from fanzha_cli.settings import Settings, resolve_db_path, resolve_operator
+
+app = typer.Typer(
+    name="fanzha",
+    help="fanzha（反诈）：县公安局反电诈宣传活动台账。载入包联计划、登记每周报送、案件与回访，生成每周通报。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_path: Annotated[
+        Optional[str],
+        typer.Option("--db", help="账本文件路径。不写则用环境变量 FANZHA_DB，再不写则用用户目录下的默认账本（fanzha db path 可查看）。"),
+    ] = None,
+    operator: Annotated[
+        Optional[str],
+        typer.Option("--operator", help="操作人姓名，记入每条记录。不写则用环境变量 FANZHA_OPERATOR，再不写则用系统登录名。"),
+    ] = None,
+) -> None:
+    ctx.obj = Settings(db_path=resolve_db_path(db_path), operator=resolve_operator(operator))
+
+
+app.add_typer(plan.app, name="plan")
+app.add_typer(roster.app, name="roster")
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app(prog_name="fanzha")

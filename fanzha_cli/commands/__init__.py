@@ -1,0 +1,1 @@
+"""One module per command group; each builds its own Typer app."""

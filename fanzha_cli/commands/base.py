@@ -1,0 +1,93 @@
+"""What every command shares: the --format option, the settings, and the error edge."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import sys
+from enum import Enum
+from typing import Annotated, Callable
+
+import typer
+
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.settings import Settings
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="输出格式：table（表格，默认）、json（供脚本使用）、csv（可用 Excel 打开）。"),
+]
+
+
+def settings(ctx: typer.Context) -> Settings:
+    return ctx.find_root().obj
+
+
+def fail(message: str, exit_code: int = 1) -> typer.Exit:
+    sys.stderr.write(message.rstrip() + "\n")
+    return typer.Exit(exit_code)
+
+
+def _log_internal_error() -> str | None:
+    """Write the traceback to a log file and return its path (None if even that fails)."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+    from pathlib import Path
+
+    try:
+        log_dir = Path(typer.get_app_dir("fanzha")) / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        log_dir = Path(tempfile.gettempdir())
+    path = log_dir / "fanzha-error.log"
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"\n==== {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+            fh.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return None
+
+
+def edge(func: Callable) -> Callable:
+    """Turn whatever a command raises into one Chinese message and an exit code.
+
+    A FanzhaError is the user's to fix (exit 1). A locked or broken database is named as
+    such. Anything else is our bug: a short message, and the traceback goes to a log file
+    instead of the clerk's screen.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except FanzhaError as exc:
+            raise fail(f"错误：{exc}", exc.exit_code)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise fail("错误：账本正被其他程序长时间占用，本次操作未写入任何内容。\n提示：稍后重试；若一直如此，检查是否有卡住的 fanzha 进程。")
+            raise fail(f"错误：账本数据库出错：{exc}\n提示：运行 fanzha db verify 检查账本。")
+        except BrokenPipeError:
+            # The reader (`| head`) went away: stop quietly, as Unix tools do.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1)
+        except KeyboardInterrupt:
+            raise fail("已中断，本次操作未写入任何内容。", 130)
+        except Exception:
+            log = _log_internal_error()
+            where = f"详细信息已写入 {log}" if log else "且无法写入错误日志"
+            raise fail(f"内部错误：fanzha 遇到意外问题，本次操作未写入任何内容。{where}，请将该文件发给维护人员。")
+
+    return wrapper

@@ -1,0 +1,211 @@
+"""The ledger file: opening it, and every write, each inside one transaction.
+
+Writes take SQLite's write lock up front (BEGIN IMMEDIATE) because each entry's hash
+depends on the previous one: two writers must not both read the same chain head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from fanzha_cli import chain
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.migrations import migrations
+from fanzha_cli.settings import Settings
+
+BUSY_TIMEOUT_S = 60
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _value(v: Any) -> Any:
+    """Only text, integers and NULL enter the ledger, so what is hashed is what is read back."""
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, (dict, list, tuple)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    raise TypeError(f"ledger values are text or integers, not {type(v).__name__}: {v!r}")
+
+
+class Writer:
+    """Appends entries inside one open write transaction."""
+
+    def __init__(self, ledger: "Ledger"):
+        self.ledger = ledger
+        self.conn = ledger.conn
+        row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+        self.last_id, self.last_hash = row if row else (0, chain.GENESIS)
+        self.recorded_at = now_iso()
+
+    def append(
+        self,
+        kind: str,
+        tables: dict[str, list[dict[str, Any]]],
+        *,
+        reason: str | None = None,
+        supersedes: int | None = None,
+    ) -> int:
+        entry_id = self.last_id + 1
+        clean = {
+            t: [{k: _value(v) for k, v in row.items()} for row in rows]
+            for t, rows in tables.items()
+        }
+        meta = dict(
+            kind=kind,
+            operator=self.ledger.operator,
+            recorded_at=self.recorded_at,
+            reason=reason,
+            supersedes=supersedes,
+        )
+        digest = chain.entry_hash(self.last_hash, meta, clean)
+        self.conn.execute(
+            "INSERT INTO entries (id, kind, operator, recorded_at, reason, supersedes, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, kind, meta["operator"], meta["recorded_at"], reason, supersedes,
+             self.last_hash, digest),
+        )
+        for table, rows in clean.items():
+            if not rows:
+                continue
+            cols = list(rows[0])
+            sql = 'INSERT INTO "{}" (entry_id, {}) VALUES (?, {})'.format(
+                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" for _ in cols)
+            )
+            self.conn.executemany(sql, ([entry_id, *(r[c] for c in cols)] for r in rows))
+        self.last_id, self.last_hash = entry_id, digest
+        return entry_id
+
+
+class Ledger:
+    def __init__(self, path: Path, operator: str, conn: sqlite3.Connection):
+        self.path = path
+        self.operator = operator
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One transaction: everything appended inside lands whole, or nothing does."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Writer(self)
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: dict | tuple = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no hidden BEGINs; every transaction here is explicit.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a committed entry survives a power cut, not only a crashed process.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _create_private(path: Path) -> None:
+    """The ledger holds victims' data: its folder and file are readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    db = sqlite_utils.Database(conn)
+    if not migrations.pending(db):
+        return
+    # Under the write lock, so two processes opening a new ledger at once migrate it once.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def open_ledger(settings: Settings, *, create: bool = False) -> Ledger:
+    path = settings.db_path
+    if not path.exists():
+        if not create:
+            raise FanzhaError(
+                f"账本文件不存在：{path}",
+                hint="先运行 fanzha plan load data/assignments.yaml 建立账本，或用 --db 指定已有账本。",
+            )
+        _create_private(path)
+    elif path.is_dir():
+        raise FanzhaError(f"账本路径是一个文件夹，不是文件：{path}", hint="用 --db 指定一个 .db 文件。")
+    try:
+        conn = _connect(path)
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise FanzhaError(
+            f"无法打开账本 {path}：{exc}",
+            hint="确认这是 fanzha 的账本文件；可用 fanzha db verify 检查，或从备份恢复。",
+        ) from exc
+    return Ledger(path, settings.operator, conn)
+
+
+def open_scratch(operator: str) -> Ledger:
+    """An empty, migrated ledger in memory: what a dry run compares against when no ledger exists yet."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return Ledger(Path(":memory:"), operator, conn)
+
+
+def backup(ledger: Ledger, dest: Path) -> None:
+    """A consistent copy of a live ledger (SQLite's online backup), written atomically."""
+    dest = dest.expanduser()
+    if dest.exists() and dest.is_dir():
+        dest = dest / ledger.path.name
+    if dest.resolve() == ledger.path.resolve():
+        raise FanzhaError("备份文件不能是账本本身。", hint="换一个备份路径。")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    _create_private(tmp)
+    try:
+        target = sqlite3.connect(str(tmp))
+        try:
+            ledger.conn.backup(target)
+            # A backup is one self-contained file: no -wal beside it.
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def integrity_problems(ledger: Ledger) -> list[str]:
+    rows = [r[0] for r in ledger.conn.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows

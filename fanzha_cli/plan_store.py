@@ -1,0 +1,330 @@
+"""The plan in the ledger: loading a plan as start/end facts, and the state on a date.
+
+A load compares the plan file with the state in force and appends only the difference,
+as one entry. Loading the same file twice appends nothing; a unit moved to another
+department becomes an `end` of the old pairing and a `start` of the new one, so that any
+week can be judged against the plan that was in force that week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from fanzha_cli import queries
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.ledger import Ledger
+from fanzha_cli.plan import Plan
+
+FAR_FUTURE = "9999-12-31"
+KIND_LABELS = {
+    "department": "科所队",
+    "unit": "包联单位",
+    "pairing": "单位包联关系",
+    "grid": "网格",
+    "officer": "民辅警",
+    "officer_grid": "民辅警与网格结对",
+}
+
+Identity = tuple[str, str, str]  # (item_kind, key, parent)
+
+
+def _canon(attrs: dict[str, Any]) -> str:
+    return json.dumps(attrs, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def desired_items(plan: Plan) -> dict[Identity, str]:
+    """Every fact the plan asserts, with its attributes as canonical JSON."""
+    items: dict[Identity, str] = {}
+    for order, dept in enumerate(plan.departments, start=1):
+        attrs: dict[str, Any] = {"category": dept.category, "kind": dept.kind, "order": order}
+        if dept.item is not None:
+            attrs["item"] = dept.item
+        if dept.jurisdiction:
+            attrs["jurisdiction"] = dept.jurisdiction
+        if dept.sample:
+            attrs["sample"] = True
+        items[("department", dept.name, "")] = _canon(attrs)
+        for pos, unit in enumerate(dept.units, start=1):
+            # A unit shared by two departments is one unit: its first description wins.
+            items.setdefault(("unit", unit.name, ""), _canon(unit.attrs()))
+            items[("pairing", unit.name, dept.name)] = _canon({"order": pos})
+    for order, officer in enumerate(plan.officers, start=1):
+        items[("officer", officer.badge, officer.station)] = _canon(
+            {"name": officer.name, "role": officer.role, "order": order}
+        )
+    for order, grid in enumerate(plan.grids, start=1):
+        attrs = {"worker": grid.worker, "order": order}
+        if grid.sample:
+            attrs["sample"] = True
+        items[("grid", grid.name, grid.station)] = _canon(attrs)
+        for badge in grid.officers:
+            items[("officer_grid", badge, grid.name)] = _canon({})
+    return items
+
+
+def current_items(ledger: Ledger, on: str = FAR_FUTURE) -> dict[Identity, str]:
+    return {
+        (r["item_kind"], r["key"], r["parent"]): r["attrs"]
+        for r in ledger.query(queries.PLAN_STATE_ON, {"on": on})
+    }
+
+
+@dataclass
+class Change:
+    action: str  # start | end
+    item_kind: str
+    key: str
+    parent: str
+    attrs: str
+
+
+@dataclass
+class LoadResult:
+    source: str
+    effective: str | None
+    first_load: bool
+    settings_changed: bool
+    changes: list[Change] = field(default_factory=list)
+    entry_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes and not self.settings_changed
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        c: dict[str, Counter] = defaultdict(Counter)
+        for ch in self.changes:
+            c[ch.item_kind][ch.action] += 1
+        return {k: dict(v) for k, v in c.items()}
+
+
+def diff(desired: dict[Identity, str], current: dict[Identity, str]) -> list[Change]:
+    changes = [
+        Change("end", k[0], k[1], k[2], current[k]) for k in current if k not in desired
+    ]
+    changes += [
+        Change("start", k[0], k[1], k[2], attrs)
+        for k, attrs in desired.items()
+        if current.get(k) != attrs
+    ]
+    # Deterministic order: the ledger entry of a load is the same for the same inputs.
+    kind_order = list(KIND_LABELS)
+    changes.sort(key=lambda c: (c.action != "end", kind_order.index(c.item_kind), c.parent, c.key))
+    return changes
+
+
+def check_date(value: str, what: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise FanzhaError(f"{what}格式不对：{value!r}", hint="日期请写成 YYYY-MM-DD，例如 2022-03-01。")
+
+
+def load(
+    ledger: Ledger,
+    plan: Plan,
+    *,
+    effective: str | None = None,
+    reason: str | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> LoadResult:
+    start, end = plan.routine_period
+    settings_json = _canon(plan.settings)
+    with ledger.write() as writer:
+        latest = ledger.query(queries.LATEST_PLAN_VERSION)
+        latest = latest[0] if latest else None
+        changes = diff(desired_items(plan), current_items(ledger))
+        result = LoadResult(
+            source=plan.source,
+            effective=None,
+            first_load=latest is None,
+            settings_changed=latest is None or latest["settings"] != settings_json,
+            changes=changes,
+            dry_run=dry_run,
+        )
+        if result.unchanged:
+            return result
+        if effective is not None:
+            effective = check_date(effective, "生效日期")
+        elif latest is None:
+            effective = start
+        else:
+            effective = (today or dt.date.today()).isoformat()
+            if not start <= effective <= end:
+                raise FanzhaError(
+                    f"计划有变动，但今天（{effective}）不在活动期 {start} 至 {end} 内，无法确定生效日期。",
+                    hint="用 --effective YYYY-MM-DD 指定变动从哪天起生效。",
+                )
+        if not start <= effective <= end:
+            raise FanzhaError(
+                f"生效日期 {effective} 不在活动期 {start} 至 {end} 内。",
+                hint="改用活动期内的日期，或先修改计划文件中的 campaign.routine_period。",
+            )
+        if latest is not None and effective < latest["effective"]:
+            raise FanzhaError(
+                f"生效日期 {effective} 早于现行计划的生效日期 {latest['effective']}；计划变动只能向后生效，以免改写已考核的周次。",
+                hint=f"用 --effective 指定 {latest['effective']} 或之后的日期。",
+            )
+        if latest is not None and not (reason and reason.strip()):
+            raise FanzhaError(
+                f"计划有变动（{summary(result)}），变更须写明原因。",
+                hint="加上 --reason \"……\" 说明变动原因，例如 --reason \"局党委会调整包联分工\"；可先用 --dry-run 查看变动。",
+            )
+        result.effective = effective
+        if dry_run:
+            return result
+        result.entry_id = writer.append(
+            "plan_load",
+            {
+                "plan_versions": [
+                    {
+                        "effective": effective,
+                        "source": plan.source,
+                        "source_sha256": plan.sha256,
+                        "settings": settings_json,
+                    }
+                ],
+                "plan_items": [
+                    {
+                        "seq": seq,
+                        "item_kind": c.item_kind,
+                        "key": c.key,
+                        "parent": c.parent,
+                        "action": c.action,
+                        "effective": effective,
+                        "attrs": c.attrs,
+                    }
+                    for seq, c in enumerate(changes, start=1)
+                ],
+            },
+            reason=reason.strip() if reason and reason.strip() else "首次载入计划",
+        )
+    return result
+
+
+def summary(result: LoadResult) -> str:
+    parts = []
+    started = "新增" if result.first_load else "新增或变更"
+    for kind, counts in result.counts().items():
+        label = KIND_LABELS[kind]
+        if counts.get("start"):
+            parts.append(f"{label}{started} {counts['start']} 项")
+        if counts.get("end"):
+            parts.append(f"{label}结束 {counts['end']} 项")
+    if result.settings_changed and not result.first_load:
+        parts.append("规则、类型等设置有变")
+    return "，".join(parts) or "无"
+
+
+
+
+def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
+    """The plan in force on a date, as plain data: what `plan show` renders and prints as JSON."""
+    version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
+    if not version:
+        raise FanzhaError(
+            "账本中还没有载入计划" + ("" if on == FAR_FUTURE else f"（{on} 时尚无生效的计划）") + "。",
+            hint="先运行 fanzha plan load data/assignments.yaml。",
+        )
+    version = version[0]
+    settings = json.loads(version["settings"])
+    by_kind: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
+    for r in ledger.query(queries.PLAN_STATE_ON, {"on": on}):
+        by_kind[r["item_kind"]].append((r["key"], r["parent"], json.loads(r["attrs"])))
+
+    duties: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for sector in settings.get("sector_duties", []):
+        for unit in sector["units"]:
+            duties[unit] += [{"sector": sector["sector"], "duty": d} for d in sector["duties"]]
+
+    units = {key: attrs for key, _, attrs in by_kind["unit"]}
+    pairings: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for unit, dept, attrs in by_kind["pairing"]:
+        pairings[dept].append((attrs.get("order", 0), unit))
+
+    def unit_view(name: str) -> dict[str, Any]:
+        attrs = units.get(name, {})
+        return {
+            "name": name,
+            "collective": bool(attrs.get("collective", False)),
+            "aliases": attrs.get("aliases", []),
+            "note": attrs.get("note"),
+            "written": attrs.get("written"),
+            "duties": duties.get(name, []),
+        }
+
+    officers = {key: (station, attrs) for key, station, attrs in by_kind["officer"]}
+    grid_officers: dict[str, list[str]] = defaultdict(list)
+    for badge, grid, _ in by_kind["officer_grid"]:
+        grid_officers[grid].append(badge)
+    grids_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for name, station, attrs in by_kind["grid"]:
+        paired = sorted(grid_officers.get(name, []), key=lambda b: (officers.get(b, ("", {}))[1].get("order", 0), b))
+        grids_of[station].append(
+            (attrs.get("order", 0), {"name": name, "worker": attrs.get("worker"), "officers": paired})
+        )
+    officers_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for badge, (station, attrs) in officers.items():
+        officers_of[station].append(
+            (attrs.get("order", 0), {"badge": badge, "name": attrs.get("name"), "role": attrs.get("role")})
+        )
+
+    departments, stations = [], []
+    for name, _, attrs in sorted(by_kind["department"], key=lambda d: (d[2].get("order", 0), d[0])):
+        view: dict[str, Any] = {
+            "name": name,
+            "category": attrs.get("category"),
+            "kind": attrs.get("kind"),
+            "units": [unit_view(u) for _, u in sorted(pairings.get(name, []))],
+        }
+        if attrs.get("category") == "station":
+            view["jurisdiction"] = attrs.get("jurisdiction")
+            view["sample"] = bool(attrs.get("sample", False))
+            view["officers"] = [o for _, o in sorted(officers_of.get(name, []), key=lambda x: x[0])]
+            view["grids"] = [g for _, g in sorted(grids_of.get(name, []), key=lambda x: x[0])]
+            stations.append(view)
+        else:
+            view["item"] = attrs.get("item")
+            departments.append(view)
+    return {
+        "on": None if on == FAR_FUTURE else on,
+        "plan_version": {
+            "entry_id": version["entry_id"],
+            "effective": version["effective"],
+            "source": version["source"],
+            "operator": version["operator"],
+            "recorded_at": version["recorded_at"],
+        },
+        "campaign": settings.get("campaign", {}),
+        "leadership": settings.get("leadership", {}),
+        "fraud_types": settings.get("fraud_types", []),
+        "departments": departments,
+        "stations": stations,
+    }
+
+
+def select_department(state: dict[str, Any], name: str) -> dict[str, Any]:
+    """Narrow a state to one department or station; an unknown name gets suggestions."""
+    every = state["departments"] + state["stations"]
+    for d in every:
+        if d["name"] == name:
+            narrowed = dict(state)
+            narrowed["departments"] = [d] if d in state["departments"] else []
+            narrowed["stations"] = [d] if d in state["stations"] else []
+            return narrowed
+    raise unknown_name("科所队", name, [d["name"] for d in every])
+
+
+def unknown_name(what: str, name: str, known: list[str]) -> FanzhaError:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.3)
+    if not close:
+        close = [k for k in known if name and (name in k or k in name)][:3]
+    hint = f"是不是：{'、'.join(close)}？" if close else "用 fanzha plan show 查看全部名称。"
+    return FanzhaError(f"没有名为“{name}”的{what}。", hint=hint)

@@ -1,0 +1,28 @@
+"""Machine formats: JSON (stable English keys) and CSV (Chinese headers, for Excel)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any, Iterable
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_csv(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    """`columns` pairs each row key with its Chinese header; rows stream, never held whole."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([header for _, header in columns])
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else _cell(row.get(k)) for k, _ in columns])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,160 @@
+"""How a plan looks: `plan show` tables and CSV rows, `plan check` and `plan load` reports."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from fanzha_cli.render.console import console, note
+
+ROLE_LABELS = {"police": "民警", "auxiliary": "辅警"}
+CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
+
+CSV_COLUMNS = [
+    ("department", "科所队"),
+    ("category", "类别"),
+    ("target_kind", "包联对象类型"),
+    ("target", "包联对象"),
+    ("collective", "集体（“各……”）"),
+    ("aliases", "别名"),
+    ("note", "备注"),
+    ("grid_worker", "网格员"),
+    ("officers", "结对民辅警"),
+]
+
+
+def _unit_label(u: dict[str, Any]) -> str:
+    label = u["name"]
+    if u.get("aliases"):
+        label += f"（又称{'、'.join(u['aliases'])}）"
+    if u.get("collective"):
+        label += "[集体]"
+    return label
+
+
+def csv_rows(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    officer_names = {
+        o["badge"]: f"{o['name']}（{ROLE_LABELS.get(o['role'], o['role'])} {o['badge']}）"
+        for s in state["stations"] for o in s["officers"]
+    }
+    for d in state["departments"] + state["stations"]:
+        category = CATEGORY_LABELS.get(d["category"], d["category"])
+        for u in d["units"]:
+            yield {
+                "department": d["name"], "category": category, "target_kind": "单位",
+                "target": u["name"], "collective": u["collective"], "aliases": u["aliases"],
+                "note": u.get("note"),
+            }
+        for g in d.get("grids", []):
+            yield {
+                "department": d["name"], "category": category, "target_kind": "网格",
+                "target": g["name"], "grid_worker": g["worker"],
+                "officers": [officer_names.get(b, b) for b in g["officers"]],
+            }
+
+
+def show(state: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    out = console()
+    c = state["campaign"]
+    v = state["plan_version"]
+    out.print(f"[bold]{c.get('name', '')}[/bold]（{c.get('document_no', '')}，{c.get('issuer', '')} {c.get('issued_on', '')}）")
+    cp, rp = c.get("concentrated_period", {}), c.get("routine_period", {})
+    out.print(f"集中宣传：{cp.get('start')} 至 {cp.get('end')}；常态化：{rp.get('start')} 至 {rp.get('end')}")
+    lead = state.get("leadership", {})
+    if lead.get("leader"):
+        deputies = "、".join(d["name"] for d in lead.get("deputies", []))
+        out.print(f"领导小组组长：{lead['leader']['name']}；副组长：{deputies or '无'}；办公室：{lead.get('office', {}).get('name', '')}")
+    on = state["on"] or "现行"
+    out.print(f"计划版本：第 {v['entry_id']} 条记录，{v['effective']} 起生效（{v['source']}，{v['operator']} 于 {v['recorded_at']} 载入）；查看日期：{on}")
+
+    if state["departments"]:
+        t = Table(title="科室、大队包联单位", show_lines=False)
+        t.add_column("序号", justify="right")
+        t.add_column("科所队", no_wrap=True)
+        t.add_column("单位数", justify="right")
+        t.add_column("包联单位", overflow="fold")
+        for d in state["departments"]:
+            t.add_row(str(d.get("item") or ""), d["name"], str(len(d["units"])),
+                      "、".join(_unit_label(u) for u in d["units"]))
+        out.print(t)
+
+    if state["stations"]:
+        t = Table(title="基层派出所：网格与结对民辅警", show_lines=False)
+        t.add_column("派出所", no_wrap=True)
+        t.add_column("辖区", no_wrap=True)
+        t.add_column("网格", overflow="fold")
+        t.add_column("网格员", no_wrap=True)
+        t.add_column("结对民辅警", overflow="fold")
+        for s in state["stations"]:
+            names = {o["badge"]: o for o in s["officers"]}
+            label = s["name"] + ("（示例）" if s.get("sample") else "")
+            for i, g in enumerate(s["grids"]):
+                officers = "、".join(
+                    f"{names[b]['name']}（{ROLE_LABELS.get(names[b]['role'], '')} {b}）" if b in names else b
+                    for b in g["officers"]
+                ) or "[red]未结对[/red]"
+                t.add_row(label if i == 0 else "", s.get("jurisdiction") or "" if i == 0 else "",
+                          g["name"], g["worker"] or "", officers)
+            if not s["grids"]:
+                t.add_row(label, s.get("jurisdiction") or "", "[red]无网格[/red]", "", "")
+        out.print(t)
+        units = sum(len(s["units"]) for s in state["stations"])
+        out.print(f"各派出所另包联辖区单位共 {units} 个（用 --dept 查看某所明细）。")
+
+    n_units = sum(len(d["units"]) for d in state["departments"])
+    n_grids = sum(len(s["grids"]) for s in state["stations"])
+    out.print(f"合计：科室、大队 {len(state['departments'])} 个，包联单位 {n_units} 个；派出所 {len(state['stations'])} 个，网格 {n_grids} 个。")
+
+
+def show_station_units(state: dict[str, Any]) -> None:
+    """With --dept on a station, also list the units it is paired with."""
+    out = console()
+    for s in state["stations"]:
+        out.print(f"{s['name']} 包联单位：{'、'.join(_unit_label(u) for u in s['units']) or '无'}")
+
+
+def check_report(source: str, warnings: list[str], summary: dict[str, int]) -> None:
+    for w in warnings:
+        note(f"警告：{w}")
+    note(
+        f"计划文件 {source} 检查通过：科室、大队 {summary['departments']} 个，包联单位 {summary['units']} 个（去重后），"
+        f"派出所 {summary['stations']} 个，网格 {summary['grids']} 个，民辅警 {summary['officers']} 人；"
+        f"警告 {len(warnings)} 条。"
+    )
+
+
+def load_report(result, summary_text: str, warnings: list[str]) -> None:
+    if warnings and not result.unchanged:
+        for w in warnings:
+            note(f"警告：{w}")
+    elif warnings:
+        note(f"（计划检查有 {len(warnings)} 条警告，可运行 fanzha plan check 查看）")
+    if result.unchanged:
+        note(f"计划与账本中现行计划一致，未写入任何内容（{result.source}）。")
+        return
+    verb = "将" if result.dry_run else "已"
+    what = "首次载入计划" if result.first_load else "载入计划变动"
+    note(f"{verb}{what}：{summary_text}；{result.effective} 起生效。")
+    if result.dry_run:
+        from fanzha_cli.plan_store import KIND_LABELS
+
+        for ch in result.changes:
+            sign = "+" if ch.action == "start" else "-"
+            parent = f"（{ch.parent}）" if ch.parent else ""
+            note(f"  {sign} {KIND_LABELS[ch.item_kind]}：{ch.key}{parent}")
+        note("（预演，未写入账本）")
+    else:
+        note(f"账本记录编号：{result.entry_id}")
+
+
+def history(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    t = Table(title="计划载入历史")
+    for col in ("记录编号", "生效日期", "来源文件", "新增/变更", "结束", "操作人", "录入时间", "原因"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(str(r["entry_id"]), r["effective"], r["source"], str(r["started"]), str(r["ended"]),
+                  r["operator"], r["recorded_at"], r["reason"] or "")
+    console().print(t)
