@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fanzha_cli import queries
+from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.plan import Plan
@@ -119,13 +120,6 @@ def diff(desired: dict[Identity, str], current: dict[Identity, str]) -> list[Cha
     return changes
 
 
-def check_date(value: str, what: str) -> str:
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise FanzhaError(f"{what}格式不对：{value!r}", hint="日期请写成 YYYY-MM-DD，例如 2022-03-01。")
-
-
 def load(
     ledger: Ledger,
     plan: Plan,
@@ -152,7 +146,7 @@ def load(
         if result.unchanged:
             return result
         if effective is not None:
-            effective = check_date(effective, "生效日期")
+            effective = iso_date(effective, "生效日期")
         elif latest is None:
             effective = start
         else:
@@ -328,3 +322,83 @@ def unknown_name(what: str, name: str, known: list[str]) -> FanzhaError:
         close = [k for k in known if name and (name in k or k in name)][:3]
     hint = f"是不是：{'、'.join(close)}？" if close else "用 fanzha plan show 查看全部名称。"
     return FanzhaError(f"没有名为“{name}”的{what}。", hint=hint)
+
+
+@dataclass
+class PlanIndex:
+    """The plan in force on one date, as lookups: what writes check names against.
+
+    Built from one query; use it for a whole import or command, not per row.
+    """
+
+    on: str
+    settings: dict[str, Any]
+    departments: dict[str, dict[str, Any]]  # name -> attrs (category, kind, ...)
+    units: dict[str, dict[str, Any]]  # unit name -> attrs (collective, aliases, ...)
+    unit_by_alias: dict[str, str]  # alias or name -> unit name
+    unit_depts: dict[str, list[str]]  # unit name -> departments paired with it
+    grids: dict[str, str]  # grid name -> station
+    grid_workers: dict[str, str]  # grid name -> grid worker
+    officers: dict[str, dict[str, Any]]  # badge -> {name, role, station}
+    grid_officers: dict[str, list[str]]  # grid name -> badges paired with it
+
+    def dept(self, name: str) -> dict[str, Any]:
+        if name not in self.departments:
+            raise unknown_name("科所队", name, list(self.departments))
+        return self.departments[name]
+
+    def unit(self, name: str) -> str:
+        """The unit's canonical name (an alias is accepted)."""
+        if name in self.unit_by_alias:
+            return self.unit_by_alias[name]
+        raise unknown_name("包联单位", name, list(self.unit_by_alias))
+
+    def grid(self, name: str) -> str:
+        """The station of a grid."""
+        if name not in self.grids:
+            raise unknown_name("网格", name, list(self.grids))
+        return self.grids[name]
+
+    def officer(self, badge: str) -> dict[str, Any]:
+        if badge not in self.officers:
+            raise unknown_name("民辅警（警号）", badge, list(self.officers))
+        return self.officers[badge]
+
+    def units_of(self, dept: str) -> list[str]:
+        return [u for u, ds in self.unit_depts.items() if dept in ds]
+
+    def grids_of(self, station: str) -> list[str]:
+        return [g for g, s in self.grids.items() if s == station]
+
+
+def index_on(ledger: Ledger, on: str) -> PlanIndex:
+    version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
+    if not version:
+        raise FanzhaError(
+            f"{on} 时账本中还没有生效的计划。",
+            hint="先运行 fanzha plan load data/assignments.yaml，或检查日期是否在活动期内。",
+        )
+    idx = PlanIndex(on=on, settings=json.loads(version[0]["settings"]), departments={}, units={},
+                    unit_by_alias={}, unit_depts=defaultdict(list), grids={}, grid_workers={},
+                    officers={}, grid_officers=defaultdict(list))
+    rows = sorted(ledger.query(queries.PLAN_STATE_ON, {"on": on}),
+                  key=lambda r: (json.loads(r["attrs"]).get("order", 0), r["key"]))
+    for r in rows:
+        kind, key, parent, attrs = r["item_kind"], r["key"], r["parent"], json.loads(r["attrs"])
+        if kind == "department":
+            idx.departments[key] = attrs
+        elif kind == "unit":
+            idx.units[key] = attrs
+            idx.unit_by_alias[key] = key
+            for alias in attrs.get("aliases", []):
+                idx.unit_by_alias.setdefault(alias, key)
+        elif kind == "pairing":
+            idx.unit_depts[key].append(parent)
+        elif kind == "grid":
+            idx.grids[key] = parent
+            idx.grid_workers[key] = attrs.get("worker", "")
+        elif kind == "officer":
+            idx.officers[key] = {"name": attrs.get("name"), "role": attrs.get("role"), "station": parent}
+        elif kind == "officer_grid":
+            idx.grid_officers[parent].append(key)
+    return idx

@@ -61,11 +61,12 @@ def show_cmd(
 ) -> None:
     """查看账本中的计划：活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
     from fanzha_cli import ledger, plan_store
+    from fanzha_cli.dates import iso_date
     from fanzha_cli.render import data, plan as render
 
+    day = iso_date(on, "查看日期") if on else plan_store.FAR_FUTURE
     led = ledger.open_ledger(settings(ctx))
     try:
-        day = plan_store.check_date(on, "查看日期") if on else plan_store.FAR_FUTURE
         state = plan_store.state_on(led, day)
     finally:
         led.close()
