@@ -41,6 +41,8 @@ def _canon(attrs: dict[str, Any]) -> str:
 def desired_items(plan: Plan) -> dict[Identity, str]:
     """Every fact the plan asserts, with its attributes as canonical JSON."""
     items: dict[Identity, str] = {}
+    # Pairings, grids and officers carry no position: they list in the order they were
+    # started (entry, then seq), so moving one unit does not restart every unit after it.
     for order, dept in enumerate(plan.departments, start=1):
         attrs: dict[str, Any] = {"category": dept.category, "kind": dept.kind, "order": order}
         if dept.item is not None:
@@ -50,16 +52,14 @@ def desired_items(plan: Plan) -> dict[Identity, str]:
         if dept.sample:
             attrs["sample"] = True
         items[("department", dept.name, "")] = _canon(attrs)
-        for pos, unit in enumerate(dept.units, start=1):
+        for unit in dept.units:
             # A unit shared by two departments is one unit: its first description wins.
             items.setdefault(("unit", unit.name, ""), _canon(unit.attrs()))
-            items[("pairing", unit.name, dept.name)] = _canon({"order": pos})
-    for order, officer in enumerate(plan.officers, start=1):
-        items[("officer", officer.badge, officer.station)] = _canon(
-            {"name": officer.name, "role": officer.role, "order": order}
-        )
-    for order, grid in enumerate(plan.grids, start=1):
-        attrs = {"worker": grid.worker, "order": order}
+            items[("pairing", unit.name, dept.name)] = _canon({})
+    for officer in plan.officers:
+        items[("officer", officer.badge, officer.station)] = _canon({"name": officer.name, "role": officer.role})
+    for grid in plan.grids:
+        attrs: dict[str, Any] = {"worker": grid.worker}
         if grid.sample:
             attrs["sample"] = True
         items[("grid", grid.name, grid.station)] = _canon(attrs)
@@ -106,18 +106,15 @@ class LoadResult:
 
 
 def diff(desired: dict[Identity, str], current: dict[Identity, str]) -> list[Change]:
-    changes = [
-        Change("end", k[0], k[1], k[2], current[k]) for k in current if k not in desired
-    ]
-    changes += [
-        Change("start", k[0], k[1], k[2], attrs)
-        for k, attrs in desired.items()
-        if current.get(k) != attrs
-    ]
-    # Deterministic order: the ledger entry of a load is the same for the same inputs.
+    # Deterministic order, the same for the same inputs: ends sorted, then starts in the
+    # plan file's own order (which is the order `plan show` lists them in).
     kind_order = list(KIND_LABELS)
-    changes.sort(key=lambda c: (c.action != "end", kind_order.index(c.item_kind), c.parent, c.key))
-    return changes
+    ends = sorted(
+        (Change("end", k[0], k[1], k[2], current[k]) for k in current if k not in desired),
+        key=lambda c: (kind_order.index(c.item_kind), c.parent, c.key),
+    )
+    starts = [Change("start", k[0], k[1], k[2], a) for k, a in desired.items() if current.get(k) != a]
+    return ends + starts
 
 
 def load(
@@ -145,6 +142,11 @@ def load(
         )
         if result.unchanged:
             return result
+        if latest is not None and not dry_run and not (reason and reason.strip()):
+            raise FanzhaError(
+                f"计划有变动（{summary(result)}），变更须写明原因。",
+                hint="加上 --reason \"……\" 说明变动原因，例如 --reason \"局党委会调整包联分工\"；可先用 --dry-run 查看变动。",
+            )
         if effective is not None:
             effective = iso_date(effective, "生效日期")
         elif latest is None:
@@ -165,11 +167,6 @@ def load(
             raise FanzhaError(
                 f"生效日期 {effective} 早于现行计划的生效日期 {latest['effective']}；计划变动只能向后生效，以免改写已考核的周次。",
                 hint=f"用 --effective 指定 {latest['effective']} 或之后的日期。",
-            )
-        if latest is not None and not (reason and reason.strip()):
-            raise FanzhaError(
-                f"计划有变动（{summary(result)}），变更须写明原因。",
-                hint="加上 --reason \"……\" 说明变动原因，例如 --reason \"局党委会调整包联分工\"；可先用 --dry-run 查看变动。",
             )
         result.effective = effective
         if dry_run:
@@ -230,7 +227,7 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
     version = version[0]
     settings = json.loads(version["settings"])
     by_kind: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
-    for r in ledger.query(queries.PLAN_STATE_ON, {"on": on}):
+    for r in ledger.query(queries.PLAN_STATE_ON, {"on": on}):  # ordered by entry, then seq
         by_kind[r["item_kind"]].append((r["key"], r["parent"], json.loads(r["attrs"])))
 
     duties: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -239,9 +236,9 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
             duties[unit] += [{"sector": sector["sector"], "duty": d} for d in sector["duties"]]
 
     units = {key: attrs for key, _, attrs in by_kind["unit"]}
-    pairings: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for unit, dept, attrs in by_kind["pairing"]:
-        pairings[dept].append((attrs.get("order", 0), unit))
+    pairings: dict[str, list[str]] = defaultdict(list)
+    for unit, dept, _ in by_kind["pairing"]:
+        pairings[dept].append(unit)
 
     def unit_view(name: str) -> dict[str, Any]:
         attrs = units.get(name, {})
@@ -254,21 +251,17 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
             "duties": duties.get(name, []),
         }
 
-    officers = {key: (station, attrs) for key, station, attrs in by_kind["officer"]}
+    officer_rank = {badge: i for i, (badge, _, _) in enumerate(by_kind["officer"])}
     grid_officers: dict[str, list[str]] = defaultdict(list)
     for badge, grid, _ in by_kind["officer_grid"]:
         grid_officers[grid].append(badge)
-    grids_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    grids_of: dict[str, list[dict]] = defaultdict(list)
     for name, station, attrs in by_kind["grid"]:
-        paired = sorted(grid_officers.get(name, []), key=lambda b: (officers.get(b, ("", {}))[1].get("order", 0), b))
-        grids_of[station].append(
-            (attrs.get("order", 0), {"name": name, "worker": attrs.get("worker"), "officers": paired})
-        )
-    officers_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-    for badge, (station, attrs) in officers.items():
-        officers_of[station].append(
-            (attrs.get("order", 0), {"badge": badge, "name": attrs.get("name"), "role": attrs.get("role")})
-        )
+        paired = sorted(grid_officers.get(name, []), key=lambda b: (officer_rank.get(b, len(officer_rank)), b))
+        grids_of[station].append({"name": name, "worker": attrs.get("worker"), "officers": paired})
+    officers_of: dict[str, list[dict]] = defaultdict(list)
+    for badge, station, attrs in by_kind["officer"]:
+        officers_of[station].append({"badge": badge, "name": attrs.get("name"), "role": attrs.get("role")})
 
     departments, stations = [], []
     for name, _, attrs in sorted(by_kind["department"], key=lambda d: (d[2].get("order", 0), d[0])):
@@ -276,13 +269,13 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
             "name": name,
             "category": attrs.get("category"),
             "kind": attrs.get("kind"),
-            "units": [unit_view(u) for _, u in sorted(pairings.get(name, []))],
+            "units": [unit_view(u) for u in pairings.get(name, [])],
         }
         if attrs.get("category") == "station":
             view["jurisdiction"] = attrs.get("jurisdiction")
             view["sample"] = bool(attrs.get("sample", False))
-            view["officers"] = [o for _, o in sorted(officers_of.get(name, []), key=lambda x: x[0])]
-            view["grids"] = [g for _, g in sorted(grids_of.get(name, []), key=lambda x: x[0])]
+            view["officers"] = officers_of.get(name, [])
+            view["grids"] = grids_of.get(name, [])
             stations.append(view)
         else:
             view["item"] = attrs.get("item")
@@ -381,9 +374,7 @@ def index_on(ledger: Ledger, on: str) -> PlanIndex:
     idx = PlanIndex(on=on, settings=json.loads(version[0]["settings"]), departments={}, units={},
                     unit_by_alias={}, unit_depts=defaultdict(list), grids={}, grid_workers={},
                     officers={}, grid_officers=defaultdict(list))
-    rows = sorted(ledger.query(queries.PLAN_STATE_ON, {"on": on}),
-                  key=lambda r: (json.loads(r["attrs"]).get("order", 0), r["key"]))
-    for r in rows:
+    for r in ledger.query(queries.PLAN_STATE_ON, {"on": on}):
         kind, key, parent, attrs = r["item_kind"], r["key"], r["parent"], json.loads(r["attrs"])
         if kind == "department":
             idx.departments[key] = attrs

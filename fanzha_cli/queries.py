@@ -2,8 +2,9 @@
 
 # The roster and pairings in force on :on. For each (item_kind, key, parent) the latest
 # fact effective on or before :on wins (a later load breaks ties); an `end` means gone.
+# Rows come in the order they were started, which is the plan file's order.
 PLAN_STATE_ON = """
-SELECT item_kind, key, parent, attrs, effective, entry_id
+SELECT item_kind, key, parent, attrs, effective, entry_id, seq
 FROM (
     SELECT p.*, row_number() OVER (
         PARTITION BY item_kind, key, parent ORDER BY effective DESC, entry_id DESC
@@ -12,6 +13,7 @@ FROM (
     WHERE p.effective <= :on
 )
 WHERE rn = 1 AND action = 'start'
+ORDER BY entry_id, seq
 """
 
 # The plan version (settings) in force on :on.
@@ -40,3 +42,195 @@ ORDER BY v.entry_id
 """
 
 ENTRY_COUNT = "SELECT count(*) AS n FROM entries"
+
+# --- cases, audits, discipline ---
+
+CASE_BY_NO = """
+SELECT c.*, e.operator, e.recorded_at
+FROM cases AS c JOIN entries AS e ON e.id = c.entry_id
+WHERE c.case_no = :case_no
+"""
+
+# Cases dated in [:start, :end], optionally of one fraud type (:fraud_type NULL = all).
+CASES_IN_PERIOD = """
+SELECT c.entry_id, c.case_no, c.case_date, c.fraud_type, c.target_kind, c.target, c.loss_fen,
+       c.victim_name, c.victim_phone, c.victim_id_number, c.note, e.operator, e.recorded_at
+FROM cases AS c JOIN entries AS e ON e.id = c.entry_id
+WHERE c.case_date BETWEEN :start AND :end
+  AND (:fraud_type IS NULL OR c.fraud_type = :fraud_type)
+ORDER BY c.case_date, c.case_no
+"""
+
+# The units and grids that had a case in [:start, :end] (covered by the cases_date index).
+CASE_TARGETS_IN = """
+SELECT DISTINCT target_kind, target
+FROM cases
+WHERE case_date BETWEEN :start AND :end
+"""
+
+# The days in (:start, :end] on which a plan change took effect: zero-case is judged
+# piecewise, each piece against the plan in force on it.
+PLAN_CHANGE_DAYS = """
+SELECT DISTINCT effective FROM plan_items
+WHERE effective > :start AND effective <= :end
+ORDER BY effective
+"""
+
+# Every call-back with its derived state. Nothing is updated: a finding, a revocation
+# are rows of their own, and the state is read off which of them exist.
+_AUDIT_STATE = """
+SELECT a.entry_id AS audit_id, a.case_no, a.audit_date, a.publicity_received,
+       a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
+       f.entry_id AS finding_entry, f.finding, f.note AS finding_note,
+       r.entry_id AS revocation_entry, r.reason AS revocation_reason,
+       d.officer AS deducted_officer, d.department AS deducted_department,
+       CASE WHEN a.publicity_received = 1 THEN 'received'
+            WHEN f.finding IS NULL THEN 'pending'
+            WHEN f.finding = 'not_negligent' THEN 'not_negligent'
+            WHEN r.entry_id IS NOT NULL THEN 'revoked'
+            ELSE 'negligent' END AS status,
+       e.operator, e.recorded_at
+FROM audits AS a
+JOIN cases AS c ON c.case_no = a.case_no
+JOIN entries AS e ON e.id = a.entry_id
+LEFT JOIN audit_findings AS f ON f.audit_id = a.entry_id
+LEFT JOIN audit_revocations AS r ON r.audit_id = a.entry_id
+LEFT JOIN deductions AS d ON d.audit_id = a.entry_id AND d.subject_kind = 'officer'
+"""
+
+AUDIT_BY_ID = _AUDIT_STATE + "WHERE a.entry_id = :audit_id"
+
+AUDITS_IN_PERIOD = (
+    "SELECT * FROM (" + _AUDIT_STATE + "WHERE a.audit_date BETWEEN :start AND :end) "
+    "WHERE (:status IS NULL OR status = :status) ORDER BY audit_date, audit_id"
+)
+
+# A deduction of this case that still counts (not revoked), if any.
+CASE_COUNTING_DEDUCTION = """
+SELECT d.audit_id FROM deductions AS d
+WHERE d.case_no = :case_no
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+LIMIT 1
+"""
+
+# Deductions that count (case dated in the window, not revoked), per officer and per
+# department, for those with at least :at_least. `department` is the one recorded with
+# the subject's latest deduction (SQLite takes bare columns from the max() row).
+DEDUCTION_COUNTS = """
+SELECT d.subject_kind, d.subject, count(*) AS deductions,
+       max(d.case_date) AS last_case_date, d.department
+FROM deductions AS d
+WHERE d.case_date BETWEEN :start AND :end
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+GROUP BY d.subject_kind, d.subject
+HAVING count(*) >= :at_least
+ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
+"""
+
+DEDUCTION_COUNT_OF = """
+SELECT count(*) AS deductions
+FROM deductions AS d
+WHERE d.subject_kind = :subject_kind AND d.subject = :subject
+  AND d.case_date BETWEEN :start AND :end
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+"""
+
+SUBJECT_HAS_DEDUCTIONS = """
+SELECT 1 AS found FROM deductions WHERE subject_kind = :subject_kind AND subject = :subject LIMIT 1
+"""
+
+# Everything behind one subject's deductions in the window, revoked ones included.
+DEDUCTION_FACTS = """
+SELECT d.audit_id, d.officer, d.department, d.case_no, d.case_date,
+       c.entry_id AS case_entry, c.fraud_type, c.target_kind, c.target, c.loss_fen,
+       c.victim_name, c.victim_phone, c.victim_id_number,
+       a.audit_date, a.note AS audit_note,
+       f.entry_id AS finding_entry, f.note AS finding_note,
+       r.entry_id AS revocation_entry, r.reason AS revocation_reason
+FROM deductions AS d
+JOIN cases AS c ON c.case_no = d.case_no
+JOIN audits AS a ON a.entry_id = d.audit_id
+JOIN audit_findings AS f ON f.audit_id = d.audit_id
+LEFT JOIN audit_revocations AS r ON r.audit_id = d.audit_id
+WHERE d.subject_kind = :subject_kind AND d.subject = :subject
+  AND d.case_date BETWEEN :start AND :end
+ORDER BY d.case_date, d.audit_id
+"""
+
+# Entry metadata for a list of ids passed as a JSON array (one bound parameter).
+ENTRIES_BY_IDS = """
+SELECT id AS entry_id, kind, operator, recorded_at, reason, supersedes
+FROM entries WHERE id IN (SELECT value FROM json_each(:ids))
+ORDER BY id
+"""
+
+DISCIPLINE_STEPS_OF = """
+SELECT s.entry_id, s.subject_kind, s.subject, s.step, s.step_date, s.at_count, s.note,
+       e.operator, e.recorded_at
+FROM discipline_steps AS s JOIN entries AS e ON e.id = s.entry_id
+WHERE s.subject_kind = :subject_kind AND s.subject = :subject
+ORDER BY s.entry_id
+"""
+
+ALL_DISCIPLINE_STEPS = """
+SELECT s.entry_id, s.subject_kind, s.subject, s.step, s.step_date, s.at_count
+FROM discipline_steps AS s
+ORDER BY s.entry_id
+"""
+
+DISSUASIONS_IN = """
+SELECT s.entry_id, s.officer, s.department, s.dissuasion_date, s.amount_saved_fen, s.case_no,
+       s.note, e.operator, e.recorded_at
+FROM dissuasions AS s JOIN entries AS e ON e.id = s.entry_id
+WHERE s.dissuasion_date BETWEEN :start AND :end
+ORDER BY s.dissuasion_date, s.entry_id
+"""
+
+DISSUASION_BY_CASE_NO = "SELECT entry_id FROM dissuasions WHERE case_no = :case_no"
+
+# --- weekly reports ---
+
+# The current version of every line of :week (voided lines left out). A line's versions all
+# share its week, so the week index narrows first and the window picks each line's latest.
+_REPORT_CURRENT_OF_WEEK = """
+SELECT * FROM (
+    SELECT r.*, row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
+    FROM report_lines AS r
+    WHERE r.week = :week
+)
+WHERE rn = 1 AND action <> 'void'
+"""
+
+# What an import or an add compares against: identity and content of the week's lines.
+REPORT_CURRENT_OF_WEEK = _REPORT_CURRENT_OF_WEEK
+
+# The week's lines as listed, with who recorded the current version and how many photo
+# files are attached as evidence.
+REPORT_LIST_OF_WEEK = f"""
+SELECT c.*, e.operator, e.recorded_at,
+       (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = c.line_id) AS photo_files
+FROM ({_REPORT_CURRENT_OF_WEEK}) AS c
+JOIN entries AS e ON e.id = c.entry_id
+WHERE (:dept IS NULL OR c.dept = :dept)
+ORDER BY c.dept, c.line_id
+"""
+
+# Every version of one line, oldest first, with its entry's metadata.
+REPORT_LINE_VERSIONS = """
+SELECT r.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes
+FROM report_lines AS r JOIN entries AS e ON e.id = r.entry_id
+WHERE r.line_id = :line_id
+ORDER BY r.version
+"""
+
+REPORT_LINE_PHOTOS = """
+SELECT p.entry_id, p.seq, p.sha256, p.size, p.name, p.stored, e.recorded_at, e.operator
+FROM report_photos AS p JOIN entries AS e ON e.id = p.entry_id
+WHERE p.line_id = :line_id
+ORDER BY p.entry_id, p.seq
+"""
+
+REPORT_MAX_LINE_ID = "SELECT coalesce(max(line_id), 0) AS n FROM report_lines"
+
+# Other lines that already carry this photo (the same file reported twice).
+REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :sha256 ORDER BY line_id"

@@ -31,6 +31,19 @@ def _unit_label(u: dict[str, Any]) -> str:
     return label
 
 
+def _unit_remarks(u: dict[str, Any]) -> str:
+    parts = []
+    if u.get("collective"):
+        parts.append("集体单位")
+    if u.get("aliases"):
+        parts.append(f"又称{'、'.join(u['aliases'])}")
+    if u.get("note"):
+        parts.append(u["note"])
+    if u.get("duties"):
+        parts.append(f"行业职责：{'、'.join(sorted({d['sector'] for d in u['duties']}))}")
+    return "；".join(parts)
+
+
 def csv_rows(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
     officer_names = {
         o["badge"]: f"{o['name']}（{ROLE_LABELS.get(o['role'], o['role'])} {o['badge']}）"
@@ -69,14 +82,17 @@ def show(state: dict[str, Any]) -> None:
     out.print(f"计划版本：第 {v['entry_id']} 条记录，{v['effective']} 起生效（{v['source']}，{v['operator']} 于 {v['recorded_at']} 载入）；查看日期：{on}")
 
     if state["departments"]:
-        t = Table(title="科室、大队包联单位", show_lines=False)
+        t = Table(title="科室、大队包联单位")
         t.add_column("序号", justify="right")
         t.add_column("科所队", no_wrap=True)
-        t.add_column("单位数", justify="right")
-        t.add_column("包联单位", overflow="fold")
+        t.add_column("包联单位", no_wrap=True)
+        t.add_column("说明", overflow="fold")
         for d in state["departments"]:
-            t.add_row(str(d.get("item") or ""), d["name"], str(len(d["units"])),
-                      "、".join(_unit_label(u) for u in d["units"]))
+            for i, u in enumerate(d["units"]):
+                first = i == 0
+                t.add_row(str(d.get("item") or "") if first else "",
+                          f"{d['name']}（{len(d['units'])}）" if first else "",
+                          u["name"], _unit_remarks(u), end_section=i == len(d["units"]) - 1)
         out.print(t)
 
     if state["stations"]:
