@@ -1,0 +1,141 @@
+"""The weekly score and ranking: pure functions over one week's figures.
+
+The weights live in the plan (`rules.scoring`), so the center can change them without a
+new release; this module only says how they combine:
+
+- coverage   = coverage points × share of the department's paired targets (units, or grids
+               for a station) with any activity reported that week;
+- activity   = activity points × min(1, capped weighted activity per paired target / activity_full_at),
+               each measure capped per target first, so one huge number cannot buy rank;
+- timeliness = points for on time / late / missing (a report is late if any line came after
+               the deadline);
+- photos     = photo points × min(1, photos per paired target / full_at_per_target);
+- deductions = minus deduction points for each deduction circulated against it that week.
+
+Departments rank within their category; missing reports rank last in theirs; ties break by
+total, then coverage, then activity, then earlier first submission, then plan order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ACTIVITY_MEASURES = (
+    "leaflets", "notices", "pledges", "app_installs", "group_pushes",
+    "lectures", "attendees", "events", "themes",
+)
+STATUSES = ("on_time", "late", "missing")
+
+
+@dataclass
+class DeptWeek:
+    """What one department did in one week, judged against the plan in force that week."""
+
+    dept: str
+    category: str  # bureau | station
+    order: int  # position in the plan, the last tie-break
+    targets: list[str]  # paired units (bureau) or grids (station)
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)  # target -> measures (incl. photos)
+    status: str = "missing"
+    first_submitted: str | None = None
+    deductions: int = 0
+
+
+@dataclass
+class Score:
+    dept: str
+    category: str
+    status: str
+    targets: int
+    covered: int
+    coverage: float
+    activity: float
+    timeliness: float
+    photos: float
+    deduction: float
+    total: float
+    activity_per_target: float
+    photos_per_target: float
+    first_submitted: str | None
+    order: int
+    rank: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank, "department": self.dept, "category": self.category,
+            "status": self.status, "targets": self.targets, "covered": self.covered,
+            "score": self.total,
+            "components": {
+                "coverage": self.coverage, "activity": self.activity, "timeliness": self.timeliness,
+                "photos": self.photos, "deduction": self.deduction,
+            },
+            "activity_per_target": self.activity_per_target,
+            "photos_per_target": self.photos_per_target,
+            "first_submitted": self.first_submitted,
+        }
+
+
+def _has_activity(measures: dict[str, int]) -> bool:
+    return any(measures.get(m, 0) > 0 for m in ACTIVITY_MEASURES) or measures.get("photos", 0) > 0
+
+
+def weighted_activity(measures: dict[str, int], rules: dict[str, Any]) -> float:
+    weights, caps = rules.get("activity_weights", {}), rules.get("activity_caps", {})
+    total = 0.0
+    for m in ACTIVITY_MEASURES:
+        value = measures.get(m, 0) or 0
+        if m in caps:
+            value = min(value, caps[m])
+        total += weights.get(m, 0) * value
+    return total
+
+
+def score(week: DeptWeek, rules: dict[str, Any]) -> Score:
+    n = len(week.targets)
+    paired = [week.lines[t] for t in week.targets if t in week.lines]
+    covered = sum(1 for m in paired if _has_activity(m))
+    per_target = sum(weighted_activity(m, rules) for m in paired) / n if n else 0.0
+    photos_per_target = sum(m.get("photos", 0) or 0 for m in paired) / n if n else 0.0
+
+    full_at = rules.get("activity_full_at") or 1
+    photo_rules = rules.get("photos", {})
+    photo_full = photo_rules.get("full_at_per_target") or 1
+    coverage = rules.get("coverage", 0) * (covered / n if n else 0.0)
+    activity = rules.get("activity", 0) * min(1.0, per_target / full_at)
+    timeliness = rules.get("timeliness", {}).get(week.status, 0)
+    photos = photo_rules.get("points", 0) * min(1.0, photos_per_target / photo_full)
+    deduction = -rules.get("deduction", 0) * week.deductions
+    if week.status == "missing":
+        coverage = activity = photos = 0.0
+    total = coverage + activity + timeliness + photos + deduction
+    return Score(
+        dept=week.dept, category=week.category, status=week.status, targets=n, covered=covered,
+        coverage=round(coverage, 2), activity=round(activity, 2), timeliness=round(float(timeliness), 2),
+        photos=round(photos, 2), deduction=round(deduction, 2), total=round(total, 2),
+        activity_per_target=round(per_target, 2), photos_per_target=round(photos_per_target, 2),
+        first_submitted=week.first_submitted, order=week.order,
+    )
+
+
+def _sort_key(s: Score):
+    return (
+        s.status == "missing",  # missing reports rank last in their category
+        -s.total,
+        -s.coverage,
+        -s.activity,
+        s.first_submitted or "9999",
+        s.order,
+        s.dept,
+    )
+
+
+def rank(scores: list[Score]) -> list[Score]:
+    """Rank within each category (bureau first, then stations); ranks start at 1 per category."""
+    out: list[Score] = []
+    for category in ("bureau", "station"):
+        group = sorted((s for s in scores if s.category == category), key=_sort_key)
+        for i, s in enumerate(group, start=1):
+            s.rank = i
+        out.extend(group)
+    return out
