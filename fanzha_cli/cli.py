@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from fanzha_cli.commands import db, plan, roster
+from fanzha_cli.commands import report
+from fanzha_cli.commands import audit, case, discipline, dissuasion, zero_case
 from fanzha_cli.settings import Settings, resolve_db_path, resolve_operator
 
 app = typer.Typer(
@@ -37,6 +39,12 @@ def root(
 app.add_typer(plan.app, name="plan")
 app.add_typer(roster.app, name="roster")
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
+app.add_typer(case.app, name="case")
+app.command("zero-case")(zero_case.zero_case_cmd)
+app.add_typer(audit.app, name="audit")
+app.add_typer(discipline.app, name="discipline")
+app.add_typer(dissuasion.app, name="dissuasion")
 
 
 def main() -> None:

@@ -83,3 +83,187 @@ def m001_entries_and_plan(db: sqlite_utils.Database) -> None:
     )
     for table in ("entries", "plan_versions", "plan_items"):
         _guard(db, table)
+
+
+@migrations()
+def m003_cases_audits(db: sqlite_utils.Database) -> None:
+    # Fraud cases (发案). A unit case names the paired unit (canonical name) the victim works
+    # in; a grid case, the grid the victim lives in. Which department or officer answers for
+    # it is judged against the plan in force on `case_date`, when it is needed. Money is
+    # integer fen; the victim's name, phone and ID number are masked in every output.
+    db.execute(
+        """
+        CREATE TABLE cases (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            case_no TEXT NOT NULL UNIQUE CHECK (case_no <> ''),
+            case_date TEXT NOT NULL,
+            fraud_type TEXT NOT NULL,
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('unit', 'grid')),
+            target TEXT NOT NULL,
+            loss_fen INTEGER CHECK (loss_fen >= 0),
+            victim_name TEXT,
+            victim_phone TEXT,
+            victim_id_number TEXT,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX cases_date ON cases(case_date, target_kind, target)")
+    # Victim call-backs (抽查、回访). The audit id is its entry id. `officer` is the badge
+    # named when the audit was recorded (needed for a unit case), if any.
+    db.execute(
+        """
+        CREATE TABLE audits (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            case_no TEXT NOT NULL REFERENCES cases(case_no),
+            audit_date TEXT NOT NULL,
+            publicity_received INTEGER NOT NULL CHECK (publicity_received IN (0, 1)),
+            officer TEXT,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX audits_case ON audits(case_no)")
+    db.execute("CREATE INDEX audits_date ON audits(audit_date)")
+    # The check of a call-back that found no publicity: negligent or not. At most one per
+    # audit; in the same entry as the audit when it was verified at once.
+    db.execute(
+        """
+        CREATE TABLE audit_findings (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            audit_id INTEGER NOT NULL UNIQUE REFERENCES audits(entry_id),
+            finding TEXT NOT NULL CHECK (finding IN ('negligent', 'not_negligent')),
+            note TEXT,
+            PRIMARY KEY (entry_id, audit_id)
+        )
+        """
+    )
+    # 通报扣分: a negligent finding circulates one deduction against the officer and one
+    # against the officer's department, written with the finding. `case_date` places it in
+    # the discipline window; `officer` and `department` say who was judged responsible.
+    db.execute(
+        """
+        CREATE TABLE deductions (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            audit_id INTEGER NOT NULL REFERENCES audits(entry_id),
+            subject_kind TEXT NOT NULL CHECK (subject_kind IN ('officer', 'department')),
+            subject TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            department TEXT NOT NULL,
+            case_no TEXT NOT NULL REFERENCES cases(case_no),
+            case_date TEXT NOT NULL,
+            PRIMARY KEY (entry_id, subject_kind),
+            UNIQUE (audit_id, subject_kind)
+        )
+        """
+    )
+    db.execute("CREATE INDEX deductions_subject ON deductions(subject_kind, subject, case_date)")
+    db.execute("CREATE INDEX deductions_window ON deductions(case_date, subject_kind, subject, audit_id)")
+    db.execute("CREATE INDEX deductions_case ON deductions(case_no)")
+    # An appeal upheld: the audit's deductions stop counting; the record and reason stay.
+    db.execute(
+        """
+        CREATE TABLE audit_revocations (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            audit_id INTEGER NOT NULL UNIQUE REFERENCES audits(entry_id),
+            reason TEXT NOT NULL CHECK (reason <> '')
+        )
+        """
+    )
+    # A warning talk, ordered re-publicity or accountability, carried out.
+    db.execute(
+        """
+        CREATE TABLE discipline_steps (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            subject_kind TEXT NOT NULL CHECK (subject_kind IN ('officer', 'department')),
+            subject TEXT NOT NULL,
+            step TEXT NOT NULL CHECK (step IN ('talk', 're-publicity', 'accountability')),
+            step_date TEXT NOT NULL,
+            at_count INTEGER NOT NULL,
+            note TEXT NOT NULL CHECK (note <> '')
+        )
+        """
+    )
+    db.execute("CREATE INDEX discipline_steps_subject ON discipline_steps(subject_kind, subject, step)")
+    # 劝阻: a fraud stopped in progress, with the amount saved (fen). `department` is the
+    # officer's station on that date. A reference number is recorded once only.
+    db.execute(
+        """
+        CREATE TABLE dissuasions (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            officer TEXT NOT NULL,
+            department TEXT NOT NULL,
+            dissuasion_date TEXT NOT NULL,
+            amount_saved_fen INTEGER NOT NULL CHECK (amount_saved_fen >= 0),
+            case_no TEXT UNIQUE,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX dissuasions_date ON dissuasions(dissuasion_date, officer)")
+    for table in ("cases", "audits", "audit_findings", "deductions", "audit_revocations",
+                  "discipline_steps", "dissuasions"):
+        _guard(db, table)
+
+
+@migrations()
+def m002_reports(db: sqlite_utils.Database) -> None:
+    # Weekly report lines (每周报送): one department's work for one week on one paired
+    # target (a unit, a grid, or `self` for officers' own pushes; target '' then). A line
+    # is identified by `line_id`; each add, amend or void appends a whole new version
+    # (version 1 is the add), so the current line is the latest version of each line_id,
+    # unless that version is a void. Dept, week and target never change between versions.
+    # Times are local wall-clock time; `late` compares `submitted_at` with `deadline`.
+    measures = ", ".join(
+        f"{m} INTEGER NOT NULL CHECK ({m} >= 0)"
+        for m in ("leaflets", "notices", "pledges", "app_installs", "group_pushes",
+                  "lectures", "attendees", "events", "themes", "photos")
+    )
+    db.execute(
+        f"""
+        CREATE TABLE report_lines (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            line_id INTEGER NOT NULL CHECK (line_id >= 1),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            action TEXT NOT NULL CHECK (action IN ('add', 'amend', 'void')),
+            dept TEXT NOT NULL CHECK (dept <> ''),
+            week TEXT NOT NULL CHECK (week GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'),
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('unit', 'grid', 'self')),
+            target TEXT NOT NULL,
+            {measures},
+            progress INTEGER CHECK (progress BETWEEN 0 AND 100),
+            duties TEXT NOT NULL,
+            note TEXT,
+            submitted_at TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            late INTEGER NOT NULL CHECK (late IN (0, 1)),
+            source TEXT NOT NULL,
+            source_row INTEGER,
+            PRIMARY KEY (line_id, version)
+        )
+        """
+    )
+    # One week at a time (list, missing, the circular, an import's duplicate check).
+    db.execute("CREATE INDEX report_lines_week ON report_lines(week, dept, target_kind, target)")
+    # The chain reads each table in entry order; this lets it stream instead of sort.
+    db.execute("CREATE INDEX report_lines_entry ON report_lines(entry_id, line_id, version)")
+    # Photo evidence attached to a line: fingerprint and original name; the file itself is
+    # kept in the evidence folder beside the ledger under `stored`.
+    db.execute(
+        """
+        CREATE TABLE report_photos (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            seq INTEGER NOT NULL,
+            line_id INTEGER NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size > 0),
+            name TEXT NOT NULL,
+            stored TEXT NOT NULL,
+            PRIMARY KEY (entry_id, seq)
+        )
+        """
+    )
+    db.execute("CREATE INDEX report_photos_line ON report_photos(line_id)")
+    db.execute("CREATE INDEX report_photos_sha256 ON report_photos(sha256)")
+    for table in ("report_lines", "report_photos"):
+        _guard(db, table)

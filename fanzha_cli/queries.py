@@ -201,8 +201,19 @@ SELECT * FROM (
 WHERE rn = 1 AND action <> 'void'
 """
 
-# What an import or an add compares against: identity and content of the week's lines.
+# What an import compares against: identity and content of the week's lines.
 REPORT_CURRENT_OF_WEEK = _REPORT_CURRENT_OF_WEEK
+
+# The current line, if any, of one department, week and target (what `report add` refuses
+# to duplicate): the week index covers every column of the WHERE.
+REPORT_CURRENT_OF_TARGET = """
+SELECT * FROM (
+    SELECT r.*, row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
+    FROM report_lines AS r
+    WHERE r.week = :week AND r.dept = :dept AND r.target_kind = :target_kind AND r.target = :target
+)
+WHERE rn = 1 AND action <> 'void'
+"""
 
 # The week's lines as listed, with who recorded the current version and how many photo
 # files are attached as evidence.
@@ -231,6 +242,12 @@ ORDER BY p.entry_id, p.seq
 """
 
 REPORT_MAX_LINE_ID = "SELECT coalesce(max(line_id), 0) AS n FROM report_lines"
+
+# Every date on which the plan in force changed: between two of them the plan is the same,
+# so an import builds one plan index per stretch, not one per week.
+REPORT_PLAN_CHANGE_DATES = """
+SELECT effective FROM plan_items UNION SELECT effective FROM plan_versions
+"""
 
 # Other lines that already carry this photo (the same file reported twice).
 REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :sha256 ORDER BY line_id"

@@ -1,0 +1,229 @@
+"""Victim call-backs (抽查、回访), their verification, and the deductions they circulate.
+
+Nothing here is ever updated. A call-back is an entry; its verification is a later entry
+that supersedes it (or a second entry in the same transaction, when verified at once); a
+revocation (an appeal upheld) is another entry that supersedes the verification. The state
+of a call-back is read off which of these exist (queries._AUDIT_STATE):
+
+    received       the victim did receive face-to-face publicity: no deduction
+    pending        not received, not yet verified
+    not_negligent  verified: the officer was not negligent: no deduction
+    negligent      verified negligent: one deduction against the officer, one against
+                   the officer's department, both counting
+    revoked        negligent, but the appeal was upheld: the deductions stop counting
+
+The responsible officer is judged against the plan in force on the case date: the officer
+named with --officer, or else the officer paired with the case's grid on that date; where
+several are paired, the sworn officer (民警) before the auxiliary (辅警), then the lowest
+badge number. A unit case has no paired officer: the officer must be named. The department
+that shares the deduction is the officer's police station on the case date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fanzha_cli import plan_store, queries
+from fanzha_cli.cases import campaign_date, find_case, period, required_text
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.ledger import Ledger, Writer
+
+STATUS_LABELS = {
+    "received": "已收到宣传",
+    "pending": "待核实",
+    "not_negligent": "核实：非消极懈怠",
+    "negligent": "核实：消极懈怠，已通报扣分",
+    "revoked": "扣分已撤销（申诉成立）",
+}
+_YES = {"yes", "y", "true", "1", "是", "有", "收到"}
+_NO = {"no", "n", "false", "0", "否", "无", "没有", "未收到"}
+ROLE_ORDER = {"police": 0, "auxiliary": 1}
+
+
+def parse_received(value: str) -> bool:
+    text = (value or "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise FanzhaError(
+        f"--publicity-received 的值不对：{value!r}",
+        hint="受害人是否收到面对面宣传：写 yes 或 是（收到），no 或 否（未收到）。",
+    )
+
+
+def parse_audit_id(value: str | int) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit():
+        raise FanzhaError(f"回访编号应为数字：{value!r}", hint="回访编号见 fanzha audit list。")
+    return int(text)
+
+
+def get_audit(led: Ledger, audit_id: str | int) -> dict[str, Any]:
+    rows = led.query(queries.AUDIT_BY_ID, {"audit_id": parse_audit_id(audit_id)})
+    if not rows:
+        raise FanzhaError(f"没有编号为 {audit_id} 的回访记录。", hint="用 fanzha audit list 查看回访记录及其编号。")
+    return rows[0]
+
+
+def responsible(led: Ledger, case: dict[str, Any], badge: str | None) -> dict[str, Any]:
+    """The officer answerable for a case, and his station, per the plan on the case date."""
+    idx = plan_store.index_on(led, case["case_date"])
+    if badge:
+        badge = badge.strip()
+        officer = idx.officer(badge)
+        return {"badge": badge, "name": officer["name"], "role": officer["role"], "department": officer["station"]}
+    if case["target_kind"] == "unit":
+        raise FanzhaError(
+            f"案件 {case['case_no']} 是单位案件（{case['target']}），核实为消极懈怠时须用 --officer 指明责任民辅警。",
+            hint="加上 --officer 警号。",
+        )
+    badges = idx.grid_officers.get(case["target"], [])
+    if not badges:
+        raise FanzhaError(
+            f"网格“{case['target']}”在发案日期 {case['case_date']} 没有结对的民辅警，无法确定责任人。",
+            hint="加上 --officer 警号 指明责任民辅警。",
+        )
+    badge = min(badges, key=lambda b: (ROLE_ORDER.get(idx.officers.get(b, {}).get("role"), 9), b))
+    officer = idx.officer(badge)
+    return {"badge": badge, "name": officer["name"], "role": officer["role"], "department": officer["station"]}
+
+
+def _refuse_double_deduction(led: Ledger, case: dict[str, Any]) -> None:
+    counting = led.query(queries.CASE_COUNTING_DEDUCTION, {"case_no": case["case_no"]})
+    if counting:
+        raise FanzhaError(
+            f"案件 {case['case_no']} 已因回访 #{counting[0]['audit_id']} 通报扣分，同一案件不重复扣分。",
+            hint="如该扣分有误，先用 fanzha audit revoke 撤销。",
+        )
+
+
+def _settle(w: Writer, audit_id: int, case: dict[str, Any], officer: dict[str, Any] | None, note: str | None,
+            *, supersedes: int) -> int:
+    """The verification entry: the finding and, when negligent, the two deductions."""
+    tables: dict[str, list[dict[str, Any]]] = {
+        "audit_findings": [{"audit_id": audit_id, "finding": "negligent" if officer else "not_negligent", "note": note}]
+    }
+    if officer:
+        common = {"audit_id": audit_id, "officer": officer["badge"], "department": officer["department"],
+                  "case_no": case["case_no"], "case_date": case["case_date"]}
+        # In primary-key order (entry_id, subject_kind), the order `db verify` reads them back in.
+        tables["deductions"] = [
+            {**common, "subject_kind": "department", "subject": officer["department"]},
+            {**common, "subject_kind": "officer", "subject": officer["badge"]},
+        ]
+    return w.append("audit_verify", tables, reason=note or "回访时即核实", supersedes=supersedes)
+
+
+def record(
+    led: Ledger,
+    *,
+    case_no: str,
+    date: str,
+    received: str,
+    verified_negligent: bool = False,
+    officer: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    case = find_case(led, case_no)
+    audit_date = campaign_date(led, date, "回访日期")
+    if audit_date < case["case_date"]:
+        raise FanzhaError(
+            f"回访日期 {audit_date} 早于发案日期 {case['case_date']}。", hint="核对回访日期。"
+        )
+    got = parse_received(received)
+    if got and verified_negligent:
+        raise FanzhaError(
+            "受害人反馈已收到面对面宣传，不能同时认定民辅警消极懈怠。",
+            hint="收到宣传时去掉 --verified-negligent；未收到时写 --publicity-received no。",
+        )
+    note = (note or "").strip() or None
+    named = responsible(led, case, officer) if officer else None
+    blamed = (named or responsible(led, case, None)) if verified_negligent else None
+    with led.write() as w:
+        if blamed:
+            _refuse_double_deduction(led, case)
+        audit_id = w.append("audit", {"audits": [{
+            "case_no": case["case_no"], "audit_date": audit_date, "publicity_received": got,
+            "officer": named["badge"] if named else None, "note": note,
+        }]})
+        if blamed:
+            _settle(w, audit_id, case, blamed, note, supersedes=audit_id)
+    status = "received" if got else ("negligent" if blamed else "pending")
+    return {"audit_id": audit_id, "case_no": case["case_no"], "status": status, "officer": blamed}
+
+
+def verify(
+    led: Ledger, audit_id: str, *, negligent: bool | None, note: str, officer: str | None = None
+) -> dict[str, Any]:
+    if negligent is None:
+        raise FanzhaError("须写明核实结论：--negligent（消极懈怠）或 --not-negligent（非消极懈怠）。")
+    note = required_text(note, "核实说明（--note）", "用 --note 写明核实经过与依据。")
+    with led.write() as w:
+        audit = get_audit(led, audit_id)
+        _require_status(audit, "pending")
+        case = find_case(led, audit["case_no"])
+        blamed = None
+        if negligent:
+            blamed = responsible(led, case, officer or audit["named_officer"])
+            _refuse_double_deduction(led, case)
+        entry_id = _settle(w, audit["audit_id"], case, blamed, note, supersedes=audit["audit_id"])
+    return {"audit_id": audit["audit_id"], "entry_id": entry_id, "case_no": case["case_no"],
+            "status": "negligent" if blamed else "not_negligent", "officer": blamed}
+
+
+def revoke(led: Ledger, audit_id: str, reason: str) -> dict[str, Any]:
+    reason = required_text(reason, "撤销原因（--reason）", "用 --reason 写明申诉成立的理由和依据。")
+    with led.write() as w:
+        audit = get_audit(led, audit_id)
+        _require_status(audit, "negligent")
+        entry_id = w.append("audit_revoke", {"audit_revocations": [{"audit_id": audit["audit_id"], "reason": reason}]},
+                            reason=reason, supersedes=audit["finding_entry"])
+    return {"audit_id": audit["audit_id"], "entry_id": entry_id, "case_no": audit["case_no"], "status": "revoked",
+            "officer": {"badge": audit["deducted_officer"], "department": audit["deducted_department"]}}
+
+
+def _require_status(audit: dict[str, Any], wanted: str) -> None:
+    status = audit["status"]
+    if status == wanted:
+        return
+    n = audit["audit_id"]
+    if status == "received":
+        message = f"回访 #{n} 中受害人反馈已收到面对面宣传，没有需要核实或撤销的扣分。"
+    elif status == "revoked":
+        message = f"回访 #{n} 的扣分已于第 {audit['revocation_entry']} 条记录撤销（{audit['revocation_reason']}），不能重复撤销或核实。"
+    elif wanted == "pending":
+        message = f"回访 #{n} 已核实（{STATUS_LABELS[status]}，第 {audit['finding_entry']} 条记录），不能重复核实。"
+    elif status == "pending":
+        message = f"回访 #{n} 尚未核实，没有扣分可撤销。"
+    else:
+        message = f"回访 #{n} 的核实结论是非消极懈怠，没有扣分可撤销。"
+    raise FanzhaError(message, hint="用 fanzha audit list 查看各回访的状态。")
+
+
+def list_audits(
+    led: Ledger, start: str | None, end: str | None, status: str | None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    if status is not None and status not in STATUS_LABELS:
+        raise FanzhaError(f"没有“{status}”这种回访状态。", hint=f"可选：{'、'.join(STATUS_LABELS)}。")
+    day_from, day_to = period(led, start, end, today)
+    rows = led.query(queries.AUDITS_IN_PERIOD, {"start": day_from, "end": day_to, "status": status})
+    return [
+        {
+            "audit_id": r["audit_id"],
+            "case_no": r["case_no"],
+            "case_date": r["case_date"],
+            "audit_date": r["audit_date"],
+            "publicity_received": bool(r["publicity_received"]),
+            "status": r["status"],
+            "status_label": STATUS_LABELS[r["status"]],
+            "officer": r["deducted_officer"] or r["named_officer"],
+            "department": r["deducted_department"],
+            "note": r["finding_note"] or r["note"],
+            "revocation_reason": r["revocation_reason"],
+            "operator": r["operator"],
+            "recorded_at": r["recorded_at"],
+        }
+        for r in rows
+    ]

@@ -1,0 +1,247 @@
+"""Fraud cases (发案) and zero-case (零发案) pairings.
+
+A case is a unit case (the victim works in a paired unit) or a grid case (the victim lives
+in a grid). Who answers for it is judged against the plan in force on the case date, so a
+unit or grid moved to another department or officer later does not move its past cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli.dates import iso_date
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.ledger import Ledger
+from fanzha_cli.money import format_yuan, parse_yuan
+
+TARGET_LABELS = {"unit": "单位", "grid": "网格"}
+
+
+# --- the campaign: which dates may be entered ---
+
+def latest_settings(led: Ledger) -> dict[str, Any]:
+    rows = led.query(queries.LATEST_PLAN_VERSION)
+    if not rows:
+        raise FanzhaError("账本中还没有载入计划。", hint="先运行 fanzha plan load data/assignments.yaml。")
+    return json.loads(rows[0]["settings"])
+
+
+def campaign_period(led: Ledger) -> tuple[str, str]:
+    p = latest_settings(led)["campaign"]["routine_period"]
+    return str(p["start"]), str(p["end"])
+
+
+def campaign_date(led: Ledger, value: str, what: str = "日期") -> str:
+    """A date typed by the user, which must lie within the campaign."""
+    day = iso_date(value, what)
+    start, end = campaign_period(led)
+    if not start <= day <= end:
+        raise FanzhaError(
+            f"{what} {day} 不在活动期 {start} 至 {end} 内。",
+            hint="只能登记活动期内的日期；活动期见 fanzha plan show。",
+        )
+    return day
+
+
+def period(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> tuple[str, str]:
+    """--from/--to, by default the campaign so far (its start to today, or its end if over)."""
+    c_start, c_end = campaign_period(led)
+    day_from = campaign_date(led, start, "起始日期") if start else c_start
+    if end:
+        day_to = campaign_date(led, end, "截止日期")
+    else:
+        day_to = max(day_from, min((today or dt.date.today()).isoformat(), c_end))
+    if day_from > day_to:
+        raise FanzhaError(f"起始日期 {day_from} 晚于截止日期 {day_to}。", hint="--from 应不晚于 --to。")
+    return day_from, day_to
+
+
+def fraud_type(settings: dict[str, Any], value: str) -> dict[str, str]:
+    """A fraud type by its code or its Chinese name, as the plan lists them."""
+    text = (value or "").strip()
+    types = settings.get("fraud_types", [])
+    for t in types:
+        if text in (t["code"], t["name"]):
+            return t
+    raise plan_store.unknown_name("诈骗类型", text, [t["name"] for t in types] + [t["code"] for t in types])
+
+
+def type_names(settings: dict[str, Any]) -> dict[str, str]:
+    return {t["code"]: t["name"] for t in settings.get("fraud_types", [])}
+
+
+def required_text(value: str | None, what: str, hint: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise FanzhaError(f"{what}不能为空。", hint=hint)
+    return text
+
+
+def find_case(led: Ledger, case_no: str) -> dict[str, Any]:
+    rows = led.query(queries.CASE_BY_NO, {"case_no": (case_no or "").strip()})
+    if not rows:
+        raise FanzhaError(f"没有编号为“{case_no}”的案件。", hint="用 fanzha case list 查看已登记的案件，或先用 fanzha case add 登记。")
+    return rows[0]
+
+
+# --- cases ---
+
+def add_case(
+    led: Ledger,
+    *,
+    case_no: str,
+    date: str,
+    type_: str,
+    unit: str | None = None,
+    grid: str | None = None,
+    loss: str | None = None,
+    victim: str | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    case_no = required_text(case_no, "案件编号", "用 --case-no 写明案件编号。")
+    if bool(unit) == bool(grid):
+        raise FanzhaError(
+            "须指明案件发生在哪个包联单位或网格（--unit 或 --grid，二者选一）。",
+            hint="受害人是包联单位工作人员用 --unit 单位名称；是网格群众用 --grid 网格名称。",
+        )
+    case_date = campaign_date(led, date, "发案日期")
+    idx = plan_store.index_on(led, case_date)
+    kind, target = ("unit", idx.unit(unit.strip())) if unit else ("grid", grid.strip())
+    if kind == "grid":
+        idx.grid(target)
+    row = {
+        "case_no": case_no,
+        "case_date": case_date,
+        "fraud_type": fraud_type(idx.settings, type_)["code"],
+        "target_kind": kind,
+        "target": target,
+        "loss_fen": parse_yuan(loss, "损失金额") if loss is not None and loss.strip() else None,
+        "victim_name": privacy.clean_name(victim),
+        "victim_phone": privacy.clean_phone(phone),
+        "victim_id_number": privacy.clean_id_number(id_number),
+        "note": (note or "").strip() or None,
+    }
+    with led.write() as w:
+        # Checked under the write lock, so two clerks cannot both enter the same number.
+        existing = led.query(queries.CASE_BY_NO, {"case_no": case_no})
+        if existing:
+            e = existing[0]
+            raise FanzhaError(
+                f"案件编号 {case_no} 已登记（第 {e['entry_id']} 条记录，{e['operator']} 于 {e['recorded_at']} 录入），不能重复登记。",
+                hint="核对案件编号；已登记的案件不能修改，如有错误请联系反诈中心说明情况。",
+            )
+        entry_id = w.append("case", {"cases": [row]})
+    return {"entry_id": entry_id, **row}
+
+
+def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dict[str, Any]:
+    """One case as every output shows it: amounts in yuan text, victim masked."""
+    out = {
+        "case_no": row["case_no"],
+        "case_date": row["case_date"],
+        "fraud_type": row["fraud_type"],
+        "fraud_type_name": names.get(row["fraud_type"], row["fraud_type"]),
+        "target_kind": row["target_kind"],
+        "target": row["target"],
+        "loss": format_yuan(row["loss_fen"]),
+        "loss_fen": row["loss_fen"],
+        "victim_name": row["victim_name"],
+        "victim_phone": row["victim_phone"],
+        "victim_id_number": row["victim_id_number"],
+        "note": row["note"],
+        "entry_id": row["entry_id"],
+        "operator": row.get("operator"),
+        "recorded_at": row.get("recorded_at"),
+    }
+    return privacy.mask_victim(out, show_pii)
+
+
+def list_cases(
+    led: Ledger, start: str | None, end: str | None, type_: str | None, show_pii: bool = False,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    settings = latest_settings(led)
+    day_from, day_to = period(led, start, end, today)
+    code = fraud_type(settings, type_)["code"] if type_ else None
+    names = type_names(settings)
+    rows = led.query(queries.CASES_IN_PERIOD, {"start": day_from, "end": day_to, "fraud_type": code})
+    return [case_view(r, names, show_pii) for r in rows]
+
+
+# --- zero-case ---
+
+def _segments(led: Ledger, start: str, end: str) -> list[tuple[str, str]]:
+    """[start, end] cut at each day a plan change took effect: within a piece the plan holds still."""
+    days = [start] + [r["effective"] for r in led.query(queries.PLAN_CHANGE_DAYS, {"start": start, "end": end})]
+    out = []
+    for i, day in enumerate(days):
+        last = end if i + 1 == len(days) else (dt.date.fromisoformat(days[i + 1]) - dt.timedelta(days=1)).isoformat()
+        out.append((day, last))
+    return out
+
+
+def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> dict[str, Any]:
+    """Paired units and grids with no case in the period, and departments with none at all.
+
+    Each case counts against the pairings in force on its own date: the period is cut
+    where the plan changed, and each piece's cases are matched with that piece's plan.
+    A pairing is listed if it was in force at any time in the period and no case fell on
+    it while it was; a department, if every such pairing of it is case-free.
+    """
+    day_from, day_to = period(led, start, end, today)
+    pairings: dict[tuple[str, str, str], dict[str, Any]] = {}
+    categories: dict[str, str] = {}
+    dept_order: list[str] = []
+    officer_names: dict[str, str] = {}
+    for seg_start, seg_end in _segments(led, day_from, day_to):
+        idx = plan_store.index_on(led, seg_start)
+        hit = {(r["target_kind"], r["target"]) for r in led.query(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end})}
+        for name, attrs in idx.departments.items():
+            categories.setdefault(name, attrs.get("category", ""))
+            if name not in dept_order:
+                dept_order.append(name)
+        for badge, o in idx.officers.items():
+            officer_names.setdefault(badge, o["name"])
+        in_force = [(d, "unit", u) for u, ds in idx.unit_depts.items() for d in ds]
+        in_force += [(s, "grid", g) for g, s in idx.grids.items()]
+        for key in in_force:
+            p = pairings.setdefault(key, {"had_case": False, "officers": []})
+            p["had_case"] = p["had_case"] or (key[1], key[2]) in hit
+            if key[1] == "grid":
+                p["officers"] += [b for b in idx.grid_officers.get(key[2], []) if b not in p["officers"]]
+    order = {d: i for i, d in enumerate(dept_order)}
+    keys = sorted(pairings, key=lambda k: (order.get(k[0], len(order)), k[1] != "unit"))
+    targets = [
+        {
+            "department": d,
+            "category": categories.get(d, ""),
+            "target_kind": kind,
+            "target": target,
+            "officers": [{"badge": b, "name": officer_names.get(b)} for b in pairings[(d, kind, target)]["officers"]],
+        }
+        for d, kind, target in keys
+        if not pairings[(d, kind, target)]["had_case"]
+    ]
+    per_dept: dict[str, dict[str, int]] = {}
+    for key in keys:
+        c = per_dept.setdefault(key[0], {"unit": 0, "grid": 0, "with_case": 0})
+        c[key[1]] += 1
+        c["with_case"] += pairings[key]["had_case"]
+    departments = [
+        {"department": d, "category": categories.get(d, ""), "units": c["unit"], "grids": c["grid"]}
+        for d, c in sorted(per_dept.items(), key=lambda x: order.get(x[0], len(order)))
+        if c["with_case"] == 0
+    ]
+    return {
+        "from": day_from,
+        "to": day_to,
+        "pairings": len(pairings),
+        "departments_judged": len(per_dept),
+        "targets": targets,
+        "departments": departments,
+    }

@@ -1,0 +1,65 @@
+"""`fanzha discipline`: who is due a warning talk or accountability, steps taken, and why."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from fanzha_cli.commands.base import Format, FormatOption, edge
+from fanzha_cli.commands.case import ShowPiiOption, on_ledger
+
+app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
+
+OfficerOption = Annotated[Optional[str], typer.Option("--officer", help="民辅警警号。")]
+DeptOption = Annotated[Optional[str], typer.Option("--dept", help="科所队名称（单位负责人）。")]
+
+
+@app.command("list")
+@edge
+def list_cmd(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="只列出尚有处理步骤未落实的人员。")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """列出累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
+    from fanzha_cli import discipline
+    from fanzha_cli.render import cases as render
+
+    result = on_ledger(ctx, discipline.due_list, open_only)
+    render.emit(fmt.value, result, render.discipline_rows(result), render.DISCIPLINE_COLUMNS, render.discipline)
+
+
+@app.command("record")
+@edge
+def record_cmd(
+    ctx: typer.Context,
+    step: Annotated[str, typer.Option("--step", help="处理步骤：talk（约谈）、re-publicity（责令再宣传）、accountability（严肃问责）。")],
+    date: Annotated[str, typer.Option("--date", help="落实日期 YYYY-MM-DD。")],
+    note_: Annotated[str, typer.Option("--note", help="落实情况（必填）。")] = "",
+    officer: OfficerOption = None,
+    dept: DeptOption = None,
+) -> None:
+    """记录已落实的处理步骤（--officer 或 --dept 二者选一）。只能记录已达标准的步骤，同一步骤只记一次。"""
+    from fanzha_cli import discipline
+    from fanzha_cli.render.console import note
+
+    result = on_ledger(ctx, discipline.record_step, officer=officer, dept=dept, step=step, date=date, note=note_)
+    note(f"已记录：{result['subject']} {result['label']}（当时累计扣分 {result['deductions']} 次），记录编号 {result['entry_id']}。")
+
+
+@app.command("explain")
+@edge
+def explain_cmd(
+    ctx: typer.Context,
+    officer: OfficerOption = None,
+    dept: DeptOption = None,
+    show_pii: ShowPiiOption = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """列出累计扣分背后的每一条记录：案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
+    from fanzha_cli import discipline
+    from fanzha_cli.render import cases as render
+
+    result = on_ledger(ctx, discipline.explain, officer=officer, dept=dept, show_pii=show_pii)
+    render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)

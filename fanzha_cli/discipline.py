@@ -1,0 +1,246 @@
+"""Cumulative deductions against the plan's thresholds: who is due a warning talk or
+accountability, the steps carried out, and the entries behind every count.
+
+A deduction counts when its case date lies in the discipline window (the plan's
+`rules.discipline.window`: the campaign year by default) and its call-back has not been
+revoked. Officers and departments (their heads) are counted separately. The thresholds and
+the steps they call for are data in the plan (`rules.discipline`), read from the plan now
+in force. A step carried out is recorded once per person and stays recorded: it is not
+undone if a revocation later lowers the count.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli.cases import campaign_date, latest_settings, required_text, type_names
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.ledger import Ledger
+from fanzha_cli.money import format_yuan
+
+STEP_LABELS = {"talk": "约谈", "re-publicity": "责令再宣传", "accountability": "严肃问责"}
+_STEP_WORDS = {
+    "talk": "talk", "约谈": "talk",
+    "re-publicity": "re-publicity", "republicity": "re-publicity", "再宣传": "re-publicity", "责令再宣传": "re-publicity",
+    "accountability": "accountability", "问责": "accountability", "严肃问责": "accountability",
+}
+KIND_LABELS = {"officer": "民辅警", "department": "单位负责人"}
+WINDOW_LABELS = {"routine_period": "全年常态化期", "concentrated_period": "集中宣传期"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    window: str
+    start: str
+    end: str
+    talk_at: int
+    accountability_at: int
+    talk_steps: tuple[str, ...]
+    accountability_steps: tuple[str, ...]
+
+    def steps_due(self, count: int) -> list[str]:
+        steps = list(self.talk_steps) if count >= self.talk_at else []
+        if count >= self.accountability_at:
+            steps += [s for s in self.accountability_steps if s not in steps]
+        return steps
+
+    def due(self, count: int) -> str | None:
+        if count >= self.accountability_at:
+            return "accountability"
+        return "talk" if count >= self.talk_at else None
+
+    def window_view(self) -> dict[str, str]:
+        return {"name": self.window, "label": WINDOW_LABELS.get(self.window, self.window),
+                "start": self.start, "end": self.end}
+
+
+def rules(led: Ledger) -> Rules:
+    settings = latest_settings(led)
+    d = settings.get("rules", {}).get("discipline", {})
+    window = d.get("window", "routine_period")
+    p = settings["campaign"][window]
+    return Rules(
+        window=window, start=str(p["start"]), end=str(p["end"]),
+        talk_at=int(d.get("warning_talk_at", 2)), accountability_at=int(d.get("accountability_at", 3)),
+        talk_steps=tuple(d.get("talk_steps", ["talk", "re-publicity"])),
+        accountability_steps=tuple(d.get("accountability_steps", ["accountability"])),
+    )
+
+
+def parse_step(value: str) -> str:
+    step = _STEP_WORDS.get((value or "").strip().lower())
+    if step is None:
+        raise FanzhaError(f"没有“{value}”这种处理步骤。",
+                          hint="--step 可选：talk（约谈）、re-publicity（责令再宣传）、accountability（严肃问责）。")
+    return step
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # officer | department
+    key: str  # badge or department name
+    name: str  # what a person reads: 王建军（140101）, 蔚汾派出所负责人
+    department: str | None
+
+    def params(self, r: Rules) -> dict[str, Any]:
+        return {"subject_kind": self.kind, "subject": self.key, "start": r.start, "end": r.end}
+
+
+def subject(led: Ledger, officer: str | None, dept: str | None) -> Subject:
+    """--officer BADGE or --dept NAME (exactly one), known to the plan or to the deductions."""
+    if bool(officer and officer.strip()) == bool(dept and dept.strip()):
+        raise FanzhaError("须指明一个对象：--officer 警号，或 --dept 科所队名称（二者选一）。")
+    idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
+    kind, key = ("officer", officer.strip()) if officer and officer.strip() else ("department", dept.strip())
+    known = led.query(queries.SUBJECT_HAS_DEDUCTIONS, {"subject_kind": kind, "subject": key})
+    if kind == "officer":
+        o = idx.officers.get(key)
+        if o is None and not known:
+            idx.officer(key)  # raises, with suggestions
+        return Subject(kind, key, f"{o['name']}（{key}）" if o else key, o["station"] if o else None)
+    if key not in idx.departments and not known:
+        idx.dept(key)
+    return Subject(kind, key, f"{key}负责人", key)
+
+
+def count_of(led: Ledger, s: Subject, r: Rules | None = None) -> int:
+    r = r or rules(led)
+    return led.query(queries.DEDUCTION_COUNT_OF, s.params(r))[0]["deductions"]
+
+
+def standing(led: Ledger, s: Subject) -> dict[str, Any]:
+    """A subject's count now and what it calls for: what a write reports after a deduction."""
+    r = rules(led)
+    n = count_of(led, s, r)
+    return {"subject": s.name, "deductions": n, "due": r.due(n), "steps_due": r.steps_due(n)}
+
+
+def counts(led: Ledger, start: str, end: str, at_least: int = 1) -> dict[tuple[str, str], int]:
+    """Counting deductions with case dates in [start, end], keyed by (officer|department, badge
+    or name): e.g. for the commendation rule `max_deductions`."""
+    rows = led.query(queries.DEDUCTION_COUNTS, {"start": start, "end": end, "at_least": at_least})
+    return {(r["subject_kind"], r["subject"]): r["deductions"] for r in rows}
+
+
+def _steps_done(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    done: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        done.setdefault((row["subject_kind"], row["subject"], row["step"]), row)
+    return done
+
+
+def due_list(led: Ledger, open_only: bool = False) -> dict[str, Any]:
+    """Everyone whose counting deductions reach the warning-talk threshold, with each step
+    the count calls for and whether it has been carried out."""
+    r = rules(led)
+    idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
+    done = _steps_done(led.query(queries.ALL_DISCIPLINE_STEPS))
+    out = []
+    for row in led.query(queries.DEDUCTION_COUNTS, {"start": r.start, "end": r.end, "at_least": r.talk_at}):
+        kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
+        if kind == "officer":
+            o = idx.officers.get(key)
+            name, department = (o["name"], o["station"]) if o else (None, row["department"])
+        else:
+            name, department = f"{key}负责人", key
+        steps = []
+        for step in r.steps_due(n):
+            d = done.get((kind, key, step))
+            steps.append({"step": step, "label": STEP_LABELS.get(step, step), "done": d is not None,
+                          "step_date": d["step_date"] if d else None, "entry_id": d["entry_id"] if d else None})
+        item = {
+            "subject_kind": kind, "subject": key, "name": name, "department": department,
+            "deductions": n, "due": r.due(n), "steps": steps, "open": any(not s["done"] for s in steps),
+        }
+        if item["open"] or not open_only:
+            out.append(item)
+    return {"window": r.window_view(), "warning_talk_at": r.talk_at, "accountability_at": r.accountability_at,
+            "items": out}
+
+
+def record_step(led: Ledger, *, officer: str | None, dept: str | None, step: str, date: str, note: str) -> dict[str, Any]:
+    step = parse_step(step)
+    s = subject(led, officer, dept)
+    day = campaign_date(led, date, "落实日期")
+    note = required_text(note, "说明（--note）", "用 --note 写明落实情况，例如约谈人、地点、整改要求。")
+    r = rules(led)
+    with led.write() as w:
+        n = count_of(led, s, r)
+        if step not in r.steps_due(n):
+            threshold = r.accountability_at if step in r.accountability_steps else r.talk_at
+            raise FanzhaError(
+                f"{s.name}目前累计通报扣分 {n} 次，未达到{STEP_LABELS[step]}的标准（{threshold} 次），无需记录。",
+                hint="用 fanzha discipline list 查看应约谈、应问责的人员；用 fanzha discipline explain 查看扣分明细。",
+            )
+        prior = [x for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key})
+                 if x["step"] == step]
+        if prior:
+            p = prior[0]
+            raise FanzhaError(
+                f"{s.name}的{STEP_LABELS[step]}已于 {p['step_date']} 记录（第 {p['entry_id']} 条记录，{p['operator']} 录入），不能重复记录。",
+            )
+        entry_id = w.append("discipline_step", {"discipline_steps": [{
+            "subject_kind": s.kind, "subject": s.key, "step": step, "step_date": day, "at_count": n, "note": note,
+        }]}, reason=note)
+    return {"entry_id": entry_id, "subject": s.name, "step": step, "label": STEP_LABELS[step], "deductions": n}
+
+
+def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: bool = False) -> dict[str, Any]:
+    """Every entry behind a subject's count in the window, in ledger order: the cases, the
+    call-backs, their verifications and any revocations, with who entered each and when."""
+    s = subject(led, officer, dept)
+    r = rules(led)
+    names = type_names(latest_settings(led))
+    officers = plan_store.index_on(led, plan_store.FAR_FUTURE).officers
+    facts = led.query(queries.DEDUCTION_FACTS, s.params(r))
+    described: dict[int, dict[str, Any]] = {}
+    deductions = []
+    for f in facts:
+        victim = privacy.mask_victim(
+            {k: f[k] for k in privacy.VICTIM_FIELDS}, show_pii)
+        where = "单位" if f["target_kind"] == "unit" else "网格"
+        loss = format_yuan(f["loss_fen"])
+        described[f["case_entry"]] = {
+            "role": "case", "case_no": f["case_no"], **victim,
+            "summary": f"登记案件 {f['case_no']}：{f['case_date']} 发案，{names.get(f['fraud_type'], f['fraud_type'])}，"
+                       f"{where}：{f['target']}" + (f"，损失 {loss} 元" if loss else "")
+                       + (f"，受害人 {victim['victim_name']}" if victim["victim_name"] else ""),
+        }
+        described[f["audit_id"]] = {
+            "role": "audit", "case_no": f["case_no"], "audit_id": f["audit_id"],
+            "summary": f"回访 #{f['audit_id']}（案件 {f['case_no']}）：{f['audit_date']} 受害人反馈未收到面对面宣传"
+                       + (f"；{f['audit_note']}" if f["audit_note"] else ""),
+        }
+        described[f["finding_entry"]] = {
+            "role": "verification", "case_no": f["case_no"], "audit_id": f["audit_id"],
+            "summary": f"核实回访 #{f['audit_id']}：消极懈怠、宣传未到位，通报扣分：民辅警 {officers.get(f['officer'], {}).get('name', '')}（{f['officer']}）、单位 {f['department']}"
+                       + (f"；{f['finding_note']}" if f["finding_note"] else ""),
+        }
+        if f["revocation_entry"]:
+            described[f["revocation_entry"]] = {
+                "role": "revocation", "case_no": f["case_no"], "audit_id": f["audit_id"],
+                "summary": f"撤销回访 #{f['audit_id']} 的扣分（申诉成立）：{f['revocation_reason']}",
+            }
+        deductions.append({
+            "audit_id": f["audit_id"], "case_no": f["case_no"], "case_date": f["case_date"],
+            "officer": f["officer"], "department": f["department"], "counts": f["revocation_entry"] is None,
+        })
+    entries = [
+        {**meta, **described[meta["entry_id"]]}
+        for meta in led.query(queries.ENTRIES_BY_IDS, {"ids": json.dumps(sorted(described))})
+    ]
+    steps = [
+        {"entry_id": x["entry_id"], "step": x["step"], "label": STEP_LABELS.get(x["step"], x["step"]),
+         "step_date": x["step_date"], "at_count": x["at_count"], "note": x["note"],
+         "operator": x["operator"], "recorded_at": x["recorded_at"]}
+        for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key})
+    ]
+    n = sum(d["counts"] for d in deductions)
+    return {
+        "subject_kind": s.kind, "subject": s.key, "name": s.name, "department": s.department,
+        "window": r.window_view(), "deductions": n, "due": r.due(n), "deduction_items": deductions,
+        "entries": entries, "steps": steps,
+    }

@@ -1,0 +1,128 @@
+"""The weekly circular as text: Rich tables for the terminal, Markdown for e-mail, CSV for Excel.
+
+All three walk `layout.SECTIONS`; this module only decides how a heading, a paragraph and a
+table look in each medium. Markdown and CSV are pure functions of the circular: the same dict
+gives the same bytes, so a cron export can be compared with yesterday's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from fanzha_cli.render import layout
+from fanzha_cli.render.layout import NONE_TEXT, NUMERIC, SECTIONS, TEXT, display
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cells(table: layout.Table, row: dict) -> list[str]:
+    return [display(row.get(col.key), col.kind) for col in table.columns]
+
+
+def _sign_off(c: dict) -> list[str]:
+    """The issuer and the date that close the circular, as separate lines."""
+    return [line for line in (layout.issuer(c), layout.cn_date(layout.issued_on(c))) if line]
+
+
+# --- terminal ---
+
+def _rich_table(table: layout.Table, heading: str, rows: list[dict]):
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=heading or None, title_justify="left", header_style="bold")
+    for col in table.columns:
+        # Names never wrap, so on a narrow terminal rich narrows free text, headers and numbers
+        # first; and "fold" rather than the default ellipsis: nothing is ever cut to "…".
+        t.add_column(col.header, overflow="fold", no_wrap=col.kind == TEXT,
+                     justify="right" if col.kind in NUMERIC else "left")
+    for row in rows:
+        t.add_row(*(Text(cell) for cell in _cells(table, row)))  # Text: data is never read as markup
+    return t
+
+
+def to_console(c: dict, console=None) -> None:
+    """Print the circular to the terminal (or to `console`, e.g. one with record=True in tests)."""
+    from rich.text import Text
+
+    from fanzha_cli.render.console import console as default_console
+
+    out = console or default_console()
+    out.print(Text(layout.title(c), style="bold"), justify="center")
+    out.print(Text(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"),
+              justify="center")
+    out.print(Text(layout.ADDRESSEE))
+    out.print(Text("　　" + layout.opening(c)))
+    for section in SECTIONS:
+        out.print()
+        out.print(Text(section.title, style="bold"))
+        out.print(Text("　　" + section.lead(c)))
+        for table in section.tables:
+            rows = table.rows(c)
+            empty = f"{table.title}：{NONE_TEXT}" if table.title else NONE_TEXT
+            out.print(_rich_table(table, table.title, rows) if rows else Text(empty))
+    out.print()
+    for line in _sign_off(c):
+        out.print(Text(line), justify="right")
+
+
+# --- Markdown ---
+
+def _md(text: str) -> str:
+    """Escape what Markdown would read as markup, and keep a cell on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+
+
+def _md_table(table: layout.Table, rows: list[dict]) -> list[str]:
+    if not rows:
+        return [NONE_TEXT]
+    lines = ["| " + " | ".join(_md(col.header) for col in table.columns) + " |",
+             "| " + " | ".join("---:" if col.kind in NUMERIC else "---" for col in table.columns) + " |"]
+    lines += ["| " + " | ".join(_md(cell) for cell in _cells(table, row)) + " |" for row in rows]
+    return lines
+
+
+def to_markdown(c: dict) -> str:
+    """GitHub-flavoured Markdown: one heading per section, one pipe table per part."""
+    out = [f"# {_md(layout.title(c))}", "",
+           _md(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"), "",
+           _md(layout.ADDRESSEE), "", _md(layout.opening(c)), ""]
+    for section in SECTIONS:
+        out += [f"## {_md(section.title)}", "", _md(section.lead(c)), ""]
+        for table in section.tables:
+            if table.title:
+                out += [f"### {_md(table.title)}", ""]
+            out += _md_table(table, table.rows(c)) + [""]
+    out += [_md(line) + "  " for line in _sign_off(c)]  # two spaces: a line break, not a paragraph
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- CSV ---
+
+def _csv_safe(text: str, kind: str) -> str:
+    """A name that starts like a formula would be run by Excel: make it plain text with a quote.
+    Numbers are left alone ("-2" is a change, not a formula)."""
+    if kind not in NUMERIC and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(c: dict) -> str:
+    """One stream for Excel: per part, a heading row, the Chinese header row, then the rows
+    (or 无). Write it with encoding utf-8-sig so that Excel reads the Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([layout.title(c)])
+    for section in SECTIONS:
+        for table in section.tables:
+            writer.writerow([layout.table_heading(section, table)])
+            writer.writerow([col.header for col in table.columns])
+            rows = table.rows(c)
+            for row in rows:
+                writer.writerow([_csv_safe(display(row.get(col.key), col.kind), col.kind) for col in table.columns])
+            if not rows:
+                writer.writerow([NONE_TEXT])
+    return buffer.getvalue()
