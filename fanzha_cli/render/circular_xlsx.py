@@ -73,6 +73,15 @@ def _widths(ws, table: layout.Table, rows: list[dict]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = min(width, LONG_WIDTH if col.kind == LONG else MAX_WIDTH)
 
 
+def _print_setup(ws) -> None:
+    """Printed on A4, one page wide, landscape, header row repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+
+
 def _sheet(wb, table: layout.Table, rows: list[dict]) -> None:
     ws = wb.create_sheet(title=table.sheet[:31])
     _header(ws, table)
@@ -82,6 +91,7 @@ def _sheet(wb, table: layout.Table, rows: list[dict]) -> None:
     if not rows:
         _put(ws, 2, 1, NONE_TEXT, TEXT)
     _widths(ws, table, rows)
+    _print_setup(ws)
 
 
 def _properties(wb, c: dict) -> None:
