@@ -9,6 +9,7 @@ import typer
 from fanzha_cli.commands import db, plan, roster
 from fanzha_cli.commands import report
 from fanzha_cli.commands import audit, case, discipline, dissuasion, zero_case
+from fanzha_cli.commands import circular, commend, demo
 from fanzha_cli.settings import Settings, resolve_db_path, resolve_operator
 
 app = typer.Typer(
@@ -33,7 +34,8 @@ def root(
         typer.Option("--operator", help="操作人姓名，记入每条记录。不写则用环境变量 FANZHA_OPERATOR，再不写则用系统登录名。"),
     ] = None,
 ) -> None:
-    ctx.obj = Settings(db_path=resolve_db_path(db_path), operator=resolve_operator(operator))
+    ctx.obj = Settings(db_path=resolve_db_path(db_path), operator=resolve_operator(operator),
+                       db_given=bool(db_path))
 
 
 app.add_typer(plan.app, name="plan")
@@ -45,6 +47,11 @@ app.command("zero-case")(zero_case.zero_case_cmd)
 app.add_typer(audit.app, name="audit")
 app.add_typer(discipline.app, name="discipline")
 app.add_typer(dissuasion.app, name="dissuasion")
+app.add_typer(commend.app, name="commend")
+app.command("rank")(circular.rank_cmd)
+app.command("weekly-circular")(circular.circular_cmd)
+app.command("export")(circular.export_cmd)
+app.command("demo")(demo.demo_cmd)
 
 
 def main() -> None:

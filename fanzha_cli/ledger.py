@@ -152,8 +152,12 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("COMMIT")
 
 
-def open_ledger(settings: Settings, *, create: bool = False) -> Ledger:
+def open_ledger(settings: Settings, *, create: bool = False, read_only: bool = False) -> Ledger:
+    """Open (and migrate) the ledger. `read_only` is for exports that must never write:
+    SQLite itself then refuses any write, and an unmigrated ledger is an error, not upgraded."""
     path = settings.db_path
+    if read_only:
+        return _open_read_only(path)
     if not path.exists():
         if not create:
             raise FanzhaError(
@@ -172,6 +176,23 @@ def open_ledger(settings: Settings, *, create: bool = False) -> Ledger:
             hint="确认这是 fanzha 的账本文件；可用 fanzha db verify 检查，或从备份恢复。",
         ) from exc
     return Ledger(path, settings.operator, conn)
+
+
+def _open_read_only(path: Path) -> Ledger:
+    if not path.is_file():
+        raise FanzhaError(f"账本文件不存在：{path}", hint="用 --db 指定账本，或先运行 fanzha plan load 建立账本。")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        pending = migrations.pending(sqlite_utils.Database(conn))
+    except sqlite3.DatabaseError as exc:
+        raise FanzhaError(f"无法打开账本 {path}：{exc}", hint="确认这是 fanzha 的账本文件。") from exc
+    if pending:
+        conn.close()
+        raise FanzhaError(f"账本 {path} 的结构需要升级，只读命令不能升级它。",
+                          hint="先运行一次任意写入命令（例如 fanzha plan load），或 fanzha db verify。")
+    return Ledger(path, "", conn)
 
 
 def open_scratch(operator: str) -> Ledger:

@@ -201,8 +201,14 @@ SELECT * FROM (
 WHERE rn = 1 AND action <> 'void'
 """
 
-# What an import compares against: identity and content of the week's lines.
+# The week's current lines, identity and content (what `report missing` judges).
 REPORT_CURRENT_OF_WEEK = _REPORT_CURRENT_OF_WEEK
+
+# Every version of every line of :week, in order: what an import recognises as already
+# recorded (the current figures, and figures since amended or voided).
+REPORT_VERSIONS_OF_WEEK = """
+SELECT * FROM report_lines WHERE week = :week ORDER BY line_id, version
+"""
 
 # The current line, if any, of one department, week and target (what `report add` refuses
 # to duplicate): the week index covers every column of the WHERE.
@@ -251,3 +257,49 @@ SELECT effective FROM plan_items UNION SELECT effective FROM plan_versions
 
 # Other lines that already carry this photo (the same file reported twice).
 REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :sha256 ORDER BY line_id"
+
+# --- weekly circular and commendation ---
+
+# Deductions circulated in [:start, :end]: the call-back (audit) date decides the week;
+# revoked ones no longer count and are left out.
+CIRCULAR_DEDUCTIONS = """
+SELECT d.audit_id, d.subject_kind, d.subject, d.officer, d.department, d.case_no, d.case_date,
+       a.audit_date, f.note AS finding_note
+FROM audits AS a
+JOIN deductions AS d ON d.audit_id = a.entry_id
+JOIN audit_findings AS f ON f.audit_id = a.entry_id
+WHERE a.audit_date BETWEEN :start AND :end
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = a.entry_id)
+ORDER BY a.audit_date, d.audit_id, d.subject_kind DESC
+"""
+
+# Counting deductions as they stood at the end of :as_of (call-back on or before it), per
+# subject, for those with at least :at_least: who was due a talk or accountability then.
+DEDUCTION_COUNTS_AS_OF = """
+SELECT d.subject_kind, d.subject, count(*) AS deductions, d.department
+FROM deductions AS d
+JOIN audits AS a ON a.entry_id = d.audit_id
+WHERE d.case_date BETWEEN :start AND :end
+  AND a.audit_date <= :as_of
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+GROUP BY d.subject_kind, d.subject
+HAVING count(*) >= :at_least
+ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
+"""
+
+# How many departments reported in a week (voided lines do not count).
+REPORTING_DEPTS_OF_WEEK = f"""
+SELECT count(DISTINCT dept) AS n FROM ({_REPORT_CURRENT_OF_WEEK})
+"""
+
+# Each department's report status per week for weeks in [:first, :last]: late if any
+# current line came after the deadline. Weeks with no current line do not appear.
+REPORT_WEEK_STATUS = """
+SELECT dept, week, max(late) AS late FROM (
+    SELECT r.*, row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
+    FROM report_lines AS r
+    WHERE r.week BETWEEN :first AND :last
+)
+WHERE rn = 1 AND action <> 'void'
+GROUP BY dept, week
+"""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any, Callable, Iterable
 from fanzha_cli import evidence, queries, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
-from fanzha_cli.plan_store import PlanIndex, index_on, unknown_name
+from fanzha_cli.plan_store import PlanIndex, index_on
 from fanzha_cli.weeks import Week
 
 # key, what it is called in messages, its column header in sheets
@@ -110,7 +111,9 @@ def parse_count(value: str | None, key: str) -> int:
     if text.isdigit() and text.isascii() and len(text) < 9 and key != "group_pushes":
         return int(text)  # the usual case, quickly
     label = MEASURE_LABELS[key]
-    m = re.fullmatch(r"([+-]?)(\d+)(?:\.0*)?", text.replace(",", "").replace("，", ""))
+    if re.fullmatch(r"[+-]?\d{1,3}([,，]\d{3})+", text):  # 1,200 as Excel shows thousands
+        text = re.sub(r"[,，]", "", text)
+    m = re.fullmatch(r"([+-]?)(\d+)(?:\.0*)?", text)
     if not m:
         raise Problem(key, f"{label}应为整数，实际是“{text}”")
     if m[1] == "-" and int(m[2]) != 0:
@@ -192,32 +195,24 @@ def parse_content(values: LineInput, checklist: list[str], target_label: str,
 
     With `base` (an amend), what was not given keeps its recorded value.
     """
+    parsers: dict[str, Callable[[Any], Any]] = {
+        **{k: functools.partial(parse_count, key=k) for k in MEASURE_KEYS},
+        "progress": parse_progress,
+        "duties": lambda raw: _canon(parse_duties(raw or [], checklist, target_label)),
+        "note": _note,
+    }
+    given = {**values.measures, "progress": values.progress, "duties": values.duties, "note": values.note}
     problems: list[Problem] = []
     out: dict[str, Any] = {}
-    for key in MEASURE_KEYS:
-        raw = values.measures.get(key)
+    for key, parse in parsers.items():
+        raw = given.get(key)
         if raw is None and base is not None:
             out[key] = base[key]
             continue
         try:
-            out[key] = parse_count(raw, key)
+            out[key] = parse(raw)
         except Problem as p:
             problems.append(p)
-    if values.progress is None and base is not None:
-        out["progress"] = base["progress"]
-    else:
-        try:
-            out["progress"] = parse_progress(values.progress)
-        except Problem as p:
-            problems.append(p)
-    if values.duties is None and base is not None:
-        out["duties"] = base["duties"]
-    else:
-        try:
-            out["duties"] = _canon(parse_duties(values.duties or [], checklist, target_label))
-        except Problem as p:
-            problems.append(p)
-    out["note"] = base["note"] if values.note is None and base is not None else _note(values.note)
     return out, problems
 
 
@@ -374,7 +369,7 @@ def submitted_time(value: str | None, week: Week, now: dt.datetime, default: dt.
                           hint="--submitted-at 只用于补录已经收到的报送，写实际收到的时间。")
     if when.date() < week.monday:
         raise FanzhaError(
-            f"报送时间 {weeks.stamp(when).replace('T', ' ')} 早于 {week.span()} 的开始，不可能是这一周的报送。",
+            f"报送时间 {weeks.stamp(when).replace('T', ' ')} 早于 {week.span()}的开始，不可能是这一周的报送。",
             hint="检查周次或报送时间是否写错。",
         )
     return when
@@ -458,6 +453,15 @@ def _choose_target(unit: str | None, grid: str | None, self_target: bool) -> tup
     return chosen[0]
 
 
+def _settle_photos(content: dict[str, Any], values: LineInput, files: int) -> None:
+    """The photo count is at least the number of photo files attached; unstated, it is that number."""
+    if values.measures.get("photos") is None:
+        content["photos"] = max(content["photos"], files)
+    elif content["photos"] < files:
+        raise FanzhaError(f"宣传图片写了 {content['photos']} 张，但附了 {files} 个不同的照片文件。",
+                          hint="--photos 应不少于附上的照片数；不写 --photos 则按附上的照片数计。")
+
+
 def _existing_hint(line_id: int) -> str:
     return f"要更正已登记的数字，用 fanzha report amend {line_id} --字段 新值 --reason \"原因\"（如 --leaflets 150）。"
 
@@ -496,11 +500,7 @@ def add_line(
                 f"{dept} {wk.label} “{target_label(kind, target)}”已有报送（第 {line_id} 条），不能重复登记。",
                 hint=_existing_hint(line_id),
             )
-        if values.measures.get("photos") is None:
-            content["photos"] = max(content["photos"], len(files))
-        elif content["photos"] < len(files):
-            raise FanzhaError(f"宣传图片写了 {content['photos']} 张，但附了 {len(files)} 个不同的照片文件。",
-                              hint="--photos 应不少于 --photo 附上的照片数；不写 --photos 则按附上的照片数计。")
+        _settle_photos(content, values, len(files))
         line_id = led.query(queries.REPORT_MAX_LINE_ID)[0]["n"] + 1
         ident = {"dept": dept, "week": wk.label, "target_kind": kind, "target": target}
         row = _row(line_id, 1, "add", ident, content, weeks.stamp(submitted), weeks.stamp(plan.deadline),
@@ -564,12 +564,7 @@ def amend_line(
         submitted = submitted_time(submitted_at, wk, now) if submitted_at else weeks.parse_datetime(current["submitted_at"])
         attached = {r["sha256"] for r in led.query(queries.REPORT_LINE_PHOTOS, {"line_id": line_id})}
         files = [p for p in inspected if p.sha256 not in attached]
-        total_files = len(attached) + len(files)
-        if values.measures.get("photos") is None:
-            content["photos"] = max(content["photos"], total_files)
-        elif content["photos"] < total_files:
-            raise FanzhaError(f"宣传图片写了 {content['photos']} 张，但这条报送已附 {total_files} 个不同的照片文件。",
-                              hint="宣传图片数应不少于附上的照片文件数。")
+        _settle_photos(content, values, len(attached) + len(files))
         same = all(content[k] == current[k] for k in CONTENT_FIELDS) and weeks.stamp(submitted) == current["submitted_at"]
         if same and not files:
             raise FanzhaError(f"更正内容与第 {line_id} 条报送的现有记录相同，未写入。", hint="检查要更正的字段和数值。")
@@ -730,9 +725,9 @@ class ImportProblem:
 
     def text(self) -> str:
         where = Path(self.file).name + (f"［{self.sheet}］" if self.sheet else "")
-        at = f"第 {self.row} 行" if self.row is not None else "表头"
+        at = f" 第 {self.row} 行" if self.row is not None else ""
         col = f"“{self.column}”列" if self.column else ""
-        return f"{where} {at}{('，' + col) if col else ''}：{self.message}"
+        return f"{where}{at}{('，' + col) if col else ''}：{self.message}"
 
 
 @dataclass
@@ -741,6 +736,7 @@ class ImportResult:
     rows: int = 0
     added: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
+    superseded: int = 0
     blank: int = 0
     entry_id: int | None = None
     dry_run: bool = False
@@ -874,20 +870,21 @@ def import_files(
                 key = (ident["dept"], ident["week"], ident["target_kind"], ident["target"])
                 if key in seen:
                     problems.append(ImportProblem(row.file, row.sheet, row.number, COL_TARGET,
-                                                  f"与 {seen[key]} 重复（同一科所队、周次、对象只能报送一次）"))
+                                                  f"与 {seen[key]}重复（同一科所队、周次、对象只能报送一次）"))
                     continue
                 seen[key] = f"{source} 第 {row.number} 行"
                 if ident["week"] not in existing:
-                    existing[ident["week"]] = {
-                        (r["dept"], r["target_kind"], r["target"]): r
-                        for r in led.query(queries.REPORT_CURRENT_OF_WEEK, {"week": ident["week"]})
-                    }
-                old = existing[ident["week"]].get(key[:1] + key[2:])
+                    existing[ident["week"]] = _recorded(led, ident["week"])
+                old, earlier = existing[ident["week"]].get(key, (None, set()))
+                figures = tuple(content[k] for k in CONTENT_FIELDS)
+                if old is not None and figures == tuple(old[k] for k in CONTENT_FIELDS):
+                    result.unchanged += 1
+                    continue
+                if figures in earlier:  # recorded once, then amended or voided on purpose
+                    result.superseded += 1
+                    continue
                 if old is not None:
                     diff = [k for k in CONTENT_FIELDS if old[k] != content[k]]
-                    if not diff:
-                        result.unchanged += 1
-                        continue
                     k = diff[0]
                     problems.append(ImportProblem(
                         row.file, row.sheet, row.number, _header_in(sheet.fields, k),
@@ -910,6 +907,20 @@ def import_files(
         progress.start("写入", None)
         result.entry_id = writer.append("report_import", {"report_lines": new_rows})
     return result
+
+
+def _recorded(led: Ledger, week: str) -> dict[tuple[str, str, str, str], tuple[dict | None, set[tuple]]]:
+    """For each department, week and target: its current line (None if voided), and the
+    figures of every version ever recorded for it, so a sheet imported again is recognised
+    even after its figures were amended or its line voided."""
+    out: dict[tuple[str, str, str, str], tuple[dict | None, set[tuple]]] = {}
+    for r in led.query(queries.REPORT_VERSIONS_OF_WEEK, {"week": week}):
+        key = (r["dept"], r["week"], r["target_kind"], r["target"])
+        current, seen = out.get(key, (None, set()))
+        seen.add(tuple(r[k] for k in CONTENT_FIELDS))
+        current = None if r["action"] == "void" else r  # rows come in line, then version order
+        out[key] = (current, seen)
+    return out
 
 
 def _source(row) -> str:

@@ -105,7 +105,7 @@ def score(week: DeptWeek, rules: dict[str, Any]) -> Score:
     activity = rules.get("activity", 0) * min(1.0, per_target / full_at)
     timeliness = rules.get("timeliness", {}).get(week.status, 0)
     photos = photo_rules.get("points", 0) * min(1.0, photos_per_target / photo_full)
-    deduction = -rules.get("deduction", 0) * week.deductions
+    deduction = 0.0 - rules.get("deduction", 0) * week.deductions  # 0.0, never -0.0
     if week.status == "missing":
         coverage = activity = photos = 0.0
     total = coverage + activity + timeliness + photos + deduction

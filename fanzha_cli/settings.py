@@ -41,3 +41,4 @@ def resolve_operator(cli_value: str | None) -> str:
 class Settings:
     db_path: Path
     operator: str
+    db_given: bool = False  # --db was on the command line (the demo writes only to such a path)

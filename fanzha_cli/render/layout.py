@@ -342,7 +342,10 @@ def _late_rows(c: dict) -> list[dict]:
 
 def _zero_lead(c: dict) -> str:
     units, grids = len(c.get("zero_case_units") or []), len(c.get("zero_case_grids") or [])
-    return f"本周零发案包联单位{units}个、零发案网格{grids}个。"
+    since = (c.get("summary") or {}).get("zero_case_since")
+    # Zero-case is judged over the campaign so far, not one week: a week is too short to mean much.
+    when = f"自{cn_date(since)}至{cn_date(c['period']['end'])}" if since else "本周"
+    return f"{when}，零发案包联单位{units}个、零发案网格{grids}个。"
 
 
 def _zero_unit_rows(c: dict) -> list[dict]:

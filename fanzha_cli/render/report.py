@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -268,6 +267,8 @@ def import_report(result, fmt: Format) -> None:
              f"{verb} {len(added)} 条报送（其中迟报 {late} 条）" if added else "没有新的报送"]
     if result.unchanged:
         parts.append(f"{result.unchanged} 行与账本中已登记的报送相同，跳过")
+    if result.superseded:
+        parts.append(f"{result.superseded} 行是已登记后又更正或作废的原数字，跳过")
     if result.blank:
         parts.append(f"{result.blank} 行未填写任何数字，视为未报送，跳过")
     note("；".join(parts) + "。")

@@ -1,0 +1,266 @@
+"""The weekly circular (每周通报) as plain data: the JSON contract every format renders.
+
+One week at a time: the week's report lines, cases and call-backs are read through the
+week-indexed queries; discipline and zero-case are judged as they stood at the week's end,
+so a circular for a past week reads the same however often it is made. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from fanzha_cli import cases, commend, discipline, plan_store, queries, reports, scoring, weeks
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.ledger import Ledger
+from fanzha_cli.money import format_yuan
+from fanzha_cli.weeks import Week
+
+MEASURE_KEYS = list(scoring.ACTIVITY_MEASURES) + ["photos"]
+TREND_WEEKS = 8
+NAMED = 3  # how many are named at the top and at the bottom of each category
+
+
+def default_week(led: Ledger, today: dt.date | None = None) -> Week:
+    """This week if it lies in the campaign; otherwise the campaign's last week with reports."""
+    today = today or dt.date.today()
+    start, end = cases.campaign_period(led)
+    this = weeks.resolve("current", today)
+    if start <= today.isoformat() <= end:
+        return this
+    row = led.query("SELECT max(week) AS week FROM report_lines")  # cheap: the week index
+    if row and row[0]["week"]:
+        return weeks.resolve(row[0]["week"], today)
+    raise FanzhaError(
+        f"今天（{today.isoformat()}）不在活动期 {start} 至 {end} 内，账本中也还没有任何报送。",
+        hint="用 --week 指定周次，例如 --week 2022-W05。",
+    )
+
+
+def _lines_by_dept(led: Ledger, week: Week) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in led.query(queries.REPORT_LIST_OF_WEEK, {"week": week.label, "dept": None}):
+        # Photos: what the line reports, or the evidence files attached if there are more.
+        r["photos"] = max(r["photos"] or 0, r["photo_files"] or 0)
+        out[r["dept"]].append(r)
+    return out
+
+
+def department_weeks(plan: reports.WeekPlan, lines: dict[str, list[dict]], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
+    idx = plan.index
+    out = []
+    for dept, attrs in sorted(idx.departments.items(), key=lambda d: d[1].get("order", 0)):
+        category = attrs.get("category", "bureau")
+        targets = idx.grids_of(dept) if category == "station" else idx.units_of(dept)
+        mine = lines.get(dept, [])
+        status = "missing" if not mine else ("late" if any(r["late"] for r in mine) else "on_time")
+        out.append(scoring.DeptWeek(
+            dept=dept, category=category, order=attrs.get("order", 0), targets=targets,
+            lines={r["target"]: {k: r[k] or 0 for k in MEASURE_KEYS} for r in mine if r["target_kind"] != "self"},
+            status=status,
+            first_submitted=min((r["submitted_at"] for r in mine), default=None),
+            deductions=deductions.get(dept, 0),
+        ))
+    return out
+
+
+def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, list[dict]], list[dict]]:
+    plan = reports.week_plan(led, week)
+    lines = _lines_by_dept(led, week)
+    deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
+                           {"start": week.monday.isoformat(), "end": week.sunday.isoformat()})
+    per_dept: dict[str, int] = defaultdict(int)
+    for d in deductions:
+        if d["subject_kind"] == "department":
+            per_dept[d["subject"]] += 1
+    rules = plan.index.settings.get("rules", {}).get("scoring", {})
+    scores = scoring.rank([scoring.score(w, rules) for w in department_weeks(plan, lines, per_dept)])
+    return plan, scores, lines, deductions
+
+
+def _measures(lines: dict[str, list[dict]]) -> dict[str, int]:
+    totals = dict.fromkeys(MEASURE_KEYS, 0)
+    for rows in lines.values():
+        for r in rows:
+            for k in MEASURE_KEYS:
+                totals[k] += r[k] or 0
+    return totals
+
+
+def _cases_of(led: Ledger, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    return led.query(queries.CASES_IN_PERIOD, {"start": start.isoformat(), "end": end.isoformat(), "fraud_type": None})
+
+
+def _by_type(this: list[dict], previous: list[dict], fraud_types: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for t in fraud_types:
+        now = [c for c in this if c["fraud_type"] == t["code"]]
+        before = [c for c in previous if c["fraud_type"] == t["code"]]
+        if now or before:
+            out.append({
+                "code": t["code"], "name": t["name"],
+                "cases": len(now), "loss": format_yuan(sum(c["loss_fen"] or 0 for c in now)),
+                "cases_previous": len(before), "loss_previous": format_yuan(sum(c["loss_fen"] or 0 for c in before)),
+            })
+    return out
+
+
+def first_week(campaign_start: str, due_weekday: int) -> Week:
+    """The campaign's first reporting week: the first whose deadline day lies in the campaign
+    (2022-01-01 is a Saturday, so the first circular is for 2022-W01, not 2021-W52)."""
+    week = weeks.resolve(campaign_start)
+    if (week.monday + dt.timedelta(days=due_weekday - 1)).isoformat() < campaign_start:
+        week = weeks.resolve((week.monday + dt.timedelta(days=7)).isoformat())
+    return week
+
+
+def _trend(led: Ledger, week: Week, first: Week) -> list[dict[str, Any]]:
+    out = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        monday = week.monday - dt.timedelta(days=7 * back)
+        if monday < first.monday:
+            continue
+        wk = weeks.resolve(monday.isoformat())
+        found = _cases_of(led, wk.monday, wk.sunday)
+        out.append({
+            "week": wk.label, "cases": len(found), "loss": format_yuan(sum(c["loss_fen"] or 0 for c in found)),
+            "reports": led.query(queries.REPORTING_DEPTS_OF_WEEK, {"week": wk.label})[0]["n"],
+        })
+    return out
+
+
+def _officer_label(idx: plan_store.PlanIndex, badge: str) -> str:
+    o = idx.officers.get(badge)
+    return f"{o['name']}（{badge}）" if o else badge
+
+
+def _case_department(idx: plan_store.PlanIndex, case: dict[str, Any]) -> str:
+    if case["target_kind"] == "grid":
+        return idx.grids.get(case["target"], "")
+    return "、".join(idx.unit_depts.get(case["target"], []))
+
+
+def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex) -> tuple[list[dict], list[dict]]:
+    r = discipline.rules(led)
+    as_of = week.sunday.isoformat()
+    done: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for s in led.query(queries.ALL_DISCIPLINE_STEPS):
+        if s["step_date"] <= as_of:
+            done[(s["subject_kind"], s["subject"])].setdefault(s["step"], s["step_date"])
+    talks, accountability = [], []
+    rows = led.query(queries.DEDUCTION_COUNTS_AS_OF,
+                     {"start": r.start, "end": r.end, "as_of": as_of, "at_least": r.talk_at})
+    for row in rows:
+        kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
+        steps = done.get((kind, key), {})
+        if kind == "officer":
+            o = idx.officers.get(key)
+            name, dept = (o["name"], o["station"]) if o else (key, row["department"])
+        else:
+            name, dept = f"{key}负责人", key
+        base = {"subject_kind": kind, "badge": key if kind == "officer" else None, "name": name,
+                "department": dept, "count": n}
+
+        def state(wanted: tuple[str, ...]) -> dict[str, Any]:
+            dates = [steps[s] for s in wanted if s in steps]
+            complete = bool(wanted) and len(dates) == len(wanted)
+            return {"done": complete, "done_on": max(dates) if complete else None}
+
+        talks.append({**base, **state(r.talk_steps)})
+        if n >= r.accountability_at:
+            accountability.append({**base, **state(r.accountability_steps)})
+    return talks, accountability
+
+
+def build(led: Ledger, week: Week) -> dict[str, Any]:
+    plan, scores, lines, deductions = ranking(led, week)
+    idx = plan.index
+    settings = idx.settings
+    campaign = settings.get("campaign", {})
+    c_start = campaign.get("routine_period", {}).get("start", week.monday.isoformat())
+    previous = weeks.resolve((week.monday - dt.timedelta(days=7)).isoformat())
+
+    this_cases = _cases_of(led, week.monday, week.sunday)
+    prev_cases = _cases_of(led, previous.monday, previous.sunday)
+    prev_lines = _lines_by_dept(led, previous)
+
+    statuses = [s.status for s in scores]
+    first = first_week(c_start, int(settings.get("rules", {}).get("weekly_report", {}).get("due_weekday", 5)))
+    summary = {
+        "campaign": {"name": campaign.get("name"), "document_no": campaign.get("document_no"),
+                     "issuer": campaign.get("issuer"),
+                     "office": settings.get("leadership", {}).get("office", {}).get("name")},
+        "issue_no": (week.monday - first.monday).days // 7 + 1,
+        "departments": len(scores),
+        "reported": len(scores) - statuses.count("missing"),
+        "on_time": statuses.count("on_time"),
+        "late": statuses.count("late"),
+        "missing": statuses.count("missing"),
+        "measures": _measures(lines),
+        "measures_previous": _measures(prev_lines),
+        "cases": len(this_cases),
+        "loss": format_yuan(sum(c["loss_fen"] or 0 for c in this_cases)),
+        "cases_previous": len(prev_cases),
+        "loss_previous": format_yuan(sum(c["loss_fen"] or 0 for c in prev_cases)),
+        "cases_by_type": _by_type(this_cases, prev_cases, settings.get("fraud_types", [])),
+        "trend": _trend(led, week, first),
+        "zero_case_since": c_start,
+        "top": {}, "bottom": {},
+    }
+    for category in ("bureau", "station"):
+        reported = [s.dept for s in scores if s.category == category and s.status != "missing"]
+        summary["top"][category] = reported[:NAMED]
+        summary["bottom"][category] = [d for d in reported[-NAMED:] if d not in reported[:NAMED]]
+
+    zero = cases.zero_case(led, c_start, week.sunday.isoformat())
+    zero_units: dict[str, list[str]] = {}
+    zero_grids = []
+    for t in zero["targets"]:
+        if t["target_kind"] == "unit":
+            zero_units.setdefault(t["target"], []).append(t["department"])
+        else:
+            zero_grids.append({"grid": t["target"], "station": t["department"],
+                               "officers": [f"{o['name']}（{o['badge']}）" for o in t["officers"]]})
+
+    names = cases.type_names(settings)
+    talks, accountability = _discipline(led, week, idx)
+    commended = commend.candidates(led, first.monday.isoformat(), week.sunday.isoformat())
+    return {
+        "week": week.label,
+        "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
+                   "deadline": weeks.stamp(plan.deadline)},
+        "summary": summary,
+        "ranking": [s.as_dict() for s in scores],
+        "missing_reports": [{"department": s.dept, "category": s.category} for s in scores if s.status == "missing"],
+        "late_reports": [
+            {"department": s.dept, "category": s.category,
+             "submitted_at": max(r["submitted_at"] for r in lines[s.dept] if r["late"]),
+             "deadline": weeks.stamp(plan.deadline)}
+            for s in scores if s.status == "late"
+        ],
+        "zero_case_units": [{"unit": u, "departments": d} for u, d in zero_units.items()],
+        "zero_case_grids": zero_grids,
+        # Victims' names, phones and ID numbers are never read into the circular at all.
+        "cases": [
+            {"case_no": c["case_no"], "date": c["case_date"], "fraud_type": c["fraud_type"],
+             "fraud_type_name": names.get(c["fraud_type"], c["fraud_type"]), "target_kind": c["target_kind"],
+             "target": c["target"], "department": _case_department(plan_store.index_on(led, c["case_date"]), c),
+             "loss": format_yuan(c["loss_fen"] or 0)}
+            for c in this_cases
+        ],
+        "deductions": [
+            {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["audit_date"],
+             "subject_kind": d["subject_kind"],
+             "badge": d["subject"] if d["subject_kind"] == "officer" else None,
+             "name": _officer_label(idx, d["subject"]).split("（")[0] if d["subject_kind"] == "officer" else f"{d['subject']}负责人",
+             "department": d["department"], "reason": d["finding_note"]}
+            for d in deductions
+        ],
+        "warning_talks_due": talks,
+        "accountability_due": accountability,
+        "commendation_candidates": [
+            {k: c[k] for k in ("subject_kind", "badge", "name", "department", "reasons")}
+            for c in commended["candidates"]
+        ],
+    }

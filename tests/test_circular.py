@@ -1,0 +1,145 @@
+"""The weekly circular assembled from a ledger, `rank`, `export` and `demo`."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from .conftest import snapshot
+
+WEEK = "2022-W05"  # 2022-01-31 .. 2022-02-06, deadline Friday 2022-02-04 18:00
+KEYS = ["week", "period", "summary", "ranking", "missing_reports", "late_reports", "zero_case_units",
+        "zero_case_grids", "cases", "deductions", "warning_talks_due", "accountability_due",
+        "commendation_candidates"]
+VICTIM = ("王秀兰", "13812345678", "14112719800101123X")
+
+
+def report(cli, dept, target_opt, target, at="2022-02-04 10:00", **measures):
+    args = ["report", "add", "--dept", dept, "--week", WEEK, target_opt, target, "--submitted-at", at]
+    for k, v in measures.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    cli.ok(*args)
+
+
+@pytest.fixture
+def week(cli, loaded):
+    """A hand-made week whose right order is known."""
+    # 信访科 (2 units) covers both fully; 宣传科 (5 units) covers 2 of 5; 信通大队 reports late.
+    for unit in ("信访局", "退役军人事务局"):
+        report(cli, "信访科", "--unit", unit, leaflets=200, notices=200, pledges=100, app_installs=100,
+               group_pushes=7, lectures=3, attendees=300, events=3, themes=2, photos=2)
+    for unit in ("宣传部", "融媒体中心"):
+        report(cli, "宣传科", "--unit", unit, leaflets=50, photos=1)
+    report(cli, "信通大队", "--unit", "工信局", at="2022-02-04 18:01", leaflets=200, notices=200, pledges=100,
+           app_installs=100, group_pushes=7, lectures=3, attendees=300, events=3, themes=2, photos=2)
+    # Two stations: one full, one partial; 东关 grid has two negligent cases this week.
+    for grid in ("蔚汾镇东关社区网格", "蔚汾镇西关社区网格", "蔚汾镇南关社区网格", "蔚汾镇北坡社区网格", "蔚汾镇城内社区网格"):
+        report(cli, "蔚汾派出所", "--grid", grid, leaflets=100, photos=2)
+    report(cli, "魏家滩派出所", "--grid", "魏家滩镇魏家滩村网格", leaflets=100, photos=2)
+    for n, day in ((1, "2022-02-01"), (2, "2022-02-02")):
+        cli.ok("case", "add", "--case-no", f"A{n}", "--date", day, "--type", "online_loan",
+               "--grid", "蔚汾镇东关社区网格", "--loss", "1000.50", "--victim", VICTIM[0], "--phone", VICTIM[1],
+               "--id-number", VICTIM[2])
+        cli.ok("audit", "record", "--case", f"A{n}", "--date", "2022-02-03", "--publicity-received", "否",
+               "--verified-negligent", "--note", "核实宣传未到位")
+    return cli
+
+
+def test_circular_json_contract_and_content(week):
+    c = week.json("weekly-circular", "--week", WEEK)
+    assert list(c) == KEYS
+    assert c["period"] == {"start": "2022-01-31", "end": "2022-02-06", "deadline": "2022-02-04T18:00:00"}
+    bureau = [r["department"] for r in c["ranking"] if r["category"] == "bureau"]
+    stations = [r["department"] for r in c["ranking"] if r["category"] == "station"]
+    # Full coverage and activity on 2 units beats partial coverage on 5; lateness costs 9 points.
+    assert bureau[:3] == ["信访科", "信通大队", "宣传科"]
+    assert stations[:2] == ["蔚汾派出所", "魏家滩派出所"]
+    assert {r["status"] for r in c["ranking"][3:22]} == {"missing"}
+    wf = next(r for r in c["ranking"] if r["department"] == "蔚汾派出所")
+    assert wf["components"]["deduction"] == -20.0  # two deductions this week
+    assert [r["department"] for r in c["late_reports"]] == ["信通大队"]
+    assert len(c["missing_reports"]) == 37 - 5
+    assert c["summary"]["cases"] == 2 and c["summary"]["loss"] == "2001.00"
+    assert [t["code"] for t in c["summary"]["cases_by_type"]] == ["online_loan"]
+    assert c["summary"]["issue_no"] == 5
+    assert {d["subject_kind"] for d in c["deductions"]} == {"officer", "department"} and len(c["deductions"]) == 4
+    talk = {(t["subject_kind"], t["badge"] or t["department"]) for t in c["warning_talks_due"]}
+    assert talk == {("officer", "140101"), ("department", "蔚汾派出所")}
+    assert c["accountability_due"] == []
+    assert "蔚汾镇东关社区网格" not in {g["grid"] for g in c["zero_case_grids"]}
+    assert "蔚汾镇西关社区网格" in {g["grid"] for g in c["zero_case_grids"]}
+    text = json.dumps(c, ensure_ascii=False)
+    assert not any(v in text for v in VICTIM)
+
+
+def test_rank_and_explain(week):
+    rows = week.json("rank", "--week", WEEK)["ranking"]
+    assert rows[0]["department"] == "信访科" and rows[0]["score"] == 100
+    explained = week.ok("rank", "--week", WEEK, "--explain", "宣传科").stdout
+    assert "宣传科" in explained and "有报送的包联对象 2/5" in explained
+    bad = week("rank", "--week", WEEK, "--explain", "宣传")
+    assert bad.exit_code == 1 and "宣传科" in bad.stderr
+
+
+def test_export_is_atomic_idempotent_read_only_and_leaks_nothing(week, tmp_path, db_path):
+    before = snapshot(db_path)
+    out = tmp_path / "out"
+    week.ok("export", "--week", WEEK, "--out", out, "--formats", "docx,xlsx,html,json,md,csv", "--quiet")
+    folder = out / WEEK
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == sorted(f"每周通报-{WEEK}.{x}" for x in ("docx", "xlsx", "html", "json", "md", "csv"))
+    first = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = week.ok("export", "--week", WEEK, "--out", out, "--formats", "json,md,csv", "--quiet")
+    assert result.stdout == "" and result.stderr == ""
+    for name in (f"每周通报-{WEEK}.json", f"每周通报-{WEEK}.md", f"每周通报-{WEEK}.csv"):
+        assert (folder / name).read_bytes() == first[name]
+    assert snapshot(db_path) == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp files left behind
+    for name, blob in first.items():
+        if name.endswith((".docx", ".xlsx")):
+            with zipfile.ZipFile(folder / name) as z:
+                blob = b"".join(z.read(n) for n in z.namelist())
+        text = blob.decode("utf-8", errors="ignore")
+        assert not any(v in text for v in VICTIM), name
+
+
+def test_export_errors(week, tmp_path, unchanged):
+    with unchanged():
+        bad = week("export", "--week", WEEK, "--out", tmp_path, "--formats", "pdf")
+    assert bad.exit_code == 1 and "不支持的导出格式：pdf" in bad.stderr
+    bad = week("export", "--week", "2023-W05", "--out", tmp_path)
+    assert bad.exit_code == 1 and "不在活动期" in bad.stderr
+    bad = week("export", "--week", "2022-W60", "--out", tmp_path)
+    assert bad.exit_code == 1 and "周次不存在" in bad.stderr
+
+
+def test_docx_default_name_and_table_output(week, tmp_path):
+    week.ok("weekly-circular", "--week", WEEK, "--format", "docx")
+    assert (tmp_path / f"每周通报-{WEEK}.docx").exists()
+    table = week.ok("weekly-circular", "--week", WEEK).stdout
+    for words in ("关于2022年第5周反电诈宣传工作情况的通报", "信访科", "蔚汾派出所", "未报", "零发案"):
+        assert words in table
+
+
+def test_commendation_candidates(week):
+    week.ok("dissuasion", "add", "--officer", "140201", "--date", "2022-02-03", "--amount-saved", "50000")
+    got = week.json("commend", "candidates", "--from", "2022-01-31", "--to", "2022-02-06")
+    people = {c["badge"]: c for c in got["candidates"] if c["subject_kind"] == "officer"}
+    assert "140201" in people and any("劝阻 1 起" in r for r in people["140201"]["reasons"])
+    assert "140101" not in people  # two deductions
+    depts = {c["name"] for c in got["candidates"] if c["subject_kind"] == "department"}
+    assert "信访科" in depts and "蔚汾派出所" not in depts and "办公室" not in depts  # 办公室 did not report
+
+
+def test_demo_is_deterministic_and_never_touches_the_real_ledger(cli, tmp_path, db_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    out = cli.ok("--db", a, "demo", "--weeks", "3", "--seed", "7")
+    assert "关于2022年第3周反电诈宣传工作情况的通报" in out.stdout
+    cli.ok("--db", b, "demo", "--weeks", "3", "--seed", "7")
+    assert cli.json("--db", a, "weekly-circular", "--week", "2022-W03") == cli.json("--db", b, "weekly-circular", "--week", "2022-W03")
+    assert not db_path.exists()  # FANZHA_DB, the real ledger, untouched
+    cli.ok("--db", a, "db", "verify")
+    refused = cli("--db", a, "demo")
+    assert refused.exit_code == 1 and "不会写入已有的账本" in refused.stderr
