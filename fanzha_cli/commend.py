@@ -117,3 +117,8 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
     officers.sort(key=lambda c: (-len(c["reasons"]), -saved.get(c["badge"], {}).get("amount_saved_fen", 0)))
     return {"from": start, "to": end, "criteria": criteria, "weeks": n_weeks,
             "candidates": officers + departments}
+
+
+def candidates_in(led: Ledger, start: str | None, end: str | None) -> dict[str, Any]:
+    """`commend candidates`: --from/--to default to the campaign so far."""
+    return candidates(led, *cases.period(led, start, end))

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge
-from fanzha_cli.commands.case import FromOption, ToOption, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
 
 app = typer.Typer(no_args_is_help=True, help="受害人回访：登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
 

@@ -6,7 +6,7 @@ import functools
 import sqlite3
 import sys
 from enum import Enum
-from typing import Annotated, Callable
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -26,8 +26,24 @@ FormatOption = Annotated[
 ]
 
 
+FromOption = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD，默认活动开始日。")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="截止日期 YYYY-MM-DD，默认今天（活动已结束则为活动结束日）。")]
+ShowPiiOption = Annotated[bool, typer.Option("--show-pii", help="显示受害人完整姓名、电话、身份证号（默认脱敏，如 张*三、138****5678）。")]
+
+
 def settings(ctx: typer.Context) -> Settings:
     return ctx.find_root().obj
+
+
+def on_ledger(ctx: typer.Context, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Open the ledger, run one domain call on it, close it: the body of most commands."""
+    from fanzha_cli import ledger
+
+    led = ledger.open_ledger(settings(ctx))
+    try:
+        return action(led, *args, **kwargs)
+    finally:
+        led.close()
 
 
 def fail(message: str, exit_code: int = 1) -> typer.Exit:

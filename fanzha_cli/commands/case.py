@@ -1,34 +1,14 @@
-"""`fanzha case`: register fraud cases and list them (victims masked unless --show-pii).
-
-Also what the case, audit, discipline and dissuasion commands share: the period options,
---show-pii, and `on_ledger`.
-"""
+"""`fanzha case`: register fraud cases and list them (victims masked unless --show-pii)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, ShowPiiOption, ToOption, edge, on_ledger
 
 app = typer.Typer(no_args_is_help=True, help="发案登记：登记电信网络诈骗案件、查看案件（受害人信息默认脱敏）。")
-
-FromOption = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD，默认活动开始日。")]
-ToOption = Annotated[Optional[str], typer.Option("--to", help="截止日期 YYYY-MM-DD，默认今天（活动已结束则为活动结束日）。")]
-ShowPiiOption = Annotated[bool, typer.Option("--show-pii", help="显示受害人完整姓名、电话、身份证号（默认脱敏，如 张*三、138****5678）。")]
-
-
-def on_ledger(ctx: typer.Context, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Open the ledger, run one domain call on it, close it: the body of every command here."""
-    from fanzha_cli import ledger
-
-    led = ledger.open_ledger(settings(ctx))
-    try:
-        return action(led, *args, **kwargs)
-    finally:
-        led.close()
-
 
 @app.command("add")
 @edge

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
-
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
 
 app = typer.Typer(no_args_is_help=True, help="表彰：按计划中的评选条件列出拟表彰的民辅警和单位。")
 
@@ -15,20 +13,15 @@ app = typer.Typer(no_args_is_help=True, help="表彰：按计划中的评选条�
 @edge
 def candidates_cmd(
     ctx: typer.Context,
-    start: Annotated[Optional[str], typer.Option("--from", help="起始日期，默认活动开始日。")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="截止日期，默认今天（活动已结束则为结束日）。")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """拟表彰对象：无通报扣分、按时报送达标，并且有劝阻成效或包联单位、网格零发案的民辅警和单位，附每人的依据。"""
-    from fanzha_cli import cases, commend, ledger
+    from fanzha_cli import commend
     from fanzha_cli.render import commend as render, data
 
-    led = ledger.open_ledger(settings(ctx))
-    try:
-        day_from, day_to = cases.period(led, start, end)
-        result = commend.candidates(led, day_from, day_to)
-    finally:
-        led.close()
+    result = on_ledger(ctx, commend.candidates_in, start, end)
     if fmt is Format.json:
         data.emit_json(result)
     elif fmt is Format.csv:

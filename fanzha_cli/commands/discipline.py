@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge
-from fanzha_cli.commands.case import ShowPiiOption, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, ShowPiiOption, edge, on_ledger
 
 app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
 

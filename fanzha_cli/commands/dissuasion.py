@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge
-from fanzha_cli.commands.case import FromOption, ToOption, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
 
 app = typer.Typer(no_args_is_help=True, help="劝阻登记：民辅警劝阻正在被骗的群众、避免的损失。")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge
-from fanzha_cli.commands.case import FromOption, ToOption, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
 
 
 @edge
