@@ -63,7 +63,7 @@ class Officer:
     badge: str
     name: str
     role: str
-    station: str
+    station: str  # the department the officer belongs to: a police station, or an office or brigade
 
 
 @dataclass(frozen=True)
@@ -294,6 +294,8 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
     settings["rules"] = _rules(v, top.get("rules", {}))
 
     departments: list[Department] = []
+    officers: list[Officer] = []
+    badge_home: dict[str, str] = {}
     for i, raw in enumerate(v.seq(top.get("departments", []), "departments")):
         here = _at("departments", i, raw.get("name") if isinstance(raw, dict) else None)
         m = v.mapping(raw, here)
@@ -304,15 +306,15 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
         if category != "bureau":
             v.fail(_join(here, "category"), "departments 中只放科室、大队（bureau）；派出所请写在 stations 中")
         units = _units(v, m.get("units", []), _join(here, "units"))
+        # Officers of an office or brigade: answerable for its paired units' cases.
+        _officers(v, m.get("officers", []), here, name, badge_home, officers)
         if name:
             departments.append(
                 Department(name=name, category="bureau", kind=v.text(m, "kind", here) or "", units=units,
                            item=m.get("item") if isinstance(m.get("item"), int) else None, path=here)
             )
 
-    officers: list[Officer] = []
     grids: list[Grid] = []
-    badge_home: dict[str, str] = {}
     grid_home: dict[str, str] = {}
     for i, raw in enumerate(v.seq(top.get("stations", []), "stations")):
         here = _at("stations", i, raw.get("name") if isinstance(raw, dict) else None)
@@ -322,22 +324,7 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
         name = v.text(m, "name", here)
         sample = v.boolean(m, "sample", here)
         units = _units(v, m.get("units", []), _join(here, "units"))
-        station_badges: set[str] = set()
-        for j, o in enumerate(v.seq(m.get("officers", []), _join(here, "officers"))):
-            opath = _at(_join(here, "officers"), j, o.get("name") if isinstance(o, dict) else None)
-            om = v.mapping(o, opath)
-            if om is None:
-                continue
-            badge, oname = v.text(om, "badge", opath), v.text(om, "name", opath)
-            role = om.get("role")
-            if role not in ROLES:
-                v.fail(_join(opath, "role"), f"身份应为 police（民警）或 auxiliary（辅警），实际是 {role!r}")
-            if badge and badge in badge_home:
-                v.fail(_join(opath, "badge"), f"警号 {badge} 重复：已用于 {badge_home[badge]}")
-            elif badge and oname and name and role in ROLES:
-                badge_home[badge] = f"{name} {oname}"
-                station_badges.add(badge)
-                officers.append(Officer(badge=badge, name=oname, role=role, station=name))
+        station_badges = _officers(v, m.get("officers", []), here, name, badge_home, officers)
         for j, g in enumerate(v.seq(m.get("grids", []), _join(here, "grids"))):
             gpath = _at(_join(here, "grids"), j, g.get("name") if isinstance(g, dict) else None)
             gm = v.mapping(g, gpath)
@@ -375,6 +362,28 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
         raise PlanError(v.problems, source)
     return Plan(source=source, sha256=digest, settings=settings, departments=departments,
                 officers=officers, grids=grids)
+
+
+def _officers(v: _Validator, raw: Any, here: str, dept: str | None, badge_home: dict[str, str],
+              out: list[Officer]) -> set[str]:
+    """A department's or station's officers; badges are unique across the whole plan."""
+    badges: set[str] = set()
+    for j, o in enumerate(v.seq(raw, _join(here, "officers"))):
+        opath = _at(_join(here, "officers"), j, o.get("name") if isinstance(o, dict) else None)
+        om = v.mapping(o, opath)
+        if om is None:
+            continue
+        badge, oname = v.text(om, "badge", opath), v.text(om, "name", opath)
+        role = om.get("role")
+        if role not in ROLES:
+            v.fail(_join(opath, "role"), f"身份应为 police（民警）或 auxiliary（辅警），实际是 {role!r}")
+        if badge and badge in badge_home:
+            v.fail(_join(opath, "badge"), f"警号 {badge} 重复：已用于 {badge_home[badge]}")
+        elif badge and oname and dept and role in ROLES:
+            badge_home[badge] = f"{dept} {oname}"
+            badges.add(badge)
+            out.append(Officer(badge=badge, name=oname, role=role, station=dept))
+    return badges
 
 
 def _campaign(v: _Validator, raw: Any) -> dict[str, Any]:

@@ -271,10 +271,10 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
             "kind": attrs.get("kind"),
             "units": [unit_view(u) for u in pairings.get(name, [])],
         }
+        view["officers"] = officers_of.get(name, [])
         if attrs.get("category") == "station":
             view["jurisdiction"] = attrs.get("jurisdiction")
             view["sample"] = bool(attrs.get("sample", False))
-            view["officers"] = officers_of.get(name, [])
             view["grids"] = grids_of.get(name, [])
             stations.append(view)
         else:
