@@ -79,7 +79,7 @@ def lines(week: str, rows: list[dict[str, Any]], fmt: Format) -> None:
 
     t = Table(title=f"{week} 报送", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("编号", justify="right", no_wrap=True)
-    t.add_column("科所队", overflow="fold")
+    t.add_column("科所队", no_wrap=True)
     t.add_column("对象", overflow="fold")
     t.add_column("数量（0 不列）", overflow="fold", ratio=1)
     t.add_column("进度", justify="right", no_wrap=True)
@@ -189,12 +189,13 @@ def missing(status: dict[str, Any], fmt: Format, show_all: bool) -> None:
         out.print("全部按时报送。")
         return
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for header in ("科所队", "状态", "条数", "迟报条数", "包联对象", "已报", "未报对象", "首次报送", "最后报送"):
-        t.add_column(header, overflow="fold", no_wrap=header in ("状态", "首次报送", "最后报送"))
+    # Names and times never wrap; only the list of unreported targets folds, so the table
+    # fits an 80-column terminal.
+    for header in ("科所队", "状态", "已报/对象", "迟报条数", "最后报送", "未报对象"):
+        t.add_column(header, overflow="fold", no_wrap=header != "未报对象")
     for r in rows:
-        t.add_row(r["dept"], STATUS_LABELS[r["status"]], str(r["lines"]), str(r["late_lines"]),
-                  str(r["paired_targets"]), str(r["reported_targets"]), escape(_unreported(r)),
-                  (r["first_submitted_at"] or "")[5:16], (r["last_submitted_at"] or "")[5:16])
+        t.add_row(r["dept"], STATUS_LABELS[r["status"]], f"{r['reported_targets']}/{r['paired_targets']}",
+                  str(r["late_lines"]), (r["last_submitted_at"] or "")[5:16], escape(_unreported(r)))
     out.print(t)
 
 
