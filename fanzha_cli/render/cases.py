@@ -47,13 +47,19 @@ DISSUASION_COLUMNS = [
 
 
 def _table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    t = Table(title=title)
-    for _, header in columns:
-        t.add_column(header, overflow="fold")
-    for r in rows:
-        t.add_row(*("" if r.get(k) is None else _cell(r.get(k)) for k, _ in columns))
+    cells = [["" if r.get(k) is None else _cell(r.get(k)) for k, _ in columns] for r in rows]
+    # Short columns (names, badges, dates, counts) never wrap; only long text folds, and no
+    # vertical rules, so the table stays readable in an 80-column terminal.
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, (_, header) in enumerate(columns):
+        longest = max((cell_len(row[i]) for row in cells), default=0)  # a Chinese character is 2 cells
+        t.add_column(header, overflow="fold", no_wrap=longest <= 12)
+    for row in cells:
+        t.add_row(*row)
     console().print(t)
 
 
