@@ -22,7 +22,7 @@ that shares the deduction is the officer's police station on the case date.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 from fanzha_cli import plan_store, queries
 from fanzha_cli.cases import campaign_date, find_case, period, required_text
@@ -116,7 +116,7 @@ def _settle(w: Writer, audit_id: int, case: dict[str, Any], officer: dict[str, A
     return w.append("audit_verify", tables, reason=note or "回访时即核实", supersedes=supersedes)
 
 
-def record(
+def _call_back(
     led: Ledger,
     *,
     case_no: str,
@@ -126,6 +126,7 @@ def record(
     officer: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
+    """One call-back as typed, checked: its case, date, answer, and who is blamed (if anyone)."""
     case = find_case(led, case_no)
     audit_date = campaign_date(led, date, "回访日期")
     if audit_date < case["case_date"]:
@@ -138,20 +139,36 @@ def record(
             "受害人反馈已收到面对面宣传，不能同时认定民辅警消极懈怠。",
             hint="收到宣传时去掉 --verified-negligent；未收到时写 --publicity-received no。",
         )
-    note = (note or "").strip() or None
     named = responsible(led, case, officer) if officer else None
     blamed = (named or responsible(led, case, None)) if verified_negligent else None
+    return {"case": case, "audit_date": audit_date, "got": got, "named": named, "blamed": blamed,
+            "note": (note or "").strip() or None}
+
+
+def record(led: Ledger, **fields: Any) -> dict[str, Any]:
+    """Record one call-back (the fields of `_call_back`)."""
+    return record_many(led, [fields])[0]
+
+
+def record_many(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Record many call-backs: every one is checked first, then all are appended (with their
+    deductions) in one transaction; one bad call-back writes nothing."""
+    checked = [_call_back(led, **fields) for fields in items]
+    out = []
     with led.write() as w:
-        if blamed:
-            _refuse_double_deduction(led, case)
-        audit_id = w.append("audit", {"audits": [{
-            "case_no": case["case_no"], "audit_date": audit_date, "publicity_received": got,
-            "officer": named["badge"] if named else None, "note": note,
-        }]})
-        if blamed:
-            _settle(w, audit_id, case, blamed, note, supersedes=audit_id)
-    status = "received" if got else ("negligent" if blamed else "pending")
-    return {"audit_id": audit_id, "case_no": case["case_no"], "status": status, "officer": blamed}
+        for c in checked:
+            case, named, blamed = c["case"], c["named"], c["blamed"]
+            if blamed:
+                _refuse_double_deduction(led, case)  # also sees the batch's earlier deductions
+            audit_id = w.append("audit", {"audits": [{
+                "case_no": case["case_no"], "audit_date": c["audit_date"], "publicity_received": c["got"],
+                "officer": named["badge"] if named else None, "note": c["note"],
+            }]})
+            if blamed:
+                _settle(w, audit_id, case, blamed, c["note"], supersedes=audit_id)
+            status = "received" if c["got"] else ("negligent" if blamed else "pending")
+            out.append({"audit_id": audit_id, "case_no": case["case_no"], "status": status, "officer": blamed})
+    return out
 
 
 def verify(

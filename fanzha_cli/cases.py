@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from fanzha_cli import plan_store, privacy, queries
 from fanzha_cli.dates import iso_date
@@ -89,7 +89,7 @@ def find_case(led: Ledger, case_no: str) -> dict[str, Any]:
 
 # --- cases ---
 
-def add_case(
+def case_row(
     led: Ledger,
     *,
     case_no: str,
@@ -103,6 +103,7 @@ def add_case(
     id_number: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
+    """One case as typed, checked against the plan in force on its date: the row to append."""
     case_no = required_text(case_no, "案件编号", "用 --case-no 写明案件编号。")
     if bool(unit) == bool(grid):
         raise FanzhaError(
@@ -114,7 +115,7 @@ def add_case(
     kind, target = ("unit", idx.unit(unit.strip())) if unit else ("grid", grid.strip())
     if kind == "grid":
         idx.grid(target)
-    row = {
+    return {
         "case_no": case_no,
         "case_date": case_date,
         "fraud_type": fraud_type(idx.settings, type_)["code"],
@@ -126,17 +127,31 @@ def add_case(
         "victim_id_number": privacy.clean_id_number(id_number),
         "note": (note or "").strip() or None,
     }
+
+
+def add_case(led: Ledger, **fields: Any) -> dict[str, Any]:
+    """Register one case (the fields of `case_row`)."""
+    return add_cases(led, [fields])[0]
+
+
+def add_cases(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Register many cases (each the fields of `case_row`): every one is checked first, then
+    all are appended, one entry each, in one transaction; one bad case writes nothing."""
+    rows = [case_row(led, **fields) for fields in items]
+    out = []
     with led.write() as w:
-        # Checked under the write lock, so two clerks cannot both enter the same number.
-        existing = led.query(queries.CASE_BY_NO, {"case_no": case_no})
-        if existing:
-            e = existing[0]
-            raise FanzhaError(
-                f"案件编号 {case_no} 已登记（第 {e['entry_id']} 条记录，{e['operator']} 于 {e['recorded_at']} 录入），不能重复登记。",
-                hint="核对案件编号；已登记的案件不能修改，如有错误请联系反诈中心说明情况。",
-            )
-        entry_id = w.append("case", {"cases": [row]})
-    return {"entry_id": entry_id, **row}
+        for row in rows:
+            # Checked under the write lock, so two clerks cannot both enter the same number;
+            # a number twice in one batch meets its first copy here too.
+            existing = led.query(queries.CASE_BY_NO, {"case_no": row["case_no"]})
+            if existing:
+                e = existing[0]
+                raise FanzhaError(
+                    f"案件编号 {row['case_no']} 已登记（第 {e['entry_id']} 条记录，{e['operator']} 于 {e['recorded_at']} 录入），不能重复登记。",
+                    hint="核对案件编号；已登记的案件不能修改，如有错误请联系反诈中心说明情况。",
+                )
+            out.append({"entry_id": w.append("case", {"cases": [row]}), **row})
+    return out
 
 
 def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dict[str, Any]:
@@ -202,8 +217,8 @@ def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | 
         idx = plan_store.index_on(led, seg_start)
         hit = {(r["target_kind"], r["target"]) for r in led.query(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end})}
         for name, attrs in idx.departments.items():
-            categories.setdefault(name, attrs.get("category", ""))
-            if name not in dept_order:
+            if name not in categories:
+                categories[name] = attrs.get("category", "")
                 dept_order.append(name)
         for badge, o in idx.officers.items():
             officer_names.setdefault(badge, o["name"])

@@ -40,7 +40,7 @@ def default_week(led: Ledger, today: dt.date | None = None) -> Week:
 
 def _lines_by_dept(led: Ledger, week: Week) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in led.query(queries.REPORT_LIST_OF_WEEK, {"week": week.label, "dept": None}):
+    for r in led.query(queries.CIRCULAR_LINES_OF_WEEK, {"week": week.label}):
         # Photos: what the line reports, or the evidence files attached if there are more.
         r["photos"] = max(r["photos"] or 0, r["photo_files"] or 0)
         out[r["dept"]].append(r)
@@ -122,9 +122,9 @@ def _trend(led: Ledger, week: Week, first: Week) -> list[dict[str, Any]]:
         if monday < first.monday:
             continue
         wk = weeks.resolve(monday.isoformat())
-        found = _cases_of(led, wk.monday, wk.sunday)
+        found = led.query(queries.CASE_TOTALS_IN, {"start": wk.monday.isoformat(), "end": wk.sunday.isoformat()})[0]
         out.append({
-            "week": wk.label, "cases": len(found), "loss": format_yuan(sum(c["loss_fen"] or 0 for c in found)),
+            "week": wk.label, "cases": found["cases"], "loss": format_yuan(found["loss_fen"]),
             "reports": led.query(queries.REPORTING_DEPTS_OF_WEEK, {"week": wk.label})[0]["n"],
         })
     return out
@@ -179,11 +179,13 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     settings = idx.settings
     campaign = settings.get("campaign", {})
     c_start = campaign.get("routine_period", {}).get("start", week.monday.isoformat())
+    # Zero-case and commendation run to the week's end, or the campaign's if it ends first
+    # (the last week of 2022 ends on 2023-01-01).
+    until = min(week.sunday.isoformat(), campaign.get("routine_period", {}).get("end", week.sunday.isoformat()))
     previous = weeks.resolve((week.monday - dt.timedelta(days=7)).isoformat())
 
     this_cases = _cases_of(led, week.monday, week.sunday)
     prev_cases = _cases_of(led, previous.monday, previous.sunday)
-    prev_lines = _lines_by_dept(led, previous)
 
     statuses = [s.status for s in scores]
     first = first_week(c_start, int(settings.get("rules", {}).get("weekly_report", {}).get("due_weekday", 5)))
@@ -198,7 +200,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "late": statuses.count("late"),
         "missing": statuses.count("missing"),
         "measures": _measures(lines),
-        "measures_previous": _measures(prev_lines),
+        "measures_previous": led.query(queries.REPORT_TOTALS_OF_WEEK, {"week": previous.label})[0],
         "cases": len(this_cases),
         "loss": format_yuan(sum(c["loss_fen"] or 0 for c in this_cases)),
         "cases_previous": len(prev_cases),
@@ -213,7 +215,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         summary["top"][category] = reported[:NAMED]
         summary["bottom"][category] = [d for d in reported[-NAMED:] if d not in reported[:NAMED]]
 
-    zero = cases.zero_case(led, c_start, week.sunday.isoformat())
+    zero = cases.zero_case(led, c_start, until)
     zero_units: dict[str, list[str]] = {}
     zero_grids = []
     for t in zero["targets"]:
@@ -225,7 +227,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
 
     names = cases.type_names(settings)
     talks, accountability = _discipline(led, week, idx)
-    commended = commend.candidates(led, first.monday.isoformat(), week.sunday.isoformat())
+    commended = commend.candidates(led, first.monday.isoformat(), until)
     return {
         "week": week.label,
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),

@@ -35,12 +35,8 @@ def on_time_weeks(led: Ledger, week_labels: list[str]) -> dict[str, int]:
     """Per department: how many of these weeks it reported, every line on time."""
     if not week_labels:
         return {}
-    rows = led.query(queries.REPORT_WEEK_STATUS, {"first": week_labels[0], "last": week_labels[-1]})
-    out: dict[str, int] = {}
-    for r in rows:
-        if not r["late"]:
-            out[r["dept"]] = out.get(r["dept"], 0) + 1
-    return out
+    rows = led.query(queries.REPORT_ON_TIME_WEEKS, {"first": week_labels[0], "last": week_labels[-1]})
+    return {r["dept"]: r["weeks"] for r in rows}
 
 
 def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
@@ -80,7 +76,7 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
         if d and d["dissuasions"] >= min_dissuasions:
             merits.append(f"劝阻 {d['dissuasions']} 起，避免损失 {d['amount_saved']} 元")
             evidence["dissuasion_entries"] = d["entry_ids"]
-        grids = [g for g, badges in idx.grid_officers.items() if badge in badges]
+        grids = idx.grids_of_officer(badge)
         if use_zero_case and grids and all((station, "grid", g) in zero_targets for g in grids):
             merits.append(f"结对网格零发案（{len(grids)} 个）")
             evidence["zero_case_grids"] = grids

@@ -61,7 +61,8 @@ class Writer:
     ) -> int:
         entry_id = self.last_id + 1
         clean = {
-            t: [{k: _value(v) for k, v in row.items()} for row in rows]
+            t: [row if _PLAIN.issuperset(map(type, row.values())) else {k: _value(v) for k, v in row.items()}
+                for row in rows]
             for t, rows in tables.items()
         }
         meta = dict(
@@ -79,15 +80,30 @@ class Writer:
              self.last_hash, digest),
         )
         for table, rows in clean.items():
-            if not rows:
-                continue
-            cols = list(rows[0])
-            sql = 'INSERT INTO "{}" (entry_id, {}) VALUES (?, {})'.format(
-                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" for _ in cols)
-            )
-            self.conn.executemany(sql, ([entry_id, *(r[c] for c in cols)] for r in rows))
+            if rows:
+                _insert(self.conn, table, entry_id, rows)
         self.last_id, self.last_hash = entry_id, digest
         return entry_id
+
+
+_PLAIN = {str, int, type(None)}  # values that enter the ledger as they are
+
+
+def _insert(conn: sqlite3.Connection, table: str, entry_id: int, rows: list[dict[str, Any]]) -> None:
+    """Many rows per INSERT statement: SQLite sets a statement up (its CHECK constraints' value
+    lists among it) once per run, so one run per row, as executemany does, costs far more."""
+    cols = list(rows[0])
+    width = len(cols) + 1
+    per = max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    head = 'INSERT INTO "{}" (entry_id, {}) VALUES '.format(table, ", ".join(f'"{c}"' for c in cols))
+    one = "(" + ", ".join("?" * width) + ")"
+    for start in range(0, len(rows), per):
+        part = rows[start:start + per]
+        values: list[Any] = []
+        for r in part:
+            values.append(entry_id)
+            values += [r[c] for c in cols]
+        conn.execute(head + ", ".join([one] * len(part)), values)
 
 
 class Ledger:
@@ -170,12 +186,17 @@ def open_ledger(settings: Settings, *, create: bool = False, read_only: bool = F
     try:
         conn = _connect(path)
         migrate(conn)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise FanzhaError(
-            f"无法打开账本 {path}：{exc}",
-            hint="确认这是 fanzha 的账本文件；可用 fanzha db verify 检查，或从备份恢复。",
+            f"无法打开账本 {path}：{_why(exc)}",
+            hint="确认这是 fanzha 的账本文件；可用 fanzha db verify 检查，或用 fanzha db restore 从备份恢复。",
         ) from exc
     return Ledger(path, settings.operator, conn)
+
+
+def _why(exc: Exception) -> str:
+    # A damaged schema can make even SQLite's error message undecodable.
+    return "文件已损坏（数据库结构中的文字无法读取）" if isinstance(exc, UnicodeDecodeError) else str(exc)
 
 
 def _open_read_only(path: Path) -> Ledger:
@@ -186,12 +207,16 @@ def _open_read_only(path: Path) -> Ledger:
                                isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         pending = migrations.pending(sqlite_utils.Database(conn))
-    except sqlite3.DatabaseError as exc:
-        raise FanzhaError(f"无法打开账本 {path}：{exc}", hint="确认这是 fanzha 的账本文件。") from exc
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise FanzhaError(f"无法打开账本 {path}：{_why(exc)}", hint="确认这是 fanzha 的账本文件。") from exc
     if pending:
         conn.close()
         raise FanzhaError(f"账本 {path} 的结构需要升级，只读命令不能升级它。",
                           hint="先运行一次任意写入命令（例如 fanzha plan load），或 fanzha db verify。")
+    # One read transaction for the whole command: every query sees the ledger as it was at
+    # the first one (WAL snapshot), so an export running during an import never mixes the
+    # two (half the report lines counted in one table, all of them in the next).
+    conn.execute("BEGIN")
     return Ledger(path, "", conn)
 
 

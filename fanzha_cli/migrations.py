@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from fanzha_cli import queries
+
 migrations = sqlite_utils.Migrations("fanzha")
 
 
@@ -267,3 +269,67 @@ def m002_reports(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX report_photos_sha256 ON report_photos(sha256)")
     for table in ("report_lines", "report_photos"):
         _guard(db, table)
+
+
+@migrations()
+def m004_performance(db: sqlite_utils.Database) -> None:
+    # The whole plan in force after a load, as one fact of that load's entry: per kind of item,
+    # [keys, parents, attrs] in the order the items started (plan_store.state_columns). It
+    # holds nothing the entry's plan_items do not imply; reading it is what lets a province's
+    # plan (hundreds of thousands of items) be read in a fraction of a second. Ledgers loaded
+    # before this step have none: their plan is read from plan_items, with the same result.
+    db.execute(
+        """
+        CREATE TABLE plan_states (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            state TEXT NOT NULL
+        )
+        """
+    )
+    _guard(db, "plan_states")
+    # Derived, not ledger content (no entry_id, so outside the chain, like an index): each
+    # department's count of current report lines per week, and how many of them came late,
+    # kept by the triggers below as lines are written, so that the on-time weeks of a whole
+    # campaign are read from departments × weeks rows instead of every line of every week.
+    # `db verify` recomputes it from report_lines (queries.REPORT_WEEK_STATUS_FROM_LINES).
+    db.execute(
+        """
+        CREATE TABLE report_week_status (
+            week TEXT NOT NULL,
+            dept TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            late_lines INTEGER NOT NULL,
+            PRIMARY KEY (week, dept)
+        )
+        """
+    )
+    db.execute(f"INSERT INTO report_week_status (week, dept, lines, late_lines) {queries.REPORT_WEEK_STATUS_FROM_LINES}")
+    # A new line (version 1) counts if it is not a void; a later version replaces the count
+    # of the version before it (dept and week never change between versions).
+    db.execute(
+        """
+        CREATE TRIGGER report_lines_status_new AFTER INSERT ON report_lines WHEN NEW.version = 1
+        BEGIN
+            INSERT INTO report_week_status (week, dept, lines, late_lines)
+            VALUES (NEW.week, NEW.dept, NEW.action <> 'void', NEW.action <> 'void' AND NEW.late)
+            ON CONFLICT (week, dept) DO UPDATE
+            SET lines = lines + excluded.lines, late_lines = late_lines + excluded.late_lines;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER report_lines_status_version AFTER INSERT ON report_lines WHEN NEW.version > 1
+        BEGIN
+            UPDATE report_week_status
+            SET lines = lines + (NEW.action <> 'void') - (
+                    SELECT p.action <> 'void' FROM report_lines AS p
+                    WHERE p.line_id = NEW.line_id AND p.version = NEW.version - 1),
+                late_lines = late_lines + (NEW.action <> 'void' AND NEW.late) - (
+                    SELECT p.action <> 'void' AND p.late FROM report_lines AS p
+                    WHERE p.line_id = NEW.line_id AND p.version = NEW.version - 1)
+            WHERE week = NEW.week AND dept = NEW.dept;
+        END
+        """
+    )
+

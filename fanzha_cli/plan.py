@@ -8,6 +8,7 @@ can fix the whole file in one go.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -201,11 +202,56 @@ def _at(path: str, index: int, name: Any = None) -> str:
     return label
 
 
+# A county's plan is some 30 KB; a province's (5,000 departments, 60,000 officers, 100,000
+# grids: benchmarks/generate.py --scale province) some 15 MB.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+
+
+def _load_plan_yaml(text: str) -> Any:
+    """yaml.safe_load, stricter: no aliases (a few lines of `*a` can stand for billions of
+    items), and a date or number that cannot exist is an error at its line. Uses libyaml
+    when it is installed (some ten times faster), the pure-Python parser otherwise."""
+    import yaml
+
+    loader = _plan_loader()
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "计划文件不使用锚点和别名（& 与 *），请把内容直接写出", event.start_mark)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader, stricter still
+
+
+@functools.lru_cache(maxsize=None)
+def _plan_loader():
+    import yaml
+
+    class PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
+
+    def checked(construct, what, why):
+        def wrapper(loader, node):
+            try:
+                return construct(loader, node)
+            except (ValueError, OverflowError) as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{what}“{str(node.value)[:40]}”{why}", node.start_mark) from exc
+        return wrapper
+
+    for tag, what, why in (("timestamp", "日期", "不存在（请核对年、月、日）"),
+                           ("int", "数字", "无法读取（位数过多）"), ("float", "数字", "无法读取")):
+        full = f"tag:yaml.org,2002:{tag}"
+        PlanLoader.add_constructor(full, checked(yaml.SafeLoader.yaml_constructors[full], what, why))
+    return PlanLoader
+
+
 def read_yaml(path: Path) -> tuple[Any, str]:
     """Parse a YAML file safely; a syntax error names the file, line and column."""
     import yaml  # only plan commands pay for it
 
     try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            raise FanzhaError(f"计划文件 {path} 有 {path.stat().st_size / 1024 / 1024:.0f} MB，不像是计划文件（上限 {MAX_PLAN_BYTES // 1024 // 1024} MB）",
+                              hint="检查是否选错了文件；随工具提供的计划在 data/assignments.yaml。")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FanzhaError(f"找不到计划文件：{path}", hint="检查路径；随工具提供的计划在 data/assignments.yaml。")
@@ -219,7 +265,9 @@ def read_yaml(path: Path) -> tuple[Any, str]:
             hint="用记事本或 WPS 另存为“UTF-8”编码后再试。",
         )
     try:
-        data = yaml.safe_load(text)
+        data = _load_plan_yaml(text)
+    except RecursionError:
+        raise FanzhaError(f"计划文件 {path} 的列表或键值表嵌套层次过深，无法读取", hint="检查文件是否完整、括号是否配对。")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "某处"

@@ -8,12 +8,14 @@ week can be judged against the plan that was in force that week.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import json
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from fanzha_cli import queries
 from fanzha_cli.dates import iso_date
@@ -117,6 +119,28 @@ def diff(desired: dict[Identity, str], current: dict[Identity, str]) -> list[Cha
     return ends + starts
 
 
+def state_columns(rows: Iterable[tuple[str, str, str, str]]) -> dict[str, tuple[list, list, list]]:
+    """Plan items in force, (item_kind, key, parent, attrs as JSON) in the order they started,
+    as plan_states holds them: per kind, [keys, parents, attrs], attrs parsed."""
+    out: dict[str, tuple[list, list, list]] = {}
+    for kind, key, parent, attrs in rows:
+        keys, parents, values = out.setdefault(kind, ([], [], []))
+        keys.append(key)
+        parents.append(parent)
+        values.append(json.loads(attrs) if attrs != "{}" else {})
+    return out
+
+
+def state_after(current: dict[Identity, str], changes: list[Change]) -> str:
+    """The plan in force once a load's changes are written, in the order PLAN_STATE_ON will
+    give it: what stays, in its order, then what the load starts (ended and restarted items
+    leave their place)."""
+    touched = {(c.item_kind, c.key, c.parent) for c in changes}
+    rows = [(*k, a) for k, a in current.items() if k not in touched]
+    rows += [(c.item_kind, c.key, c.parent, c.attrs) for c in changes if c.action == "start"]
+    return json.dumps(state_columns(rows), ensure_ascii=False, separators=(",", ":"))
+
+
 def load(
     ledger: Ledger,
     plan: Plan,
@@ -131,7 +155,8 @@ def load(
     with ledger.write() as writer:
         latest = ledger.query(queries.LATEST_PLAN_VERSION)
         latest = latest[0] if latest else None
-        changes = diff(desired_items(plan), current_items(ledger))
+        current = current_items(ledger)
+        changes = diff(desired_items(plan), current)
         result = LoadResult(
             source=plan.source,
             effective=None,
@@ -194,6 +219,7 @@ def load(
                     }
                     for seq, c in enumerate(changes, start=1)
                 ],
+                "plan_states": [{"state": state_after(current, changes)}],
             },
             reason=reason.strip() if reason and reason.strip() else "首次载入计划",
         )
@@ -321,7 +347,8 @@ def unknown_name(what: str, name: str, known: list[str]) -> FanzhaError:
 class PlanIndex:
     """The plan in force on one date, as lookups: what writes check names against.
 
-    Built from one query; use it for a whole import or command, not per row.
+    Built from one query, and kept for the ledger it came from (see `index_on`): ask for it
+    freely, but treat it as read-only, since the same index serves every caller.
     """
 
     on: str
@@ -334,6 +361,10 @@ class PlanIndex:
     grid_workers: dict[str, str]  # grid name -> grid worker
     officers: dict[str, dict[str, Any]]  # badge -> {name, role, station}
     grid_officers: dict[str, list[str]]  # grid name -> badges paired with it
+    # The same pairings the other way round, in the order of the maps above.
+    dept_units: dict[str, list[str]] = field(default_factory=dict)  # department -> its units
+    station_grids: dict[str, list[str]] = field(default_factory=dict)  # station -> its grids
+    officer_grids: dict[str, list[str]] = field(default_factory=dict)  # badge -> its grids
 
     def dept(self, name: str) -> dict[str, Any]:
         if name not in self.departments:
@@ -358,38 +389,90 @@ class PlanIndex:
         return self.officers[badge]
 
     def units_of(self, dept: str) -> list[str]:
-        return [u for u, ds in self.unit_depts.items() if dept in ds]
+        return list(self.dept_units.get(dept, ()))
 
     def grids_of(self, station: str) -> list[str]:
-        return [g for g, s in self.grids.items() if s == station]
+        return list(self.station_grids.get(station, ()))
+
+    def grids_of_officer(self, badge: str) -> list[str]:
+        return list(self.officer_grids.get(badge, ()))
+
+
+# Indexes already built, per open ledger, by the plan version they reflect (a few at most:
+# a province's plan index is large, and a command needs one or two).
+_BUILT: "weakref.WeakKeyDictionary[Ledger, dict[str, PlanIndex]]" = weakref.WeakKeyDictionary()
+_KEEP = 4
 
 
 def index_on(ledger: Ledger, on: str) -> PlanIndex:
+    """The plan in force on `on`, built once per plan version for each open ledger.
+
+    Plan loads take effect in the order they were made (never before the one in force), so
+    the version in force on a date names the whole state on it: the loads up to that one.
+    It is keyed by the version's hash, so a rolled-back load can never be mistaken for it.
+    """
     version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
     if not version:
         raise FanzhaError(
             f"{on} 时账本中还没有生效的计划。",
             hint="先运行 fanzha plan load data/assignments.yaml，或检查日期是否在活动期内。",
         )
-    idx = PlanIndex(on=on, settings=json.loads(version[0]["settings"]), departments={}, units={},
+    built = _BUILT.setdefault(ledger, {})
+    key = version[0]["hash"]
+    if key not in built:
+        if len(built) >= _KEEP:
+            del built[next(iter(built))]
+        built[key] = _build_index(ledger, on, version[0])
+    idx = built[key]
+    return idx if idx.on == on else dataclasses.replace(idx, on=on)
+
+
+def _state_on(ledger: Ledger, on: str, version: dict[str, Any]) -> dict[str, Any]:
+    """The state columns in force on `on`: the version's own record of it, or (for a ledger
+    loaded before plan_states existed) the items themselves."""
+    recorded = ledger.query(queries.PLAN_STATE_RECORDED, {"entry_id": version["entry_id"], "on": on})
+    if recorded:
+        return json.loads(recorded[0]["state"])
+    return state_columns(r[:4] for r in ledger.conn.execute(queries.PLAN_STATE_ON, {"on": on}))
+
+
+_NONE: tuple[list, list, list] = ([], [], [])
+
+
+def _build_index(ledger: Ledger, on: str, version: dict[str, Any]) -> PlanIndex:
+    return _index_from_state(on, version["settings"], _state_on(ledger, on, version))
+
+
+def _index_from_state(on: str, settings: str, state: dict[str, Any]) -> PlanIndex:
+    idx = PlanIndex(on=on, settings=json.loads(settings), departments={}, units={},
                     unit_by_alias={}, unit_depts=defaultdict(list), grids={}, grid_workers={},
                     officers={}, grid_officers=defaultdict(list))
-    for r in ledger.query(queries.PLAN_STATE_ON, {"on": on}):
-        kind, key, parent, attrs = r["item_kind"], r["key"], r["parent"], json.loads(r["attrs"])
-        if kind == "department":
-            idx.departments[key] = attrs
-        elif kind == "unit":
-            idx.units[key] = attrs
-            idx.unit_by_alias[key] = key
-            for alias in attrs.get("aliases", []):
-                idx.unit_by_alias.setdefault(alias, key)
-        elif kind == "pairing":
-            idx.unit_depts[key].append(parent)
-        elif kind == "grid":
-            idx.grids[key] = parent
-            idx.grid_workers[key] = attrs.get("worker", "")
-        elif kind == "officer":
-            idx.officers[key] = {"name": attrs.get("name"), "role": attrs.get("role"), "station": parent}
-        elif kind == "officer_grid":
-            idx.grid_officers[parent].append(key)
+    keys, _, attrs = state.get("department", _NONE)
+    idx.departments.update(zip(keys, attrs))
+    keys, _, attrs = state.get("unit", _NONE)
+    for key, a in zip(keys, attrs):
+        idx.units[key] = a
+        idx.unit_by_alias[key] = key
+        for alias in a.get("aliases", []):
+            idx.unit_by_alias.setdefault(alias, key)
+    keys, parents, _ = state.get("pairing", _NONE)
+    for key, parent in zip(keys, parents):
+        idx.unit_depts[key].append(parent)
+    keys, parents, attrs = state.get("grid", _NONE)
+    idx.grids.update(zip(keys, parents))
+    idx.grid_workers.update((k, a.get("worker", "")) for k, a in zip(keys, attrs))
+    keys, parents, attrs = state.get("officer", _NONE)
+    idx.officers.update((k, {"name": a.get("name"), "role": a.get("role"), "station": p})
+                        for k, p, a in zip(keys, parents, attrs))
+    keys, parents, _ = state.get("officer_grid", _NONE)
+    for badge, grid in zip(keys, parents):
+        idx.grid_officers[grid].append(badge)
+    for unit, depts in idx.unit_depts.items():
+        for dept in depts:
+            idx.dept_units.setdefault(dept, []).append(unit)
+    for grid, station in idx.grids.items():
+        idx.station_grids.setdefault(station, []).append(grid)
+    for grid, badges in idx.grid_officers.items():
+        for badge in badges:
+            idx.officer_grids.setdefault(badge, []).append(grid)
     return idx

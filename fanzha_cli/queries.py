@@ -19,11 +19,20 @@ ORDER BY entry_id, seq
 # The plan version (settings) in force on :on.
 PLAN_VERSION_ON = """
 SELECT v.entry_id, v.effective, v.source, v.source_sha256, v.settings,
-       e.operator, e.recorded_at, e.reason
+       e.operator, e.recorded_at, e.reason, e.hash
 FROM plan_versions AS v JOIN entries AS e ON e.id = v.entry_id
 WHERE v.effective <= :on
 ORDER BY v.effective DESC, v.entry_id DESC
 LIMIT 1
+"""
+
+# The plan in force on :on as the version in force then recorded it (plan_states): only if
+# that version is also the last load made with an effective date on or before :on (loads are
+# made in date order, so it always is; the query falls back to PLAN_STATE_ON otherwise).
+PLAN_STATE_RECORDED = """
+SELECT s.state FROM plan_states AS s
+WHERE s.entry_id = :entry_id
+  AND s.entry_id = (SELECT max(v.entry_id) FROM plan_versions AS v WHERE v.effective <= :on)
 """
 
 LATEST_PLAN_VERSION = """
@@ -68,10 +77,12 @@ FROM cases
 WHERE case_date BETWEEN :start AND :end
 """
 
-# The days in (:start, :end] on which a plan change took effect: zero-case is judged
-# piecewise, each piece against the plan in force on it.
+# The days in (:start, :end] on which a plan load took effect: zero-case is judged
+# piecewise, each piece against the plan in force on it. Every item of a load takes effect
+# with its version, so the few versions say it (a load that changed only settings cuts a
+# piece in two where nothing changed, which changes no result).
 PLAN_CHANGE_DAYS = """
-SELECT DISTINCT effective FROM plan_items
+SELECT DISTINCT effective FROM plan_versions
 WHERE effective > :start AND effective <= :end
 ORDER BY effective
 """
@@ -249,12 +260,6 @@ ORDER BY p.entry_id, p.seq
 
 REPORT_MAX_LINE_ID = "SELECT coalesce(max(line_id), 0) AS n FROM report_lines"
 
-# Every date on which the plan in force changed: between two of them the plan is the same,
-# so an import builds one plan index per stretch, not one per week.
-REPORT_PLAN_CHANGE_DATES = """
-SELECT effective FROM plan_items UNION SELECT effective FROM plan_versions
-"""
-
 # Other lines that already carry this photo (the same file reported twice).
 REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :sha256 ORDER BY line_id"
 
@@ -287,19 +292,58 @@ HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 """
 
-# How many departments reported in a week (voided lines do not count).
-REPORTING_DEPTS_OF_WEEK = f"""
-SELECT count(DISTINCT dept) AS n FROM ({_REPORT_CURRENT_OF_WEEK})
+# The week's current lines as the circular scores them: identity, time, figures, and the
+# photo files attached as evidence.
+CIRCULAR_LINES_OF_WEEK = f"""
+SELECT c.dept, c.target_kind, c.target, c.late, c.submitted_at,
+       c.leaflets, c.notices, c.pledges, c.app_installs, c.group_pushes, c.lectures, c.attendees,
+       c.events, c.themes, c.photos,
+       (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = c.line_id) AS photo_files
+FROM ({_REPORT_CURRENT_OF_WEEK}) AS c
 """
 
-# Each department's report status per week for weeks in [:first, :last]: late if any
-# current line came after the deadline. Weeks with no current line do not appear.
-REPORT_WEEK_STATUS = """
-SELECT dept, week, max(late) AS late FROM (
-    SELECT r.*, row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
+# The week's figures summed over its current lines (photos: as reported, or the evidence
+# files attached where there are more): the circular's comparison with last week.
+REPORT_TOTALS_OF_WEEK = f"""
+SELECT coalesce(sum(leaflets), 0) AS leaflets, coalesce(sum(notices), 0) AS notices,
+       coalesce(sum(pledges), 0) AS pledges, coalesce(sum(app_installs), 0) AS app_installs,
+       coalesce(sum(group_pushes), 0) AS group_pushes, coalesce(sum(lectures), 0) AS lectures,
+       coalesce(sum(attendees), 0) AS attendees, coalesce(sum(events), 0) AS events,
+       coalesce(sum(themes), 0) AS themes, coalesce(sum(max(photos, photo_files)), 0) AS photos
+FROM ({CIRCULAR_LINES_OF_WEEK})
+"""
+
+# Cases dated in [:start, :end] and their loss, counted (the circular's weekly trend).
+CASE_TOTALS_IN = """
+SELECT count(*) AS cases, coalesce(sum(loss_fen), 0) AS loss_fen
+FROM cases WHERE case_date BETWEEN :start AND :end
+"""
+
+# How many departments reported in a week (voided lines do not count): read off the
+# per-department counts the report_lines triggers keep (migrations.m004_performance).
+REPORTING_DEPTS_OF_WEEK = """
+SELECT count(*) AS n FROM report_week_status WHERE week = :week AND lines > 0
+"""
+
+# What report_week_status holds (migrations.m004_performance), computed from the lines
+# themselves: how the migration fills it and how `db verify` checks it. Departments whose
+# lines were all voided have no row here, a row with 0 lines there.
+REPORT_WEEK_STATUS_FROM_LINES = """
+SELECT week, dept, count(*) AS lines, sum(late) AS late_lines FROM (
+    SELECT r.week, r.dept, r.action, r.late,
+           row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
     FROM report_lines AS r
-    WHERE r.week BETWEEN :first AND :last
 )
 WHERE rn = 1 AND action <> 'void'
-GROUP BY dept, week
+GROUP BY week, dept
+"""
+
+REPORT_WEEK_STATUS_KEPT = "SELECT week, dept, lines, late_lines FROM report_week_status WHERE lines > 0"
+
+# Per department, the weeks in [:first, :last] in which it reported and every current line
+# came before the deadline: departments × weeks rows, never the lines themselves.
+REPORT_ON_TIME_WEEKS = """
+SELECT dept, count(*) AS weeks FROM report_week_status
+WHERE week BETWEEN :first AND :last AND lines > 0 AND late_lines = 0
+GROUP BY dept
 """

@@ -12,7 +12,6 @@ against one plan. The deadline (weekday and hour) comes from that plan's rules.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import json
@@ -103,13 +102,16 @@ _IGNORED_KEYS = {_header_key(h) for h in IGNORED_COLUMNS}
 # --- values -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a sheet repeats the same few numbers: parse each once
 def parse_count(value: str | None, key: str) -> int:
     """A measure as typed: a whole number ≥ 0 (empty is 0)."""
     text = str(value).strip() if value is not None else ""
     if text == "":
         return 0
-    if text.isdigit() and text.isascii() and len(text) < 9 and key != "group_pushes":
-        return int(text)  # the usual case, quickly
+    if text.isdigit() and text.isascii() and len(text) < 9:
+        n = int(text)  # the usual case, quickly
+        if key != "group_pushes" or n <= MAX_PUSH_DAYS:
+            return n
     label = MEASURE_LABELS[key]
     if re.fullmatch(r"[+-]?\d{1,3}([,，]\d{3})+", text):  # 1,200 as Excel shows thousands
         text = re.sub(r"[,，]", "", text)
@@ -126,6 +128,7 @@ def parse_count(value: str | None, key: str) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=256)
 def parse_progress(value: str | None) -> int | None:
     """Progress in percent, 0–100, whole; `85%` is accepted. Empty is 'not reported'."""
     text = str(value).strip().rstrip("%％").strip() if value is not None else ""
@@ -195,17 +198,15 @@ def parse_content(values: LineInput, checklist: list[str], target_label: str,
 
     With `base` (an amend), what was not given keeps its recorded value.
     """
-    parsers: dict[str, Callable[[Any], Any]] = {
-        **{k: functools.partial(parse_count, key=k) for k in MEASURE_KEYS},
-        "progress": parse_progress,
-        "duties": lambda raw: _canon(parse_duties(raw or [], checklist, target_label)),
-        "note": _note,
-    }
-    given = {**values.measures, "progress": values.progress, "duties": values.duties, "note": values.note}
+    def duties(raw: Any) -> str:
+        return _canon(parse_duties(raw or [], checklist, target_label))
+
+    given = [(k, values.measures.get(k), _COUNT_PARSERS[k]) for k in MEASURE_KEYS]
+    given += [("progress", values.progress, parse_progress), ("duties", values.duties, duties),
+              ("note", values.note, _note)]
     problems: list[Problem] = []
     out: dict[str, Any] = {}
-    for key, parse in parsers.items():
-        raw = given.get(key)
+    for key, raw, parse in given:
         if raw is None and base is not None:
             out[key] = base[key]
             continue
@@ -214,6 +215,9 @@ def parse_content(values: LineInput, checklist: list[str], target_label: str,
         except Problem as p:
             problems.append(p)
     return out, problems
+
+
+_COUNT_PARSERS: dict[str, Callable[[Any], int]] = {k: functools.partial(parse_count, key=k) for k in MEASURE_KEYS}
 
 
 def _canon(items: list[str]) -> str:
@@ -301,10 +305,10 @@ class WeekPlan:
         return submitted > self.deadline
 
 
-def week_plan(led: Ledger, week: Week, index: PlanIndex | None = None) -> WeekPlan:
+def week_plan(led: Ledger, week: Week) -> WeekPlan:
     monday = week.monday.isoformat()
     try:
-        index = index or index_on(led, monday)
+        index = index_on(led, monday)
     except FanzhaError as exc:
         raise FanzhaError(
             f"{week.span()} 的周一（{monday}）账本中还没有生效的计划，无法判断包联关系。",
@@ -324,38 +328,40 @@ def week_plan(led: Ledger, week: Week, index: PlanIndex | None = None) -> WeekPl
 
 
 class WeekPlans:
-    """Week plans for a whole import: each week's text resolved once, and the plan index
-    built once per distinct plan state (the state only changes on a plan's effective dates,
-    so a year of weeks under one plan shares one index)."""
+    """Week plans and report times for a whole import, each distinct week text and each
+    distinct time resolved once (the plan index itself is built once per plan version:
+    plan_store.index_on keeps it)."""
 
     def __init__(self, led: Ledger, today: dt.date):
         self.led = led
         self.today = today
-        self._changes = sorted(r["effective"] for r in led.query(queries.REPORT_PLAN_CHANGE_DATES))
-        self._indexes: dict[str, PlanIndex] = {}
         self._by_text: dict[str, WeekPlan | FanzhaError] = {}
-
-    def _index(self, week: Week) -> PlanIndex | None:
-        at = bisect.bisect_right(self._changes, week.monday.isoformat())
-        if at == 0:
-            return None  # no plan yet: week_plan says so
-        key = self._changes[at - 1]
-        if key not in self._indexes:
-            self._indexes[key] = index_on(self.led, week.monday.isoformat())
-        return self._indexes[key]
+        self._times: dict[tuple, dt.datetime | FanzhaError] = {}
 
     def of_text(self, text: str) -> WeekPlan:
-        if text not in self._by_text:
-            try:
-                wk = weeks.resolve(text or "（空）", self.today)
-                weeks.refuse_future(wk, self.today)
-                self._by_text[text] = week_plan(self.led, wk, self._index(wk))
-            except FanzhaError as exc:
-                self._by_text[text] = exc
-        got = self._by_text[text]
-        if isinstance(got, FanzhaError):
-            raise got
-        return got
+        def resolve() -> WeekPlan:
+            wk = weeks.resolve(text or "（空）", self.today)
+            weeks.refuse_future(wk, self.today)
+            return week_plan(self.led, wk)
+
+        return _once(self._by_text, text, resolve)
+
+    def submitted(self, value: str | None, week: Week, now: dt.datetime, default: dt.datetime | None) -> dt.datetime:
+        """`submitted_time`: a sheet holds one time, or a few, for all its rows."""
+        return _once(self._times, (value, week, now, default), lambda: submitted_time(value, week, now, default))
+
+
+def _once(cache: dict, key: Any, compute: Callable[[], Any]) -> Any:
+    """compute() once per key; a FanzhaError it raised is raised again for the same key."""
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except FanzhaError as exc:
+            cache[key] = exc
+    got = cache[key]
+    if isinstance(got, FanzhaError):
+        raise got
+    return got
 
 
 # --- times ----------------------------------------------------------------------------------
@@ -734,12 +740,17 @@ class ImportProblem:
 class ImportResult:
     files: list[str]
     rows: int = 0
-    added: list[dict[str, Any]] = field(default_factory=list)
+    new_lines: list[dict[str, Any]] = field(default_factory=list)  # as stored
     unchanged: int = 0
     superseded: int = 0
     blank: int = 0
     entry_id: int | None = None
     dry_run: bool = False
+
+    @functools.cached_property
+    def added(self) -> list[dict[str, Any]]:
+        """The new lines as JSON shows them (made when asked for: a large import need not)."""
+        return [public(r) for r in self.new_lines]
 
 
 class ImportRejected(FanzhaError):
@@ -851,6 +862,7 @@ def import_files(
 
     with led.write() as writer:
         plans = WeekPlans(led, now.date())
+        stamp = functools.lru_cache(maxsize=None)(weeks.stamp)  # a few distinct times in all
         existing: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {}
         seen: dict[tuple[str, str, str, str], str] = {}
         new_rows: list[dict[str, Any]] = []
@@ -893,15 +905,14 @@ def import_files(
                         f"{'（另有 ' + str(len(diff) - 1) + ' 项不同）' if len(diff) > 1 else ''}；导入不覆盖已登记的报送",
                     ))
                     continue
-                new_rows.append(_row(0, 1, "add", ident, content, weeks.stamp(submitted),
-                                     weeks.stamp(plan.deadline), plan.is_late(submitted),
-                                     source, row.number))
+                new_rows.append(_row(0, 1, "add", ident, content, stamp(submitted),
+                                     stamp(plan.deadline), plan.is_late(submitted), source, row.number))
         if problems:
             raise ImportRejected(problems)
         first = led.query(queries.REPORT_MAX_LINE_ID)[0]["n"] + 1
         for i, r in enumerate(new_rows):
             r["line_id"] = first + i
-        result.added = [public(r) for r in new_rows]
+        result.new_lines = new_rows
         if dry_run or not new_rows:
             return result
         progress.start("写入", None)
@@ -992,7 +1003,7 @@ def _check_row(row, fields: dict[str, str], plans: WeekPlans, now: dt.datetime,
     submitted = None
     if plan is not None:
         try:
-            submitted = submitted_time(text["submitted_at"] or None, plan.week, now, default_submitted)
+            submitted = plans.submitted(text["submitted_at"] or None, plan.week, now, default_submitted)
         except FanzhaError as exc:
             problem("submitted_at", exc.message)
     if out:
@@ -1003,3 +1014,20 @@ def _check_row(row, fields: dict[str, str], plans: WeekPlans, now: dt.datetime,
 
 def _with_hint(exc: FanzhaError) -> str:
     return exc.message.rstrip("。") + (f"（{exc.hint.rstrip('。')}）" if exc.hint else "")
+
+
+# --- checking the derived counts -----------------------------------------------------------------
+
+
+def derived_problems(led: Ledger) -> list[str]:
+    """Where the per-week counts the report triggers keep (report_week_status) disagree with
+    the lines themselves: `db verify` runs this beside the hash chain, which does not cover them."""
+    kept = {(r["week"], r["dept"]): (r["lines"], r["late_lines"]) for r in led.query(queries.REPORT_WEEK_STATUS_KEPT)}
+    fresh = {(r["week"], r["dept"]): (r["lines"], r["late_lines"])
+             for r in led.query(queries.REPORT_WEEK_STATUS_FROM_LINES)}
+    wrong = sorted(k for k in kept.keys() | fresh.keys() if kept.get(k) != fresh.get(k))
+    if not wrong:
+        return []
+    week, dept = wrong[0]
+    return [f"每周报送统计（report_week_status）与报送记录不符：{len(wrong)} 处，首处为 {dept} {week}。",
+            "提示：该表由报送记录推导，不一致说明账本文件在 fanzha 之外被改动；请用 fanzha db backup 留存现状，并从最近的完好备份恢复。"]

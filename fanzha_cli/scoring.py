@@ -80,22 +80,32 @@ def _has_activity(measures: dict[str, int]) -> bool:
     return any(measures.get(m, 0) > 0 for m in ACTIVITY_MEASURES) or measures.get("photos", 0) > 0
 
 
-def weighted_activity(measures: dict[str, int], rules: dict[str, Any]) -> float:
+def _terms(rules: dict[str, Any]) -> list[tuple[str, float, float | None]]:
+    """Each activity measure with its weight and cap (None: uncapped)."""
     weights, caps = rules.get("activity_weights", {}), rules.get("activity_caps", {})
+    return [(m, weights.get(m, 0), caps.get(m)) for m in ACTIVITY_MEASURES]
+
+
+def _weighted(measures: dict[str, int], terms: list[tuple[str, float, float | None]]) -> float:
     total = 0.0
-    for m in ACTIVITY_MEASURES:
+    for m, weight, cap in terms:
         value = measures.get(m, 0) or 0
-        if m in caps:
-            value = min(value, caps[m])
-        total += weights.get(m, 0) * value
+        if cap is not None:
+            value = min(value, cap)
+        total += weight * value
     return total
+
+
+def weighted_activity(measures: dict[str, int], rules: dict[str, Any]) -> float:
+    return _weighted(measures, _terms(rules))
 
 
 def score(week: DeptWeek, rules: dict[str, Any]) -> Score:
     n = len(week.targets)
     paired = [week.lines[t] for t in week.targets if t in week.lines]
     covered = sum(1 for m in paired if _has_activity(m))
-    per_target = sum(weighted_activity(m, rules) for m in paired) / n if n else 0.0
+    terms = _terms(rules)
+    per_target = sum(_weighted(m, terms) for m in paired) / n if n else 0.0
     photos_per_target = sum(m.get("photos", 0) or 0 for m in paired) / n if n else 0.0
 
     full_at = rules.get("activity_full_at") or 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fanzha_cli import chain, ledger
+import sqlite3
+
+from fanzha_cli import chain, ledger, reports
 from fanzha_cli.settings import Settings
 
 
@@ -10,14 +12,28 @@ def verify(settings: Settings) -> list[str]:
     """Empty when the ledger is intact; otherwise Chinese sentences naming the first break."""
     led = ledger.open_ledger(settings)
     try:
-        problems = [f"SQLite 完整性检查未通过：{p}" for p in ledger.integrity_problems(led)]
-        checked, broken = chain.verify_chain(led.conn)
-        if broken is not None:
-            problems.append(
-                f"账本校验失败：第 {broken.entry_id} 条记录{broken.problem}。"
-                f"此前 {checked} 条记录完好。"
-            )
-            problems.append("提示：请勿再写入；用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
-        return problems
+        return problems(led)
     finally:
         led.close()
+
+
+def problems(led: ledger.Ledger) -> list[str]:
+    """What `verify` finds wrong with an open ledger (also a backup before it is restored).
+
+    Text that a damaged file no longer holds as UTF-8 is read with replacement characters,
+    so that its entry fails its hash and is named, instead of the check stopping short."""
+    led.conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    try:
+        found = [f"SQLite 完整性检查未通过：{p}" for p in ledger.integrity_problems(led)]
+        checked, broken = chain.verify_chain(led.conn)
+        found += reports.derived_problems(led)
+    except sqlite3.DatabaseError as exc:
+        return [f"账本文件已损坏，无法逐条读取：{exc}",
+                "提示：请勿再写入；用 fanzha db backup 留存现状，并用 fanzha db restore 从最近的完好备份恢复。"]
+    if broken is not None:
+        found.append(
+            f"账本校验失败：第 {broken.entry_id} 条记录{broken.problem}。"
+            f"此前 {checked} 条记录完好。"
+        )
+        found.append("提示：请勿再写入；用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
+    return found

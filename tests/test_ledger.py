@@ -13,6 +13,7 @@ from fanzha_cli import chain, ledger
 from fanzha_cli.migrations import migrations
 from fanzha_cli.settings import Settings, resolve_db_path, resolve_operator
 
+from .casework import scene_template  # noqa: F401 (fixture)
 from .conftest import PLAN, snapshot
 
 
@@ -246,3 +247,101 @@ def test_importing_the_cli_leaves_heavy_libraries_unloaded():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- tampering with any ledger table ----------------------------------------------------------
+
+
+def _ledger_tables() -> list[str]:
+    led = ledger.open_scratch("x")
+    try:
+        return chain.ledger_tables(led.conn)
+    finally:
+        led.close()
+
+
+LEDGER_TABLES = _ledger_tables()
+
+
+@pytest.fixture(scope="module")
+def every_table(scene_template, tmp_path_factory):
+    """The prepared scene plus what it lacks, so that every ledger table has rows of at least
+    two entries: a second plan version, report lines with photos, more revocations,
+    discipline steps and dissuasions."""
+    import shutil
+
+    from .conftest import Cli
+
+    path = tmp_path_factory.mktemp("every") / "ledger.db"
+    shutil.copyfile(scene_template[0], path)
+    cli = Cli()
+    changed = path.parent / "changed.yaml"
+    changed.write_text(PLAN.read_text(encoding="utf-8").replace("      - 重点办\n", ""), encoding="utf-8")
+    for n, unit in enumerate(["宣传部", "融媒体中心"]):
+        photo = path.parent / f"p{n}.png"
+        photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes([n]) * 64)
+        cli.ok("--db", path, "report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", unit,
+               "--photo", photo, "--submitted-at", "2022-02-04 10:00")
+    for args in (["plan", "load", changed, "--effective", "2022-06-01", "--reason", "调整"],
+                 ["discipline", "record", "--dept", "蔚汾派出所", "--step", "talk", "--date", "2022-12-02", "--note", "已约谈"],
+                 ["discipline", "record", "--dept", "蔚汾派出所", "--step", "re-publicity", "--date", "2022-12-03",
+                  "--note", "已再宣传"],
+                 ["audit", "revoke", str(scene_template[1]["neg_west"]), "--reason", "申诉成立"],
+                 ["dissuasion", "add", "--officer", "140101", "--date", "2022-03-05", "--amount-saved", "5000"],
+                 ["dissuasion", "add", "--officer", "140102", "--date", "2022-03-06", "--amount-saved", "800"]):
+        cli.ok("--db", path, *args)
+    conn = sqlite3.connect(path)
+    for table in LEDGER_TABLES:
+        entries = conn.execute(f'SELECT count(DISTINCT entry_id) FROM "{table}"').fetchone()[0]
+        assert entries >= 2, f"{table} needs rows of two entries for the swap"
+    conn.close()
+    cli.ok("--db", path, "db", "verify")  # intact before each test tampers with its copy
+    return path
+
+
+def _row(conn, table: str, order: str):
+    cur = conn.execute(f'SELECT rowid AS _rowid, * FROM "{table}" ORDER BY entry_id {order}, rowid LIMIT 1')
+    return dict(zip([d[0] for d in cur.description], cur.fetchone()))
+
+
+def _edit(conn, table):
+    row = _row(conn, table, "DESC")
+    content = [c for c, v in row.items() if c not in ("_rowid", "entry_id") and v is not None]
+    col = next((c for c in content if isinstance(row[c], str)), content[0])  # text: no key clash
+    value = f"{row[col]}改" if isinstance(row[col], str) else row[col] + 1
+    conn.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE rowid = ?', (value, row["_rowid"]))
+    return row["entry_id"]
+
+
+def _delete(conn, table):
+    row = _row(conn, table, "DESC")
+    conn.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (row["_rowid"],))
+    return row["entry_id"]
+
+
+def _swap(conn, table):
+    """Two rows of different entries trade places: each now sits under the other's hash."""
+    a, b = _row(conn, table, "ASC"), _row(conn, table, "DESC")
+    # By way of -1; where entry_id is the table's INTEGER PRIMARY KEY, the rowid moves with it.
+    conn.execute(f'UPDATE "{table}" SET entry_id = -1 WHERE rowid = ?', (a["_rowid"],))
+    conn.execute(f'UPDATE "{table}" SET entry_id = ? WHERE rowid = ?', (a["entry_id"], b["_rowid"]))
+    conn.execute(f'UPDATE "{table}" SET entry_id = ? WHERE entry_id = -1', (b["entry_id"],))
+    return min(a["entry_id"], b["entry_id"])
+
+
+@pytest.mark.parametrize("how", [_edit, _delete, _swap], ids=["edit", "delete", "swap"])
+@pytest.mark.parametrize("table", LEDGER_TABLES)
+def test_verify_names_the_entry_tampered_with_in_any_table(cli, every_table, db_path, table, how):
+    import shutil
+
+    shutil.copyfile(every_table, db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # the shell lets anyone do this
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    entry = how(conn, table)
+    conn.commit()
+    conn.close()
+    result = cli("db", "verify")
+    assert result.exit_code == 1
+    assert f"账本校验失败：第 {entry} 条记录" in result.stderr, result.stderr

@@ -47,12 +47,41 @@ def on_ledger(ctx: typer.Context, action: Callable[..., Any], *args: Any, **kwar
 
 
 def fail(message: str, exit_code: int = 1) -> typer.Exit:
-    sys.stderr.write(message.rstrip() + "\n")
+    from fanzha_cli.render.console import plain
+
+    # Messages quote what was typed or read from a file: shown, never obeyed by the terminal.
+    sys.stderr.write(plain(message.rstrip()) + "\n")
     return typer.Exit(exit_code)
 
 
+# Options whose values are a victim's personal data: masked in the error log.
+_PII_OPTIONS = {"--victim": "mask_name", "--phone": "mask_phone", "--id-number": "mask_id_number"}
+
+
+def _masked_argv(argv: list[str]) -> list[str]:
+    from fanzha_cli import privacy
+
+    out: list[str] = []
+    mask = None
+    for arg in argv:
+        option, eq, value = arg.partition("=")
+        if mask is not None:
+            out.append(getattr(privacy, mask)(arg))
+            mask = None
+        elif eq and option in _PII_OPTIONS:
+            out.append(f"{option}={getattr(privacy, _PII_OPTIONS[option])(value)}")
+        else:
+            out.append(arg)
+            mask = _PII_OPTIONS.get(arg)
+    return out
+
+
 def _log_internal_error() -> str | None:
-    """Write the traceback to a log file and return its path (None if even that fails)."""
+    """Write the traceback to a log file and return its path (None if even that fails).
+
+    The log is the user's own (folder 0700, file 0600, never followed through a symlink) and
+    names the command with any victim's name, phone and ID number masked."""
+    import os
     import tempfile
     import traceback
     from datetime import datetime
@@ -60,17 +89,56 @@ def _log_internal_error() -> str | None:
 
     try:
         log_dir = Path(typer.get_app_dir("fanzha")) / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = "fanzha-error.log"
     except OSError:
         log_dir = Path(tempfile.gettempdir())
-    path = log_dir / "fanzha-error.log"
+        name = f"fanzha-error-{os.getuid() if hasattr(os, 'getuid') else 'user'}.log"
+    path = log_dir / name
     try:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"\n==== {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with open(fd, "a", encoding="utf-8") as fh:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+            fh.write(f"\n==== {datetime.now().isoformat(timespec='seconds')} {' '.join(_masked_argv(sys.argv))}\n")
             fh.write(traceback.format_exc())
         return str(path)
     except OSError:
         return None
+
+
+_DAMAGED = "文件中有 SQLite 无法读取的内容"
+
+
+def _ledger_damage(args: tuple, kwargs: dict) -> str | None:
+    """After an unexpected error: does the ledger fail `db verify`? Then a damaged or altered
+    ledger (a record's JSON cut in half, say), not a bug in fanzha, is the likely cause."""
+    ctx = kwargs.get("ctx") or next((a for a in args if isinstance(a, typer.Context)), None)
+    if ctx is None or not isinstance(ctx.find_root().obj, Settings):
+        return None
+    path = settings(ctx).db_path
+    if not path.is_file():
+        return None
+    try:
+        from fanzha_cli import ledger, verify
+
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        led = ledger.Ledger(path, "", conn)
+        try:
+            problems = verify.problems(led)
+        finally:
+            led.close()
+    except Exception:  # not even readable: damaged
+        return _DAMAGED
+    return problems[0] if problems else None
+
+
+def _damaged_ledger(exc: Exception) -> bool:
+    """SQLite's own complaint about the file (not about our SQL), or text in it that is not
+    UTF-8: the ledger file was damaged (every file fanzha reads itself is decoded with care)."""
+    if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return False
+    return isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError))
 
 
 def edge(func: Callable) -> Callable:
@@ -101,9 +169,13 @@ def edge(func: Callable) -> Callable:
             raise typer.Exit(1)
         except KeyboardInterrupt:
             raise fail("已中断，本次操作未写入任何内容。", 130)
-        except Exception:
+        except Exception as exc:
             log = _log_internal_error()
             where = f"详细信息已写入 {log}" if log else "且无法写入错误日志"
+            damage = _ledger_damage(args, kwargs) or (_DAMAGED if _damaged_ledger(exc) else None)
+            if damage:
+                raise fail(f"错误：账本已损坏或在 fanzha 之外被改动，本次操作未写入任何内容：{damage}\n{where}。\n"
+                           "提示：用 fanzha db restore 从最近的完好备份恢复（fanzha db verify 可检查备份）。")
             raise fail(f"内部错误：fanzha 遇到意外问题，本次操作未写入任何内容。{where}，请将该文件发给维护人员。")
 
     return wrapper

@@ -1,4 +1,4 @@
-"""`fanzha db`: where the ledger is, whether it is intact, and a safe copy of it."""
+"""`fanzha db`: where the ledger is, whether it is intact, a safe copy of it, and putting one back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from fanzha_cli.commands.base import edge, fail, settings
 
-app = typer.Typer(no_args_is_help=True, help="账本文件：路径、完整性校验、备份。")
+app = typer.Typer(no_args_is_help=True, help="账本文件：路径、完整性校验、备份与恢复。")
 
 
 @app.command("path")
@@ -45,3 +45,18 @@ def backup_cmd(
     finally:
         led.close()
     typer.echo(f"已备份到 {dest}", err=True)
+
+
+@app.command("restore")
+@edge
+def restore_cmd(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="要恢复的备份文件（fanzha db backup 生成的账本副本）。")],
+) -> None:
+    """从备份恢复账本。先校验备份（SQLite 完整性检查与整条哈希链），不通过则拒绝、账本不动；通过后在一个事务中整体替换当前账本（等待正在进行的写入完成，其他程序看到的要么是原账本、要么是恢复后的账本），原账本完整另存为“账本文件名.时间.bak”。证据文件夹不在账本中，请另行恢复。"""
+    from fanzha_cli import restore
+    from fanzha_cli.render.console import note
+
+    done = restore.restore(settings(ctx), source)
+    kept = f"原账本已另存为 {done.kept}。" if done.kept else "原先没有账本。"
+    note(f"已从 {done.source} 恢复账本 {done.ledger}：{done.entries} 条记录，校验通过。{kept}")

@@ -12,10 +12,11 @@ import io
 import re
 
 from fanzha_cli.render import layout
+from fanzha_cli.render.console import plain
+from fanzha_cli.render.data import csv_text
 from fanzha_cli.render.layout import NONE_TEXT, NUMERIC, SECTIONS, TEXT, display
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cells(table: layout.Table, row: dict) -> list[str]:
@@ -40,7 +41,7 @@ def _rich_table(table: layout.Table, heading: str, rows: list[dict]):
         t.add_column(col.header, overflow="fold", no_wrap=col.kind == TEXT,
                      justify="right" if col.kind in NUMERIC else "left")
     for row in rows:
-        t.add_row(*(Text(cell) for cell in _cells(table, row)))  # Text: data is never read as markup
+        t.add_row(*(Text(plain(cell)) for cell in _cells(table, row)))  # Text: data is never read as markup
     return t
 
 
@@ -50,23 +51,26 @@ def to_console(c: dict, console=None) -> None:
 
     from fanzha_cli.render.console import console as default_console
 
+    def _text(value: str, **style) -> Text:
+        return Text(plain(value), **style)  # names come from the plan file: shown, never obeyed
+
     out = console or default_console()
-    out.print(Text(layout.title(c), style="bold"), justify="center")
-    out.print(Text(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"),
+    out.print(_text(layout.title(c), style="bold"), justify="center")
+    out.print(_text(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"),
               justify="center")
-    out.print(Text(layout.ADDRESSEE))
-    out.print(Text("　　" + layout.opening(c)))
+    out.print(_text(layout.ADDRESSEE))
+    out.print(_text("　　" + layout.opening(c)))
     for section in SECTIONS:
         out.print()
-        out.print(Text(section.title, style="bold"))
-        out.print(Text("　　" + section.lead(c)))
+        out.print(_text(section.title, style="bold"))
+        out.print(_text("　　" + section.lead(c)))
         for table in section.tables:
             rows = table.rows(c)
             empty = f"{table.title}：{NONE_TEXT}" if table.title else NONE_TEXT
-            out.print(_rich_table(table, table.title, rows) if rows else Text(empty))
+            out.print(_rich_table(table, table.title, rows) if rows else _text(empty))
     out.print()
     for line in _sign_off(c):
-        out.print(Text(line), justify="right")
+        out.print(_text(line), justify="right")
 
 
 # --- Markdown ---
@@ -105,9 +109,7 @@ def to_markdown(c: dict) -> str:
 def _csv_safe(text: str, kind: str) -> str:
     """A name that starts like a formula would be run by Excel: make it plain text with a quote.
     Numbers are left alone ("-2" is a change, not a formula)."""
-    if kind not in NUMERIC and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return text if kind in NUMERIC else csv_text(text)
 
 
 def to_csv(c: dict) -> str:

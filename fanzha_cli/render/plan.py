@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from fanzha_cli.render.console import console, note
+from fanzha_cli.render.console import console, note, plain
 
 ROLE_LABELS = {"police": "民警", "auxiliary": "辅警"}
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
@@ -67,11 +67,13 @@ def csv_rows(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def show(state: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     c = state["campaign"]
     v = state["plan_version"]
-    out.print(f"[bold]{c.get('name', '')}[/bold]（{c.get('document_no', '')}，{c.get('issuer', '')} {c.get('issued_on', '')}）")
+    out.print(Text.assemble((plain(c.get("name", "")), "bold"),
+                            plain(f"（{c.get('document_no', '')}，{c.get('issuer', '')} {c.get('issued_on', '')}）")))
     cp, rp = c.get("concentrated_period", {}), c.get("routine_period", {})
     out.print(f"集中宣传：{cp.get('start')} 至 {cp.get('end')}；常态化：{rp.get('start')} 至 {rp.get('end')}")
     lead = state.get("leadership", {})
@@ -109,11 +111,11 @@ def show(state: dict[str, Any]) -> None:
                 officers = "、".join(
                     f"{names[b]['name']}（{ROLE_LABELS.get(names[b]['role'], '')} {b}）" if b in names else b
                     for b in g["officers"]
-                ) or "[red]未结对[/red]"
+                ) or Text("未结对", style="red")
                 t.add_row(label if i == 0 else "", s.get("jurisdiction") or "" if i == 0 else "",
                           g["name"], g["worker"] or "", officers)
             if not s["grids"]:
-                t.add_row(label, s.get("jurisdiction") or "", "[red]无网格[/red]", "", "")
+                t.add_row(label, s.get("jurisdiction") or "", Text("无网格", style="red"), "", "")
         out.print(t)
         units = sum(len(s["units"]) for s in state["stations"])
         out.print(f"各派出所另包联辖区单位共 {units} 个（用 --dept 查看某所明细）。")

@@ -10,7 +10,7 @@ from fanzha_cli import reports as R
 from fanzha_cli.commands.base import Format
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.render import data
-from fanzha_cli.render.console import console, note
+from fanzha_cli.render.console import console, note, plain
 
 STATUS_LABELS = {"missing": "未报送", "pending": "未报送（未到截止时间）", "late": "迟报", "on_time": "按时"}
 SHORT = {"leaflets": "折页", "notices": "告知书", "pledges": "承诺书", "app_installs": "装APP",
@@ -74,7 +74,6 @@ def lines(week: str, rows: list[dict[str, Any]], fmt: Format) -> None:
         note(f"{week} 没有报送记录。")
         return
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"{week} 报送", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -90,7 +89,7 @@ def lines(week: str, rows: list[dict[str, Any]], fmt: Format) -> None:
         for k in R.MEASURE_KEYS:
             totals[k] += r[k]
         status = _late(r["late"]) + ("，已更正" if r["version"] > 1 else "")
-        t.add_row(str(r["line_id"]), r["dept"], escape("本人亲友" if r["target_kind"] == "self" else f"{_kind(r['target_kind'])}：{_target(r)}"),
+        t.add_row(str(r["line_id"]), r["dept"], "本人亲友" if r["target_kind"] == "self" else f"{_kind(r['target_kind'])}：{_target(r)}",
                   _amounts(r), "" if r["progress"] is None else f"{r['progress']}%",
                   r["submitted_at"][5:16], status)
     console().print(t)
@@ -131,6 +130,7 @@ def history(hist: dict[str, Any], fmt: Format) -> None:
                        for v in hist["versions"]), columns)
         return
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     state = "已作废" if hist["voided"] else "有效"
@@ -150,7 +150,7 @@ def history(hist: dict[str, Any], fmt: Format) -> None:
         for i, v in enumerate(versions):
             text = _value(key, v[key])
             changed = i > 0 and v["action"] == "amend" and _value(key, versions[i - 1][key]) != text
-            cells.append(f"[bold]{text}（改）[/bold]" if changed else text)
+            cells.append(Text(plain(f"{text}（改）"), style="bold") if changed else text)
         t.add_row(label, *cells)
     out.print(t)
     if hist["photos"]:
@@ -177,7 +177,6 @@ def missing(status: dict[str, Any], fmt: Format, show_all: bool) -> None:
                         "unreported": r["unreported_targets"]} for r in rows), MISSING_COLUMNS)
         return
     from rich import box
-    from rich.markup import escape
     from rich.table import Table
 
     out = console()
@@ -195,7 +194,7 @@ def missing(status: dict[str, Any], fmt: Format, show_all: bool) -> None:
         t.add_column(header, overflow="fold", no_wrap=header != "未报对象")
     for r in rows:
         t.add_row(r["dept"], STATUS_LABELS[r["status"]], f"{r['reported_targets']}/{r['paired_targets']}",
-                  str(r["late_lines"]), (r["last_submitted_at"] or "")[5:16], escape(_unreported(r)))
+                  str(r["late_lines"]), (r["last_submitted_at"] or "")[5:16], _unreported(r))
     out.print(t)
 
 
@@ -358,6 +357,11 @@ def write_template(path: Path, t: dict[str, Any]) -> None:
         info.append([text])
     info.column_dimensions["A"].width = 110
     info["A1"].font = Font(bold=True, size=14)
+    for sheet in (ws, info):
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
+                    cell.data_type = "s"  # a name from the plan stays text: Excel never runs it
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     note(f"已生成 {path}：{t['dept']} {t['span']}，{len(t['rows'])} 行；截止 {t['deadline']}。")

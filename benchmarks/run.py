@@ -1,0 +1,364 @@
+"""Run every benchmark and print one table: figure, value, what it is measured against, ratio, goal.
+
+    python benchmarks/run.py [--scale province] [--repeat 15] [--data benchmarks/data]
+
+Ledgers are generated once (benchmarks/generate.py) into the data folder and reused; their
+generation time is printed. Every ratio is taken within this one run, on this machine: each
+figure and its comparison are measured side by side (interleaved, median of repeated runs).
+Timed commands run as subprocesses, the way a clerk or cron runs fanzha; the peak memory of
+one is its maximum resident set size (getrusage of a wrapper's only child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402
+
+PY = sys.executable
+_SCRIPT = Path(PY).parent / "fanzha"
+FANZHA = [PY, str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "fanzha_cli"]
+BARE = [PY, str(HERE / "bare_app.py")]
+IMPORT_LINES = 100_000
+
+# Runs `argv` as its only child and prints the child's wall time and peak RSS (KB) as JSON.
+_MEASURE = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "s = time.perf_counter() - t\n"
+    "print(json.dumps({'seconds': s, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " 'code': p.returncode, 'stderr': p.stderr.decode('utf-8', 'replace')[-2000:]}))\n"
+)
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+
+
+def measure(argv: list[str], env: dict[str, str] | None = None) -> Run:
+    out = subprocess.run([PY, "-c", _MEASURE, *argv], capture_output=True, text=True, env=env, check=True)
+    got = json.loads(out.stdout)
+    if got["code"] != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({got['code']}):\n{got['stderr']}")
+    return Run(got["seconds"], got["rss_kb"] / 1024)
+
+
+def median_pair(a: list[str], b: list[str], n: int, prepare=None) -> tuple[float, float]:
+    """Medians of `a` and `b` run alternately n times each (`prepare(i)` may return new argv)."""
+    ta, tb = [], []
+    for i in range(n):
+        if prepare:
+            a, b = prepare(i)
+        ta.append(measure(a).seconds)
+        tb.append(measure(b).seconds)
+    return statistics.median(ta), statistics.median(tb)
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    comparison: str
+    ratio: str
+    goal: str
+    met: str
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**missed**")
+
+
+def copy_ledger(src: Path, dest: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dest}{suffix}").unlink(missing_ok=True)
+        if Path(f"{src}{suffix}").exists():
+            shutil.copyfile(f"{src}{suffix}", f"{dest}{suffix}")
+    return dest
+
+
+# --- the ledgers ------------------------------------------------------------------------------------
+
+
+def ensure_ledger(data: Path, scale: str) -> tuple[Path, dict]:
+    """data/<scale>.db, generated once; its generation record (time, counts) beside it."""
+    db, record = data / f"{scale}.db", data / f"{scale}.json"
+    if not db.exists():
+        print(f"生成 {scale} 账本（只需一次）……", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        out = subprocess.run([PY, str(HERE / "generate.py"), "--scale", scale, "--db", str(db), "--quiet"],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            db.unlink(missing_ok=True)
+            raise RuntimeError(out.stderr)
+        result = _last_json(out.stdout)
+        result["wall_seconds"] = round(time.perf_counter() - started, 1)
+        record.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return db, json.loads(record.read_text(encoding="utf-8"))
+
+
+def _last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def plan_ledger(data: Path, scale: str, plan_file: Path | None) -> Path:
+    """A ledger holding only the scale's plan: where the import benchmark imports into."""
+    db = data / f"{scale}-plan.db"
+    if not db.exists():
+        from fanzha_cli import ledger, plan, plan_store
+        from fanzha_cli.settings import Settings
+
+        tmp = data / f".{scale}-plan.db"
+        copy_ledger(Path("/nonexistent"), tmp)
+        led = ledger.open_ledger(Settings(tmp, "规模测试"), create=True)
+        try:
+            plan_store.load(led, plan.parse_plan(plan_file or generate.SHIPPED_PLAN), reason="规模测试")
+            ledger.backup(led, db)
+        finally:
+            led.close()
+        copy_ledger(Path("/nonexistent"), tmp)
+    return db
+
+
+def import_sheet(data: Path, scale: str, plan_db: Path) -> tuple[Path, int]:
+    """IMPORT_LINES report lines (fewer if the scale's whole campaign has fewer), in one CSV."""
+    sheet = data / f"import-{scale}.csv"
+    if not sheet.exists():
+        from fanzha_cli import cases, ledger, plan_store, weeks
+        from fanzha_cli.settings import Settings
+
+        led = ledger.open_ledger(Settings(plan_db, "规模测试"), read_only=True)
+        try:
+            idx = plan_store.index_on(led, cases.campaign_period(led)[0])
+            rng = random.Random(2022)
+            care = generate.diligence_of(rng, idx)
+            rows: list[list] = []
+            for wk in generate.campaign_weeks(idx, 52):
+                rows += generate.week_rows(rng, idx, wk, care, weeks.deadline(wk, idx.settings["rules"]["weekly_report"]))
+                if len(rows) >= IMPORT_LINES:
+                    break
+        finally:
+            led.close()
+        generate.write_sheet(sheet, rows[:IMPORT_LINES])
+    with open(sheet, encoding="utf-8") as fh:
+        return sheet, sum(1 for _ in fh) - 1
+
+
+# --- the benchmarks -----------------------------------------------------------------------------------
+
+
+def bench_startup(work: Path, county: Path, n: int) -> list[Row]:
+    help_f, help_b = median_pair(FANZHA + ["--help"], BARE + ["--help"], n)
+    rows = [Row("start-up: `fanzha --help`", f"{help_f * 1000:.0f} ms", f"bare Typer app `--help`: {help_b * 1000:.0f} ms",
+                f"{help_f / help_b:.2f}×", "≤ 1.2×", verdict(help_f / help_b <= 1.2))]
+
+    # `report add` end to end, on a copy of the county ledger: each run a target not yet reported.
+    ledger_copy = copy_ledger(county, work / "add.db")
+    conn = sqlite3.connect(ledger_copy)
+    free = conn.execute(
+        """SELECT p.parent, p.key FROM plan_items AS p
+           WHERE p.item_kind = 'pairing' AND p.action = 'start'
+             AND NOT EXISTS (SELECT 1 FROM report_lines AS r WHERE r.week = '2022-W30' AND r.dept = p.parent
+                             AND r.target_kind = 'unit' AND r.target = p.key)
+           ORDER BY p.entry_id, p.seq""").fetchall()
+    conn.close()
+    if len(free) < n:
+        raise RuntimeError(f"only {len(free)} unreported units in 2022-W30 for `report add`")
+
+    def prepare(i: int):
+        dept, unit = free[i]
+        add = FANZHA + ["--db", str(ledger_copy), "report", "add", "--dept", dept, "--week", "2022-W30", "--unit", unit,
+                        "--leaflets", "120", "--pledges", "30", "--submitted-at", "2022-07-29 10:00"]
+        return add, BARE + ["--sqlite-utils"]
+
+    add_f, add_b = median_pair([], [], n, prepare)
+    rows.append(Row("start-up: `fanzha report add` end to end (county ledger)", f"{add_f * 1000:.0f} ms",
+                    f"bare Typer app + `import sqlite_utils`: {add_b * 1000:.0f} ms", f"{add_f / add_b:.2f}×",
+                    "≤ 1.3×", verdict(add_f / add_b <= 1.3)))
+    return rows
+
+
+_BASELINE_INSERT = """
+import pickle, sqlite3, sys, time
+cols, rows = pickle.load(open(sys.argv[2], "rb"))
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("INSERT INTO entries (id, kind, operator, recorded_at, prev_hash, hash)"
+             " VALUES (?, 'bench', 'bench', '2022-01-01', '', 'bench')", (rows[0][0],))
+sql = "INSERT INTO report_lines ({}) VALUES ({})".format(", ".join(cols), ", ".join("?" for _ in cols))
+t = time.perf_counter()
+conn.execute("BEGIN")
+conn.executemany(sql, rows)
+conn.execute("COMMIT")
+print(time.perf_counter() - t)
+"""
+
+
+def bench_import(work: Path, data: Path, scale: str, plan_file: Path | None, n: int) -> list[Row]:
+    plan_db = plan_ledger(data, scale, plan_file)
+    sheet, lines = import_sheet(data, scale, plan_db)
+    fan, base = [], []
+    for i in range(n):
+        target = copy_ledger(plan_db, work / "import.db")
+        run = measure(FANZHA + ["--db", str(target), "report", "import", str(sheet)])
+        fan.append(run.seconds)
+        conn = sqlite3.connect(target)
+        cur = conn.execute("SELECT * FROM report_lines ORDER BY line_id")
+        cols = [d[0] for d in cur.description]
+        stored = cur.fetchall()
+        conn.close()
+        if len(stored) != lines:
+            raise RuntimeError(f"imported {len(stored)} of {lines} lines")
+        import pickle
+
+        rows_file = work / "rows.pickle"
+        rows_file.write_bytes(pickle.dumps((cols, stored)))
+        baseline_db = copy_ledger(plan_db, work / "baseline.db")
+        out = subprocess.run([PY, "-c", _BASELINE_INSERT, str(baseline_db), str(rows_file)],
+                             capture_output=True, text=True, check=True)
+        base.append(float(out.stdout))
+    f, b = statistics.median(fan), statistics.median(base)
+    ratio = (lines / f) / (lines / b)
+    return [Row(f"`fanzha report import` of {lines:,} lines (CSV, {scale} plan), end to end",
+                f"{f:.1f} s ({lines / f:,.0f} lines/s)",
+                f"sqlite3 `executemany` of the same rows, one transaction: {b:.1f} s ({lines / b:,.0f} rows/s)",
+                f"{ratio:.2f}×", "≥ 0.5×", verdict(ratio >= 0.5))]
+
+
+def bench_circular(db: Path, scale: str, n: int) -> list[Row]:
+    def cmd(week: str) -> list[str]:
+        return FANZHA + ["--db", str(db), "weekly-circular", "--week", week, "--format", "json"]
+
+    early, late = [], []
+    for _ in range(n):
+        early.append(measure(cmd("2022-W04")))
+        late.append(measure(cmd("2022-W52")))
+    t4 = statistics.median(r.seconds for r in early)
+    t52 = statistics.median(r.seconds for r in late)
+    rss = max(r.rss_mb for r in early + late)
+    return [
+        Row(f"weekly circular JSON, week 52 ({scale})", f"{t52:.2f} s", "goal", "—", "< 2 s", verdict(t52 < 2)),
+        Row(f"weekly circular JSON, week 52 vs week 4 ({scale})", f"{t52:.2f} s", f"week 4: {t4:.2f} s",
+            f"{t52 / t4:.2f}×", "≤ 1.5×", verdict(t52 / t4 <= 1.5)),
+        Row(f"weekly circular JSON, peak memory ({scale})", f"{rss:.0f} MB", "goal", "—", "< 300 MB", verdict(rss < 300)),
+    ]
+
+
+def chain_rows(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        from fanzha_cli import chain
+
+        entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        rows = sum(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in chain.ledger_tables(conn))
+        return entries, rows
+    finally:
+        conn.close()
+
+
+def bench_verify(db: Path, scale: str, small: Path, small_scale: str) -> list[Row]:
+    out = []
+    rates = {}
+    for path, name in ((small, small_scale), (db, scale)):
+        entries, rows = chain_rows(path)
+        run = measure(FANZHA + ["--db", str(path), "db", "verify"])
+        rates[name] = (entries, rows, run.seconds, run.rss_mb)
+    e, r, s, mb = rates[scale]
+    se, sr, ss, _ = rates[small_scale]
+    per, small_per = (e + r) / s, (se + sr) / ss
+    out.append(Row(f"`fanzha db verify` ({scale}: {e:,} entries, {r:,} rows)",
+                   f"{s:.1f} s ({e / s:,.0f} entries/s, {r / s:,.0f} rows/s, {mb:.0f} MB)",
+                   f"{small_scale}: {ss:.2f} s for {se:,} entries, {sr:,} rows",
+                   f"{per / small_per:.2f}× the {small_scale} rate", "linear (≈ 1×)", verdict(0.5 <= per / small_per <= 2)))
+    return out
+
+
+def bench_reads(db: Path, scale: str, small: Path, small_scale: str, n: int) -> list[Row]:
+    out = []
+    for label, args in (("`fanzha discipline list`", ["discipline", "list", "--format", "json"]),
+                        ("`fanzha zero-case`", ["zero-case", "--format", "json"])):
+        big = [measure(FANZHA + ["--db", str(db), *args]) for _ in range(n)]
+        little = [measure(FANZHA + ["--db", str(small), *args]) for _ in range(n)]
+        tb, tl = statistics.median(r.seconds for r in big), statistics.median(r.seconds for r in little)
+        out.append(Row(f"{label} ({scale})", f"{tb:.2f} s ({max(r.rss_mb for r in big):.0f} MB)",
+                       f"{small_scale}: {tl:.2f} s", f"{tb / tl:.2f}×", "report", "—"))
+    return out
+
+
+# --- the report -------------------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- date: {dt.datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- CPUs (`nproc`): {os.cpu_count()}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}",
+        "- `free -h`:", "", "```", free, "```",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    head = "| figure | value | measured against | ratio | goal | |\n| --- | --- | --- | --- | --- | --- |\n"
+    return head + "\n".join(f"| {r.figure} | {r.value} | {r.comparison} | {r.ratio} | {r.goal} | {r.met} |" for r in rows)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", choices=["county", "city", "province"], default="province",
+                   help="the ledger the circular, verify and read benchmarks run on (default province)")
+    p.add_argument("--repeat", type=int, default=15, help="runs of each start-up command (median)")
+    p.add_argument("--data", type=Path, default=HERE / "data", help="where generated ledgers are kept")
+    p.add_argument("--only", nargs="*", choices=["startup", "import", "circular", "verify", "reads"])
+    args = p.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.only or ["startup", "import", "circular", "verify", "reads"])
+    small_scale = "county" if args.scale != "county" else "tiny"
+    county, county_gen = ensure_ledger(args.data, "county")
+    big, big_gen = ensure_ledger(args.data, args.scale) if args.scale != "county" else (county, county_gen)
+    small = county if args.scale != "county" else ensure_ledger(args.data, "tiny")[0]
+    plan_file = Path(big_gen["plan"]) if args.scale != "county" else None
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="fanzha-bench-") as tmp:
+        work = Path(tmp)
+        if "startup" in wanted:
+            rows += bench_startup(work, county, args.repeat)
+        if "import" in wanted:
+            rows += bench_import(work, args.data, args.scale, plan_file, 3)
+        if "circular" in wanted:
+            rows += bench_circular(big, args.scale, 3)
+        if "verify" in wanted:
+            rows += bench_verify(big, args.scale, small, small_scale)
+        if "reads" in wanted:
+            rows += bench_reads(big, args.scale, small, small_scale, 3)
+    totals = big_gen["totals"]
+    print("\n".join(machine()))
+    print(f"\n{args.scale} ledger: {totals['lines']:,} report lines, {totals['cases']:,} cases, "
+          f"{totals['audits']:,} call-backs ({totals['negligent']:,} negligent), {totals['dissuasions']:,} dissuasions; "
+          f"generated once in {big_gen['wall_seconds']:,.0f} s ({big_gen['seconds']}).\n")
+    print(table(rows))
+    (args.data / f"results-{args.scale}.md").write_text(table(rows) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

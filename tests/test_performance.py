@@ -1,0 +1,260 @@
+"""What keeps fanzha fast at scale, checked without timing anything: the scale generator is
+deterministic, hot queries are read through indexes, the recorded plan state and the derived
+report counts agree with the facts they come from, and batch writes are all or nothing.
+(The timings themselves are benchmarks: benchmarks/run.py.)"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fanzha_cli import audits, cases, chain, ledger, plan, plan_store, queries, reports
+from fanzha_cli.errors import FanzhaError
+from fanzha_cli.settings import Settings
+
+from .casework import GRID, opened, plan_variant
+from .conftest import PLAN, ROOT, snapshot
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+# What differs between two runs of the same generation: when entries and migrations were
+# written, and the hashes over those times.
+_WHEN = {"entries": {"recorded_at", "prev_hash", "hash"}, "_sqlite_migrations": {"applied_at"}}
+
+
+def _content(path: Path) -> dict[str, list]:
+    conn = sqlite3.connect(path)
+    try:
+        out = {}
+        for table, rows in snapshot(path).items():
+            cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            keep = [i for i, c in enumerate(cols) if c not in _WHEN.get(table, set())]
+            out[table] = [tuple(r[i] for i in keep) for r in rows]
+        return out
+    finally:
+        conn.close()
+
+
+def _generate(path: Path, scale: str, weeks: int, seed: int, plan_path: Path | None = None) -> dict:
+    led = ledger.open_ledger(Settings(path, "规模测试"), create=True)
+    try:
+        return generate.build(led, scale, n_weeks=weeks, seed=seed, plan_path=plan_path)
+    finally:
+        led.close()
+
+
+@pytest.mark.parametrize("scale", ["tiny", "county"])
+def test_the_generator_is_deterministic_for_a_seed(tmp_path, scale):
+    plan_path = tmp_path / "plan.yaml"  # the same name both times: its path is recorded
+    a = _generate(tmp_path / "a.db", scale, 3, 7, plan_path)
+    b = _generate(tmp_path / "b.db", scale, 3, 7, plan_path)
+    assert a["totals"] == b["totals"] and a["totals"]["lines"] > 0 and a["totals"]["cases"] > 0
+    assert _content(tmp_path / "a.db") == _content(tmp_path / "b.db")
+    c = _generate(tmp_path / "c.db", scale, 3, 8, plan_path)
+    assert _content(tmp_path / "c.db") != _content(tmp_path / "a.db")
+    with opened(tmp_path / "a.db") as led:
+        assert chain.verify_chain(led.conn)[1] is None
+
+
+def test_the_generator_command_builds_a_ledger_and_refuses_an_existing_one(tmp_path):
+    db = tmp_path / "tiny.db"
+    script = str(ROOT / "benchmarks" / "generate.py")
+    out = subprocess.run([sys.executable, script, "--scale", "tiny", "--weeks", "2", "--db", str(db), "--quiet"],
+                         capture_output=True, text=True, check=True)
+    assert '"lines"' in out.stdout and (tmp_path / "tiny.db.plan.yaml").exists()
+    again = subprocess.run([sys.executable, script, "--scale", "tiny", "--db", str(db)], capture_output=True, text=True)
+    assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_the_generated_plan_has_the_counts_it_promises(tmp_path):
+    counts = generate.write_plan(generate.SCALES["tiny"], tmp_path / "p.yaml", 1)
+    parsed = plan.parse_plan(tmp_path / "p.yaml")
+    assert counts == {"departments": len(parsed.departments), "officers": len(parsed.officers),
+                      "grids": len(parsed.grids), "units": sum(len(d.units) for d in parsed.departments)}
+    province = generate.SCALES["province"]
+    assert province.counties * (province.bureaus + province.stations) == 5000
+    assert province.counties * province.stations * province.grids_per_station == 100_000
+    assert province.counties * province.stations * (province.police_per_station + province.auxiliaries_per_station) == 60_000
+    assert province.counties * (province.bureaus * province.units_per_bureau
+                                + province.stations * province.units_per_station) == 20_000
+
+
+# --- every hot query reads through an index -------------------------------------------------------------
+
+_D = {"start": "2022-01-01", "end": "2022-12-31"}
+HOT = {
+    # weekly reports: add, import, list, missing, history
+    "REPORT_CURRENT_OF_TARGET": {"week": "2022-W05", "dept": "宣传科", "target_kind": "unit", "target": "宣传部"},
+    "REPORT_CURRENT_OF_WEEK": {"week": "2022-W05"},
+    "REPORT_VERSIONS_OF_WEEK": {"week": "2022-W05"},
+    "REPORT_LIST_OF_WEEK": {"week": "2022-W05", "dept": None},
+    "REPORT_LINE_VERSIONS": {"line_id": 1},
+    "REPORT_LINE_PHOTOS": {"line_id": 1},
+    "REPORT_MAX_LINE_ID": {},
+    "REPORT_PHOTO_USES": {"sha256": "0" * 64},
+    # the weekly circular and commendation
+    "CIRCULAR_LINES_OF_WEEK": {"week": "2022-W05"},
+    "REPORT_TOTALS_OF_WEEK": {"week": "2022-W05"},
+    "REPORTING_DEPTS_OF_WEEK": {"week": "2022-W05"},
+    "REPORT_ON_TIME_WEEKS": {"first": "2022-W01", "last": "2022-W52"},
+    "CASE_TOTALS_IN": _D,
+    "CASES_IN_PERIOD": {**_D, "fraud_type": None},
+    "CASE_TARGETS_IN": _D,
+    "CIRCULAR_DEDUCTIONS": _D,
+    "DEDUCTION_COUNTS_AS_OF": {**_D, "as_of": "2022-02-06", "at_least": 2},
+    "DEDUCTION_COUNTS": {**_D, "at_least": 1},
+    "DISSUASIONS_IN": _D,
+    # the plan in force
+    "PLAN_VERSION_ON": {"on": "2022-02-01"},
+    "PLAN_STATE_RECORDED": {"entry_id": 1, "on": "2022-02-01"},
+    "PLAN_CHANGE_DAYS": _D,
+    "LATEST_PLAN_VERSION": {},
+}
+
+
+def _full_scans(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
+    """Steps that read a whole table or index (SCAN), other than of a subquery's own rows, or
+    an index read in its order up to a LIMIT 1 (the latest of something: one entry)."""
+    steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    one = sql.strip().endswith("LIMIT 1")
+    return [s for s in steps if re.match(r"SCAN (?!\(subquery|CONSTANT ROW)", s) and not (one and " USING " in s)]
+
+
+def test_every_hot_query_reads_through_an_index(cli, loaded, db_path):
+    conn = sqlite3.connect(db_path)
+    missing = {name: _full_scans(conn, getattr(queries, name), params) for name, params in HOT.items()}
+    assert {name: scans for name, scans in missing.items() if scans} == {}
+
+
+def test_the_plan_state_fallback_is_the_only_full_read_of_the_plan(cli, loaded, db_path):
+    # Read only for ledgers loaded before plan_states existed; shown here so that the test
+    # above is seen to catch a full scan.
+    conn = sqlite3.connect(db_path)
+    assert _full_scans(conn, queries.PLAN_STATE_ON, {"on": "2022-02-01"})
+
+
+def test_importing_the_cli_leaves_renderers_unloaded():
+    code = ("import sys; import fanzha_cli.cli\n"
+            "print(','.join(m for m in ('rich', 'openpyxl', 'docx', 'jinja2', 'pygal') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+# --- the recorded plan state --------------------------------------------------------------------------
+
+
+def _index_from_items(led: ledger.Ledger, on: str) -> plan_store.PlanIndex:
+    version = led.query(queries.PLAN_VERSION_ON, {"on": on})[0]
+    state = plan_store.state_columns(r[:4] for r in led.conn.execute(queries.PLAN_STATE_ON, {"on": on}))
+    return plan_store._index_from_state(on, version["settings"], state)
+
+
+def test_the_recorded_plan_state_is_the_state_the_items_give(cli, loaded, db_path, tmp_path):
+    moved = plan_variant(tmp_path, "moved.yaml", {
+        "      - 重点办\n": "",  # moves to 督察大队
+        "      - 纪委监委\n": "      - 纪委监委\n      - 重点办\n",
+        'officers: ["140101", "FJ0101"]': 'officers: ["140103", "FJ0101"]',
+        "{badge: \"FJ0103\", name: 傅素芳, role: auxiliary}": "{badge: \"FJ0103\", name: 傅素芳, role: police}",
+    })
+    cli.ok("plan", "load", moved, "--effective", "2022-03-01", "--reason", "调整")
+    cli.ok("plan", "load", PLAN, "--effective", "2022-03-01", "--reason", "当日撤回")  # same day: the later wins
+    cli.ok("plan", "load", moved, "--effective", "2022-06-01", "--reason", "再调整")
+    with opened(db_path) as led:
+        assert led.query("SELECT count(*) AS n FROM plan_states")[0]["n"] == 4
+        for on in ("2022-01-01", "2022-02-28", "2022-03-01", "2022-05-31", "2022-06-01", plan_store.FAR_FUTURE):
+            recorded = plan_store.index_on(led, on)
+            assert recorded == _index_from_items(led, on), on
+        assert plan_store.index_on(led, "2022-04-01").unit_depts["重点办"] == ["刑侦大队"]
+        assert plan_store.index_on(led, "2022-06-01").unit_depts["重点办"] == ["督察大队"]
+
+
+def test_a_ledger_without_recorded_states_reads_the_same_plan(cli, loaded, db_path):
+    # Ledgers loaded before plan_states existed: the items are read instead.
+    with opened(db_path) as led:
+        before = plan_store.index_on(led, "2022-02-01")
+        led.conn.execute("DROP TRIGGER plan_states_no_delete")
+        led.conn.execute("DELETE FROM plan_states")
+        plan_store._BUILT.clear()
+        assert plan_store.index_on(led, "2022-02-01") == before
+
+
+# --- the derived per-week report counts -------------------------------------------------------------------
+
+
+def _derived_matches(db_path: Path) -> None:
+    with opened(db_path) as led:
+        assert reports.derived_problems(led) == []
+        assert led.query(queries.REPORT_WEEK_STATUS_KEPT)
+
+
+def test_report_week_counts_follow_every_write(cli, loaded, db_path, tmp_path):
+    def add(dept, flag, target, at, **more):
+        args = ["report", "add", "--dept", dept, "--week", "2022-W05", flag, target, "--submitted-at", at, "--leaflets", "5"]
+        for k, v in more.items():
+            args += [f"--{k}", v]
+        cli.ok(*args)
+
+    add("宣传科", "--unit", "宣传部", "2022-02-04 10:00")
+    add("宣传科", "--unit", "融媒体中心", "2022-02-04 19:00")
+    add("办公室", "--unit", "财政局", "2022-02-04 09:00")
+    _derived_matches(db_path)
+    cli.ok("report", "amend", "2", "--submitted-at", "2022-02-04 11:00", "--reason", "收到时间记错")
+    _derived_matches(db_path)
+    cli.ok("report", "void", "3", "--reason", "报错了对象")
+    _derived_matches(db_path)
+    sheet = tmp_path / "w06.csv"
+    sheet.write_text("科所队,周次,包联对象,宣传折页（份）,报送时间\n宣传科,2022-W06,宣传部,3,2022-02-11 20:00\n"
+                     "宣传科,2022-W06,文联,4,2022-02-11 10:00\n", encoding="utf-8")
+    cli.ok("report", "import", sheet)
+    _derived_matches(db_path)
+    with opened(db_path) as led:
+        on_time = led.query(queries.REPORT_ON_TIME_WEEKS, {"first": "2022-W01", "last": "2022-W52"})
+    assert on_time == [{"dept": "宣传科", "weeks": 1}]  # W05 on time once amended; W06 late; 办公室's voided
+
+
+def test_verify_finds_derived_counts_that_disagree_with_the_lines(cli, loaded, db_path):
+    cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", "宣传部", "--leaflets", "5",
+           "--submitted-at", "2022-02-04 10:00")
+    cli.ok("db", "verify")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE report_week_status SET late_lines = 1")
+    conn.commit()
+    result = cli("db", "verify")
+    assert result.exit_code == 1 and "report_week_status" in result.stderr
+
+
+# --- batch writes ------------------------------------------------------------------------------------------
+
+
+def test_a_batch_of_cases_lands_whole_or_not_at_all(cli, loaded, db_path, unchanged):
+    one = dict(case_no="B1", date="2022-03-01", type_="online_loan", grid=GRID)
+    with opened(db_path) as led:
+        with unchanged():
+            with pytest.raises(FanzhaError, match="B1 已登记"):
+                cases.add_cases(led, [one, {**one, "date": "2022-03-02"}])  # the same number twice
+            with pytest.raises(FanzhaError, match="没有名为"):
+                cases.add_cases(led, [one, {**one, "case_no": "B2", "grid": "不存在的网格"}])
+        added = cases.add_cases(led, [one, {**one, "case_no": "B2"}])
+        assert [c["case_no"] for c in added] == ["B1", "B2"] and added[1]["entry_id"] == added[0]["entry_id"] + 1
+        with unchanged():
+            with pytest.raises(FanzhaError, match="不重复扣分"):
+                audits.record_many(led, [
+                    dict(case_no="B1", date="2022-03-05", received="no", verified_negligent=True),
+                    dict(case_no="B1", date="2022-03-06", received="no", verified_negligent=True),
+                ])
+        done = audits.record_many(led, [dict(case_no="B1", date="2022-03-05", received="no", verified_negligent=True),
+                                        dict(case_no="B2", date="2022-03-05", received="yes")])
+        assert [d["status"] for d in done] == ["negligent", "received"]
+    cli.ok("db", "verify")
+
+
+def test_the_circular_of_the_campaigns_last_week(cli, loaded):
+    # 2022-W52 ends on 2023-01-01, after the campaign: zero-case is judged up to the campaign's end.
+    c = cli.json("weekly-circular", "--week", "2022-W52")
+    assert c["week"] == "2022-W52" and c["zero_case_grids"]
