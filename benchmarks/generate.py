@@ -327,6 +327,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
+    args.db = args.db.resolve()
     if args.db.exists() and args.db.stat().st_size > 0:
         p.error(f"{args.db} 已存在；规模测试只写入新账本")
     log = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 from fanzha_cli import plan_store, queries
 from fanzha_cli.cases import campaign_date, find_case, period, required_text
 from fanzha_cli.errors import FanzhaError
-from fanzha_cli.ledger import Ledger, Writer
+from fanzha_cli.ledger import MAX_ID, Ledger, Writer
 
 STATUS_LABELS = {
     "received": "已收到宣传",
@@ -55,8 +55,10 @@ def parse_received(value: str) -> bool:
 
 def parse_audit_id(value: str | int) -> int:
     text = str(value).strip().lstrip("#")
-    if not text.isdigit():
+    if not text.isdecimal():  # not isdigit: "²" is a digit, and int() refuses it
         raise FanzhaError(f"回访编号应为数字：{value!r}", hint="回访编号见 fanzha audit list。")
+    if int(text) > MAX_ID:
+        raise FanzhaError(f"没有编号为 {text} 的回访记录。", hint="用 fanzha audit list 查看回访记录及其编号。")
     return int(text)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from fanzha_cli import plan_store, privacy, queries
@@ -200,62 +201,119 @@ def _segments(led: Ledger, start: str, end: str) -> list[tuple[str, str]]:
     return out
 
 
-def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> dict[str, Any]:
-    """Paired units and grids with no case in the period, and departments with none at all.
+Pairing = tuple[str, str, str]  # (department, unit | grid, target)
 
-    Each case counts against the pairings in force on its own date: the period is cut
-    where the plan changed, and each piece's cases are matched with that piece's plan.
-    A pairing is listed if it was in force at any time in the period and no case fell on
-    it while it was; a department, if every such pairing of it is case-free.
-    """
-    day_from, day_to = period(led, start, end, today)
-    pairings: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+@dataclass
+class Pairings:
+    """Every pairing in force at some time in a period, in plan order, and whether a case fell
+    on it while it was; each grid's officers over the period; each department's counts."""
+
+    had_case: dict[Pairing, bool]
+    officers: dict[Pairing, list[str]]
+    categories: dict[str, str]
+    order: dict[str, int]
+    officer_names: dict[str, str]
+
+    def keys(self) -> list[Pairing]:
+        """Department by department in plan order, units before grids."""
+        last = len(self.order)
+        return sorted(self.had_case, key=lambda k: (self.order.get(k[0], last), k[1] != "unit"))
+
+    def free(self) -> list[Pairing]:
+        """The case-free pairings, in `keys` order."""
+        return [k for k in self.keys() if not self.had_case[k]]
+
+    def per_department(self, keys: list[Pairing]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for key in keys:
+            c = out.setdefault(key[0], {"unit": 0, "grid": 0, "with_case": 0})
+            c[key[1]] += 1
+            c["with_case"] += self.had_case[key]
+        return out
+
+
+def _in_force(idx: plan_store.PlanIndex) -> tuple[list[Pairing], list[tuple[str, str]], dict[Pairing, list[str]], dict[str, str]]:
+    """An index's pairings (units, then grids), their (kind, target), each grid's officers, and
+    officers' names: worked out once per plan version (kept with the index)."""
+    if "pairings" not in idx.derived:
+        keys = [(d, "unit", u) for u, ds in idx.unit_depts.items() for d in ds]
+        keys += [(s, "grid", g) for g, s in idx.grids.items()]
+        grid_officers = {(s, "grid", g): idx.grid_officers.get(g, []) for g, s in idx.grids.items()}
+        names = {badge: o["name"] for badge, o in idx.officers.items()}
+        idx.derived["pairings"] = (keys, [k[1:] for k in keys], grid_officers, names)
+    return idx.derived["pairings"]
+
+
+def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
+    """The pairings of [day_from, day_to] (ISO dates in the campaign), each case counted against
+    the pairings in force on its own date: the period is cut where the plan changed, and each
+    piece's cases are matched with that piece's plan."""
+    had_case: dict[Pairing, bool] = {}
+    officers: dict[Pairing, list[str]] = {}
     categories: dict[str, str] = {}
     dept_order: list[str] = []
     officer_names: dict[str, str] = {}
     for seg_start, seg_end in _segments(led, day_from, day_to):
         idx = plan_store.index_on(led, seg_start)
-        hit = {(r["target_kind"], r["target"]) for r in led.query(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end})}
+        keys, targets, grid_officers, names = _in_force(idx)
+        hit = set(led.conn.execute(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end}))
+        piece = dict(zip(keys, map(hit.__contains__, targets)))
         for name, attrs in idx.departments.items():
             if name not in categories:
                 categories[name] = attrs.get("category", "")
                 dept_order.append(name)
-        for badge, o in idx.officers.items():
-            officer_names.setdefault(badge, o["name"])
-        in_force = [(d, "unit", u) for u, ds in idx.unit_depts.items() for d in ds]
-        in_force += [(s, "grid", g) for g, s in idx.grids.items()]
-        for key in in_force:
-            p = pairings.setdefault(key, {"had_case": False, "officers": []})
-            p["had_case"] = p["had_case"] or (key[1], key[2]) in hit
-            if key[1] == "grid":
-                p["officers"] += [b for b in idx.grid_officers.get(key[2], []) if b not in p["officers"]]
-    order = {d: i for i, d in enumerate(dept_order)}
-    keys = sorted(pairings, key=lambda k: (order.get(k[0], len(order)), k[1] != "unit"))
+        if not had_case:  # the first piece (usually the only one)
+            had_case, officers, officer_names = piece, dict(grid_officers), dict(names)
+            continue
+        officer_names = names | officer_names  # the first name wins
+        for key, had in piece.items():
+            had_case[key] = had_case.get(key, False) or had
+        for key, badges in grid_officers.items():
+            mine = officers.get(key, [])
+            officers[key] = mine + [b for b in badges if b not in mine]  # never changes the index's lists
+    return Pairings(had_case, officers, categories, {d: i for i, d in enumerate(dept_order)}, officer_names)
+
+
+def case_free(led: Ledger, start: str, end: str) -> tuple[set[Pairing], set[str]]:
+    """What `zero_case` names, as sets: the case-free pairings, and the departments all of
+    whose pairings are case-free (for a caller that needs no more than that)."""
+    p = pairings(led, start, end)
+    free = {key for key, had in p.had_case.items() if not had}
+    return free, {d for d, c in p.per_department(list(p.had_case)).items() if c["with_case"] == 0}
+
+
+def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> dict[str, Any]:
+    """Paired units and grids with no case in the period, and departments with none at all.
+
+    A pairing is listed if it was in force at any time in the period and no case fell on
+    it while it was (see `pairings`); a department, if every such pairing of it is case-free.
+    """
+    day_from, day_to = period(led, start, end, today)
+    p = pairings(led, day_from, day_to)
+    keys = p.keys()
     targets = [
         {
-            "department": d,
-            "category": categories.get(d, ""),
-            "target_kind": kind,
-            "target": target,
-            "officers": [{"badge": b, "name": officer_names.get(b)} for b in pairings[(d, kind, target)]["officers"]],
+            "department": key[0],
+            "category": p.categories.get(key[0], ""),
+            "target_kind": key[1],
+            "target": key[2],
+            "officers": [{"badge": b, "name": p.officer_names.get(b)} for b in p.officers.get(key, [])],
         }
-        for d, kind, target in keys
-        if not pairings[(d, kind, target)]["had_case"]
+        for key in keys
+        if not p.had_case[key]
     ]
-    per_dept: dict[str, dict[str, int]] = {}
-    for key in keys:
-        c = per_dept.setdefault(key[0], {"unit": 0, "grid": 0, "with_case": 0})
-        c[key[1]] += 1
-        c["with_case"] += pairings[key]["had_case"]
+    per_dept = p.per_department(keys)
+    last = len(p.order)
     departments = [
-        {"department": d, "category": categories.get(d, ""), "units": c["unit"], "grids": c["grid"]}
-        for d, c in sorted(per_dept.items(), key=lambda x: order.get(x[0], len(order)))
+        {"department": d, "category": p.categories.get(d, ""), "units": c["unit"], "grids": c["grid"]}
+        for d, c in sorted(per_dept.items(), key=lambda x: p.order.get(x[0], last))
         if c["with_case"] == 0
     ]
     return {
         "from": day_from,
         "to": day_to,
-        "pairings": len(pairings),
+        "pairings": len(p.had_case),
         "departments_judged": len(per_dept),
         "targets": targets,
         "departments": departments,

@@ -21,16 +21,17 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "entry_id" and v is not None}
 
 
-def canonical(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> str:
+def canonical(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]], *, clean: bool = False) -> str:
+    """`clean`: the rows already leave out entry_id and NULLs (as `_stream` reads them)."""
     content = {f: meta.get(f) for f in META_FIELDS if meta.get(f) is not None}
     content["rows"] = {
-        name: [_clean_row(r) for r in rows] for name, rows in sorted(tables.items()) if rows
+        name: rows if clean else [_clean_row(r) for r in rows] for name, rows in sorted(tables.items()) if rows
     }
     return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def entry_hash(prev_hash: str, meta: dict[str, Any], tables: dict[str, list[dict]]) -> str:
-    payload = prev_hash + "\n" + canonical(meta, tables)
+def entry_hash(prev_hash: str, meta: dict[str, Any], tables: dict[str, list[dict]], *, clean: bool = False) -> str:
+    payload = prev_hash + "\n" + canonical(meta, tables, clean=clean)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -60,12 +61,14 @@ class Break:
     problem: str
 
 
-def _stream(conn: sqlite3.Connection, table: str) -> Iterator[dict[str, Any]]:
+def _stream(conn: sqlite3.Connection, table: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """A table's rows in chain order, each as (entry id, the row as hashed: no entry_id, no NULLs)."""
     order = ", ".join(f'"{c}"' for c in _primary_key(conn, table)) or "rowid"
-    cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY entry_id, {order}')
-    cols = [d[0] for d in cur.description]
-    for values in cur:
-        yield dict(zip(cols, values))
+    cols = [c[1] for c in conn.execute(f'PRAGMA table_info("{table}")') if c[1] != "entry_id"]
+    cur = conn.execute('SELECT entry_id, {} FROM "{}" ORDER BY entry_id, {}'.format(
+        ", ".join(f'"{c}"' for c in cols), table, order))
+    for entry_id, *values in cur:
+        yield entry_id, {c: v for c, v in zip(cols, values) if v is not None}
 
 
 def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | None]:
@@ -75,7 +78,7 @@ def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | 
     entry id: linear in the size of the ledger, constant in memory.
     """
     streams = {t: _stream(conn, t) for t in ledger_tables(conn)}
-    heads: dict[str, dict | None] = {t: next(s, None) for t, s in streams.items()}
+    heads: dict[str, tuple[int, dict] | None] = {t: next(s, None) for t, s in streams.items()}
     prev = GENESIS
     expected_id = None
     checked = 0
@@ -89,19 +92,17 @@ def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | 
         tables: dict[str, list[dict]] = {}
         for t in streams:
             head = heads[t]
-            while head is not None and head["entry_id"] <= eid:
-                if head["entry_id"] < eid:
-                    return checked, Break(
-                        head["entry_id"], f"表 {t} 中有数据指向不存在或已被删除的条目 {head['entry_id']}"
-                    )
-                tables.setdefault(t, []).append(head)
+            while head is not None and head[0] <= eid:
+                if head[0] < eid:
+                    return checked, Break(head[0], f"表 {t} 中有数据指向不存在或已被删除的条目 {head[0]}")
+                tables.setdefault(t, []).append(head[1])
                 head = next(streams[t], None)
             heads[t] = head
         meta = dict(kind=kind, operator=operator, recorded_at=recorded_at, reason=reason,
                     supersedes=supersedes)
         if prev_hash != prev:
             return checked, Break(eid, "与前一条记录的哈希链断开（前序记录被修改、删除或调换）")
-        if entry_hash(prev_hash, meta, tables) != stored:
+        if entry_hash(prev_hash, meta, tables, clean=True) != stored:
             return checked, Break(eid, "内容与哈希不符（记录在工具之外被修改）")
         prev = stored
         expected_id = eid + 1
@@ -110,5 +111,5 @@ def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | 
             progress(checked)
     for t, head in heads.items():
         if head is not None:
-            return checked, Break(head["entry_id"], f"表 {t} 中有数据指向不存在的条目 {head['entry_id']}")
+            return checked, Break(head[0], f"表 {t} 中有数据指向不存在的条目 {head[0]}")
     return checked, None

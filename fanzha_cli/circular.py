@@ -8,6 +8,7 @@ so a circular for a past week reads the same however often it is made. Nothing h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -39,11 +40,14 @@ def default_week(led: Ledger, today: dt.date | None = None) -> Week:
 
 
 def _lines_by_dept(led: Ledger, week: Week) -> dict[str, list[dict[str, Any]]]:
+    """The week's current lines by department: target, lateness and time, and the figures
+    (MEASURE_KEYS; photos: as reported, or the evidence files attached if there are more)."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in led.query(queries.CIRCULAR_LINES_OF_WEEK, {"week": week.label}):
-        # Photos: what the line reports, or the evidence files attached if there are more.
-        r["photos"] = max(r["photos"] or 0, r["photo_files"] or 0)
-        out[r["dept"]].append(r)
+    for dept, kind, target, late, submitted_at, *figures, photo_files in led.conn.execute(
+            queries.CIRCULAR_LINES_OF_WEEK, {"week": week.label}):
+        figures[-1] = max(figures[-1], photo_files)
+        out[dept].append({"target_kind": kind, "target": target, "late": late, "submitted_at": submitted_at,
+                          "measures": dict(zip(MEASURE_KEYS, figures))})
     return out
 
 
@@ -57,7 +61,7 @@ def department_weeks(plan: reports.WeekPlan, lines: dict[str, list[dict]], deduc
         status = "missing" if not mine else ("late" if any(r["late"] for r in mine) else "on_time")
         out.append(scoring.DeptWeek(
             dept=dept, category=category, order=attrs.get("order", 0), targets=targets,
-            lines={r["target"]: {k: r[k] or 0 for k in MEASURE_KEYS} for r in mine if r["target_kind"] != "self"},
+            lines={r["target"]: r["measures"] for r in mine if r["target_kind"] != "self"},
             status=status,
             first_submitted=min((r["submitted_at"] for r in mine), default=None),
             deductions=deductions.get(dept, 0),
@@ -83,8 +87,8 @@ def _measures(lines: dict[str, list[dict]]) -> dict[str, int]:
     totals = dict.fromkeys(MEASURE_KEYS, 0)
     for rows in lines.values():
         for r in rows:
-            for k in MEASURE_KEYS:
-                totals[k] += r[k] or 0
+            for k, v in r["measures"].items():
+                totals[k] += v
     return totals
 
 
@@ -215,17 +219,18 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         summary["top"][category] = reported[:NAMED]
         summary["bottom"][category] = [d for d in reported[-NAMED:] if d not in reported[:NAMED]]
 
-    zero = cases.zero_case(led, c_start, until)
+    zero = cases.pairings(led, *cases.period(led, c_start, until))
     zero_units: dict[str, list[str]] = {}
     zero_grids = []
-    for t in zero["targets"]:
-        if t["target_kind"] == "unit":
-            zero_units.setdefault(t["target"], []).append(t["department"])
+    for dept, kind, target in zero.free():
+        if kind == "unit":
+            zero_units.setdefault(target, []).append(dept)
         else:
-            zero_grids.append({"grid": t["target"], "station": t["department"],
-                               "officers": [f"{o['name']}（{o['badge']}）" for o in t["officers"]]})
+            zero_grids.append({"grid": target, "station": dept,
+                               "officers": [f"{zero.officer_names.get(b)}（{b}）" for b in zero.officers.get((dept, kind, target), [])]})
 
     names = cases.type_names(settings)
+    plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
     commended = commend.candidates(led, first.monday.isoformat(), until)
     return {
@@ -247,7 +252,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "cases": [
             {"case_no": c["case_no"], "date": c["case_date"], "fraud_type": c["fraud_type"],
              "fraud_type_name": names.get(c["fraud_type"], c["fraud_type"]), "target_kind": c["target_kind"],
-             "target": c["target"], "department": _case_department(plan_store.index_on(led, c["case_date"]), c),
+             "target": c["target"], "department": _case_department(plan_on(c["case_date"]), c),
              "loss": format_yuan(c["loss_fen"] or 0)}
             for c in this_cases
         ],

@@ -59,9 +59,10 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
         return f"所在单位按时报送 {on_time.get(dept or '', 0)}/{n_weeks} 周" if n_weeks else "期内无应报周次"
 
     deducted = discipline.counts(led, start, end)
-    zero = cases.zero_case(led, start, end)
-    zero_targets = {(t["department"], t["target_kind"], t["target"]) for t in zero["targets"]}
-    zero_depts = {d["department"] for d in zero["departments"]}
+    zero_targets, zero_depts = cases.case_free(led, *cases.period(led, start, end))
+    zero_of: dict[str, list[str]] = {}
+    for d, _, t in zero_targets:
+        zero_of.setdefault(d, []).append(t)
     saved = {r["officer"]: r for r in dissuasion.per_officer(led, start, end)}
     dept_saved = {r["department"]: r for r in dissuasion.per_department(led, start, end)}
 
@@ -96,7 +97,7 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
         merits, evidence = [], {}
         if use_zero_case and dept in zero_depts:
             merits.append("包联单位、网格全部零发案")
-            evidence["zero_case_targets"] = sorted(t for d, _, t in zero_targets if d == dept)
+            evidence["zero_case_targets"] = sorted(zero_of.get(dept, []))
         d = dept_saved.get(dept)
         if d and d["dissuasions"] >= min_dissuasions:
             merits.append(f"民辅警劝阻 {d['dissuasions']} 起，避免损失 {d['amount_saved']} 元")

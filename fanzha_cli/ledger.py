@@ -22,6 +22,7 @@ from fanzha_cli.migrations import migrations
 from fanzha_cli.settings import Settings
 
 BUSY_TIMEOUT_S = 60
+MAX_ID = 2**63 - 1  # SQLite's largest integer: no record number goes beyond it
 
 
 def now_iso() -> str:

@@ -175,6 +175,11 @@ class _Validator:
         return None
 
 
+def _one_of(value: Any, allowed) -> bool:
+    """`value in allowed`, for a value from YAML that may be a list or a mapping (unhashable)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "空值"
@@ -423,11 +428,11 @@ def _officers(v: _Validator, raw: Any, here: str, dept: str | None, badge_home: 
             continue
         badge, oname = v.text(om, "badge", opath), v.text(om, "name", opath)
         role = om.get("role")
-        if role not in ROLES:
+        if not _one_of(role, ROLES):
             v.fail(_join(opath, "role"), f"身份应为 police（民警）或 auxiliary（辅警），实际是 {role!r}")
         if badge and badge in badge_home:
             v.fail(_join(opath, "badge"), f"警号 {badge} 重复：已用于 {badge_home[badge]}")
-        elif badge and oname and dept and role in ROLES:
+        elif badge and oname and dept and _one_of(role, ROLES):
             badge_home[badge] = f"{dept} {oname}"
             badges.add(badge)
             out.append(Officer(badge=badge, name=oname, role=role, station=dept))
@@ -491,7 +496,7 @@ def _fraud_types(v: _Validator, raw: Any) -> list[dict[str, str]]:
             continue
         code, name = v.text(m, "code", here), v.text(m, "name", here)
         group = m.get("group")
-        if group not in FRAUD_GROUPS:
+        if not _one_of(group, FRAUD_GROUPS):
             v.fail(_join(here, "group"), f"类别应为 telecom、epidemic 或 other，实际是 {group!r}")
         if code and not _CODE.match(code):
             v.fail(_join(here, "code"), f"代码“{code}”只可用小写英文字母、数字和下划线")
@@ -526,7 +531,7 @@ def _rules(v: _Validator, raw: Any) -> dict[str, Any]:
     if talk is not None and acc is not None and acc <= talk:
         v.fail("rules.discipline.accountability_at", f"问责次数（{acc}）应大于约谈次数（{talk}）")
     window = dm.get("window", "routine_period")
-    if window not in DISCIPLINE_WINDOWS:
+    if not _one_of(window, DISCIPLINE_WINDOWS):
         v.fail("rules.discipline.window", f"应为 routine_period 或 concentrated_period，实际是 {window!r}")
     out["discipline"] = {"window": window, "warning_talk_at": talk, "accountability_at": acc}
     for key in ("talk_steps", "accountability_steps"):

@@ -15,13 +15,15 @@ import json
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from fanzha_cli import queries
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
-from fanzha_cli.plan import Plan
+
+if TYPE_CHECKING:  # reading the plan file is for `plan` commands: others need not load it
+    from fanzha_cli.plan import Plan
 
 FAR_FUTURE = "9999-12-31"
 KIND_LABELS = {
@@ -365,6 +367,9 @@ class PlanIndex:
     dept_units: dict[str, list[str]] = field(default_factory=dict)  # department -> its units
     station_grids: dict[str, list[str]] = field(default_factory=dict)  # station -> its grids
     officer_grids: dict[str, list[str]] = field(default_factory=dict)  # badge -> its grids
+    # What readers derive from the index and keep with it (see cases.pairings): shared by the
+    # copies index_on hands out for other dates, as the index itself is.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def dept(self, name: str) -> dict[str, Any]:
         if name not in self.departments:

@@ -70,9 +70,10 @@ WHERE c.case_date BETWEEN :start AND :end
 ORDER BY c.case_date, c.case_no
 """
 
-# The units and grids that had a case in [:start, :end] (covered by the cases_date index).
+# The units and grids that had a case in [:start, :end] (covered by the cases_date index),
+# once per case: the caller makes a set of them, which costs less than SQLite's DISTINCT.
 CASE_TARGETS_IN = """
-SELECT DISTINCT target_kind, target
+SELECT target_kind, target
 FROM cases
 WHERE case_date BETWEEN :start AND :end
 """
@@ -202,14 +203,12 @@ DISSUASION_BY_CASE_NO = "SELECT entry_id FROM dissuasions WHERE case_no = :case_
 # --- weekly reports ---
 
 # The current version of every line of :week (voided lines left out). A line's versions all
-# share its week, so the week index narrows first and the window picks each line's latest.
+# share its week, so the week index narrows first; a version is current if the primary key
+# holds no later one (a probe per line: cheaper than sorting the week for a window).
 _REPORT_CURRENT_OF_WEEK = """
-SELECT * FROM (
-    SELECT r.*, row_number() OVER (PARTITION BY r.line_id ORDER BY r.version DESC) AS rn
-    FROM report_lines AS r
-    WHERE r.week = :week
-)
-WHERE rn = 1 AND action <> 'void'
+SELECT r.* FROM report_lines AS r
+WHERE r.week = :week AND r.action <> 'void'
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)
 """
 
 # The week's current lines, identity and content (what `report missing` judges).

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 
 from fanzha_cli import evidence, queries, weeks
 from fanzha_cli.errors import FanzhaError
-from fanzha_cli.ledger import Ledger
+from fanzha_cli.ledger import MAX_ID, Ledger
 from fanzha_cli.plan_store import PlanIndex, index_on
 from fanzha_cli.weeks import Week
 
@@ -518,7 +518,7 @@ def add_line(
 
 
 def _versions(led: Ledger, line_id: int) -> list[dict[str, Any]]:
-    versions = led.query(queries.REPORT_LINE_VERSIONS, {"line_id": line_id})
+    versions = led.query(queries.REPORT_LINE_VERSIONS, {"line_id": line_id}) if 0 < line_id <= MAX_ID else []
     if not versions:
         raise FanzhaError(f"没有编号为 {line_id} 的报送。",
                           hint="用 fanzha report list --week 周次 查看报送编号。")

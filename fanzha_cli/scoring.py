@@ -76,8 +76,13 @@ class Score:
         }
 
 
+_COUNTED = ACTIVITY_MEASURES + ("photos",)
+_NONE_COUNTED = (0,) * len(_COUNTED)
+
+
 def _has_activity(measures: dict[str, int]) -> bool:
-    return any(measures.get(m, 0) > 0 for m in ACTIVITY_MEASURES) or measures.get("photos", 0) > 0
+    """Any activity or photo reported (the largest count is above 0)."""
+    return max(map(measures.get, _COUNTED, _NONE_COUNTED)) > 0
 
 
 def _terms(rules: dict[str, Any]) -> list[tuple[str, float, float | None]]:
@@ -88,10 +93,11 @@ def _terms(rules: dict[str, Any]) -> list[tuple[str, float, float | None]]:
 
 def _weighted(measures: dict[str, int], terms: list[tuple[str, float, float | None]]) -> float:
     total = 0.0
+    get = measures.get
     for m, weight, cap in terms:
-        value = measures.get(m, 0) or 0
-        if cap is not None:
-            value = min(value, cap)
+        value = get(m, 0) or 0
+        if cap is not None and value > cap:  # min(value, cap)
+            value = cap
         total += weight * value
     return total
 

@@ -1,7 +1,8 @@
 """What keeps fanzha fast at scale, checked without timing anything: the scale generator is
 deterministic, hot queries are read through indexes, the recorded plan state and the derived
 report counts agree with the facts they come from, and batch writes are all or nothing.
-(The timings themselves are benchmarks: benchmarks/run.py.)"""
+(The timings themselves are benchmarks: benchmarks/run.py. That importing the CLI loads no
+renderer is tests/test_ledger.py's.)"""
 
 from __future__ import annotations
 
@@ -137,13 +138,6 @@ def test_the_plan_state_fallback_is_the_only_full_read_of_the_plan(cli, loaded, 
     # above is seen to catch a full scan.
     conn = sqlite3.connect(db_path)
     assert _full_scans(conn, queries.PLAN_STATE_ON, {"on": "2022-02-01"})
-
-
-def test_importing_the_cli_leaves_renderers_unloaded():
-    code = ("import sys; import fanzha_cli.cli\n"
-            "print(','.join(m for m in ('rich', 'openpyxl', 'docx', 'jinja2', 'pygal') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
 
 
 # --- the recorded plan state --------------------------------------------------------------------------

@@ -131,3 +131,19 @@ def test_restore_help_is_documented(cli):
     out = cli.ok("db", "restore", "--help").stdout
     assert "从备份恢复账本" in out and ".bak" in out
     assert "restore" in (PLAN.parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_backup_with_another_page_size_is_restored(cli, loaded, tmp_path):
+    """SQLite copies into a WAL database only page for page: a backup made elsewhere with
+    another page size is converted before it goes live."""
+    backup = tmp_path / "other.db"
+    cli.ok("db", "backup", backup)
+    conn = sqlite3.connect(backup)
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+    conn.close()
+    _case(cli, "恢复时丢弃")
+    cli.ok("db", "restore", backup)
+    assert snapshot(loaded) == snapshot(backup)
+    cli.ok("db", "verify")

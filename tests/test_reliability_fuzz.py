@@ -3,7 +3,7 @@ options, given random bytes, wrong encodings, huge and damaged files, zip bombs,
 SQL and control characters. Never a traceback: a Chinese message, exit 1, ledger unchanged.
 
 Property tests run a few dozen examples in CI (the same ones every run); FANZHA_FUZZ=long
-runs a thousand each with fresh seeds (see RELIABILITY.md).
+runs twenty times as many, with fresh seeds (see RELIABILITY.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -26,7 +25,7 @@ from fanzha_cli import tabular
 
 from .casework import GRID, scene_template  # noqa: F401 (fixture)
 from .conftest import PLAN, snapshot
-from .reliawork import CHINESE, assert_clean, examples, fresh_copy, record, write_report_csv
+from .reliawork import assert_clean, examples, fresh_copy, record, write_report_csv
 from .reportwork import W05, seeded  # noqa: F401 (fixture)
 
 TRIED: dict[str, int] = {}
@@ -37,10 +36,12 @@ def tried(name: str) -> None:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def figures():
+def figures(request):
+    failed = request.session.testsfailed
     yield
     if TRIED:
-        record("fuzz", inputs_tried=sum(TRIED.values()), by_property=dict(sorted(TRIED.items())), failures=0)
+        record("fuzz", inputs_tried=sum(TRIED.values()), by_property=dict(sorted(TRIED.items())),
+               failures=request.session.testsfailed - failed)
 
 
 # --- what hostile text looks like -------------------------------------------------------------
@@ -59,10 +60,6 @@ ARGV_TEXT = st.one_of(
 )
 CELL_TEXT = st.one_of(st.sampled_from(NASTY + ["a\x00b", "\x00"]),
                       st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
-
-
-def _reset(src: Path, db_path: Path) -> None:
-    fresh_copy(src, db_path)
 
 
 def _unchanged_unless_ok(cli, db_path, args, allowed=(0, 1)):
@@ -127,12 +124,15 @@ _PLAN_PATHS = [p for p in _paths(_REAL_PLAN) if p]
 
 @settings(max_examples=examples(12))
 @given(where=st.sampled_from(_PLAN_PATHS), value=JSONISH | st.just("__delete__"))
+@example(where=("stations", 3, "officers", 3, "role"), value=[])  # found by the long run
+@example(where=("fraud_types", 0, "group"), value={"a": 1})
+@example(where=("rules", "discipline", "window"), value=[1])
 def test_plan_loader_survives_mutated_plans(cli, seeded, db_path, tmp_path, where, value):  # noqa: F811
     """The real plan with one value anywhere replaced by anything (or removed): loading it for
     real, as a dry run, is a clean result or a clean refusal, and never writes."""
     import copy
 
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     doc = copy.deepcopy(_REAL_PLAN)
     parent = doc
     for key in where[:-1]:
@@ -174,7 +174,7 @@ def _encode(text: str, encoding: str) -> bytes | None:
        header=st.sampled_from(["template", "shuffled", "hostile"]), hostile_header=CELL_TEXT)
 def test_report_import_survives_hostile_csv(cli, seeded, db_path, tmp_path, rows, encoding, header,
                                             hostile_header):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     heads = list(HEADERS)
     if header == "shuffled":
         heads = heads[::-1]
@@ -195,7 +195,7 @@ def test_report_import_survives_hostile_csv(cli, seeded, db_path, tmp_path, rows
 @example(raw=b"PK\x03\x04" + b"\x00" * 100, suffix=".xlsx")
 @example(raw=b"\x00\x01\x02", suffix=".csv")
 def test_report_import_survives_random_bytes(cli, seeded, db_path, tmp_path, raw, suffix):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = tmp_path / f"报送{suffix}"
     f.write_bytes(raw)
     tried("import_bytes")
@@ -222,7 +222,7 @@ def filled_template(seeded, tmp_path_factory) -> bytes:  # noqa: F811
 @settings(max_examples=examples(10))
 @given(hits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8))
 def test_report_import_survives_damaged_xlsx(cli, seeded, filled_template, db_path, tmp_path, hits):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     data = bytearray(filled_template)
     for where, value in hits:
         data[int(where * len(data))] = value
@@ -261,7 +261,7 @@ NOTE_TEXT = st.text(st.one_of(COMMON_HAN, st.sampled_from(list("abcXYZ019，。�
 def test_chinese_round_trips_in_every_encoding_excel_writes(cli, seeded, db_path, tmp_path, note, encoding):  # noqa: F811
     """A GBK file from Windows Excel (CRLF, no BOM), UTF-8 with or without BOM, UTF-16: the
     note comes back character for character, never as mojibake."""
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = write_report_csv(tmp_path / "报送.csv", [["宣传科", W05, "单位", "宣传部", "5", "1", note]], encoding)
     tried("encodings")
     cli.ok("report", "import", f)
@@ -269,7 +269,7 @@ def test_chinese_round_trips_in_every_encoding_excel_writes(cli, seeded, db_path
 
 
 def test_a_file_mixing_utf8_and_gbk_is_refused_not_guessed(cli, seeded, db_path, tmp_path, unchanged):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = write_report_csv(tmp_path / "拼接.csv", [["宣传科", W05, "单位", "宣传部", "5", "1", "UTF-8 的备注"]])
     f.write_bytes(f.read_bytes() + "宣传科,2022-W05,单位,融媒体中心,3,1,GBK 的备注\r\n".encode("gbk"))
     with unchanged():
@@ -280,7 +280,7 @@ def test_a_file_mixing_utf8_and_gbk_is_refused_not_guessed(cli, seeded, db_path,
 
 def test_excel_unicode_text_is_read(cli, seeded, db_path, tmp_path):  # noqa: F811
     """Excel's "Unicode text" (UTF-16, tab-separated) saved with a .csv name."""
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = tmp_path / "unicode.csv"
     lines = ["\t".join(["科所队", "周次", "对象类型", "包联对象", "宣传折页（份）", "备注"]),
              "\t".join(["宣传科", W05, "单位", "宣传部", "7", "制表符分隔"])]
@@ -293,7 +293,7 @@ def test_excel_unicode_text_is_read(cli, seeded, db_path, tmp_path):  # noqa: F8
 
 
 def test_a_huge_csv_is_refused_before_it_is_read(cli, seeded, db_path, tmp_path, unchanged):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = tmp_path / "huge.csv"
     with open(f, "wb") as fh:
         fh.truncate(tabular.MAX_CSV_BYTES + 1)  # sparse: costs no disk and no time
@@ -305,7 +305,7 @@ def test_a_huge_csv_is_refused_before_it_is_read(cli, seeded, db_path, tmp_path,
 
 
 def test_too_many_rows_are_refused_not_held(cli, seeded, db_path, tmp_path, unchanged, monkeypatch):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     monkeypatch.setattr(tabular, "MAX_ROWS", 30)
     rows = [["宣传科", f"2022-W{w:02d}", "单位", "宣传部", "1", "1", ""] for w in range(1, 41)]
     f = write_report_csv(tmp_path / "many.csv", rows)
@@ -342,7 +342,7 @@ def _declare_size(path: Path, part: str, size: int) -> None:
 @pytest.mark.parametrize("kind", ["ratio", "declared", "parts"])
 def test_zip_bombs_posing_as_xlsx_are_refused_before_inflating(cli, seeded, db_path, tmp_path, unchanged,
                                                                kind):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     sheet = "xl/worksheets/sheet1.xml"
     if kind == "ratio":  # 64 MB of one byte, deflated to some 60 KB
         bomb = _xlsx_with(tmp_path, "炸弹.xlsx", sheet, b"<" + b" " * (64 << 20))
@@ -387,7 +387,7 @@ def _sheet(tmp_path: Path, rows: list[list], patch: tuple[bytes, bytes] | None =
 
 
 def test_a_formula_without_a_saved_result_is_refused(cli, seeded, db_path, tmp_path, unchanged):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = _sheet(tmp_path, [["宣传科", W05, "单位", "宣传部", "=10*10", None, None, None, "公式", None]])
     with unchanged():
         result = cli("report", "import", f)
@@ -398,7 +398,7 @@ def test_a_formula_without_a_saved_result_is_refused(cli, seeded, db_path, tmp_p
 def test_a_formula_is_read_as_its_saved_result_never_evaluated(cli, seeded, db_path, tmp_path):  # noqa: F811
     """Excel saved 7 as the result of =10*10 (say, before a cell it used changed): fanzha takes
     what the clerk saw, 7, and never computes anything itself."""
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     f = _sheet(tmp_path, [["宣传科", W05, "单位", "宣传部", "=10*10", None, None, None, "公式", None]],
                patch=(b"<f>10*10</f><v></v>", b"<f>10*10</f><v>7</v>"))
     cli.ok("report", "import", f)
@@ -409,7 +409,7 @@ FORMULAS = ["=HYPERLINK(\"http://evil\",\"点我\")", "+cmd|' /C calc'!A0", "-2+
 
 
 def test_formula_text_is_stored_verbatim_and_never_exported_as_a_formula(cli, seeded, db_path, tmp_path):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     rows = [["宣传科", f"2022-W{5 + i:02d}", "单位", "宣传部", "1", "1", text] for i, text in enumerate(FORMULAS)]
     cli.ok("report", "import", write_report_csv(tmp_path / "in.csv", rows))
     stored = [r[0] for r in _query(db_path, "SELECT note FROM report_lines ORDER BY line_id")]
@@ -461,7 +461,7 @@ def _query(db_path: Path, sql: str):
 
 
 def test_sql_and_control_characters_are_stored_verbatim_and_rendered_inert(cli, seeded, db_path, tmp_path):  # noqa: F811
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
     case_no = "X'); DROP TABLE cases; --"
     note = "[/]\x1b[2J\x1b]0;标题\x07[bold]粗[/bold] :cn: \u202e反"
     cli.ok("case", "add", "--case-no", case_no, "--date", "2022-03-01", "--type", "online_loan", "--grid", GRID,
@@ -550,13 +550,23 @@ def test_every_command_survives_hostile_options(cli, scene_template, db_path, da
     _unchanged_unless_ok(cli, db_path, args, allowed=(0, 1, 2))
 
 
+@pytest.mark.parametrize("args", [["report", "history", "99999999999999999999"], ["report", "void", "9" * 20, "--reason", "x"],
+                                  ["audit", "revoke", "9" * 20, "--reason", "x"], ["audit", "verify", "²", "--negligent",
+                                                                                  "--note", "x"]])
+def test_record_numbers_no_ledger_can_hold_are_not_found(cli, seeded, db_path, args):  # noqa: F811
+    """Found by the long run: a number beyond SQLite's 64 bits, or a digit int() refuses."""
+    fresh_copy(seeded, db_path)
+    result = _unchanged_unless_ok(cli, db_path, args)
+    assert result.exit_code == 1 and re.search("没有编号为|应为数字", result.stderr)
+
+
 # --- an unexpected internal error ----------------------------------------------------------------
 
 
 def test_an_internal_error_is_short_logged_privately_and_masks_victims(cli, seeded, db_path, monkeypatch):  # noqa: F811
     from fanzha_cli import cases
 
-    _reset(seeded, db_path)
+    fresh_copy(seeded, db_path)
 
     def boom(*args, **kwargs):
         raise RuntimeError("模拟的程序错误")

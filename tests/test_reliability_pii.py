@@ -57,11 +57,12 @@ SHOWN = {"outputs": 0, "files": 0, "victims": 0}
 
 
 @pytest.fixture(scope="module", autouse=True)
-def figures():
+def figures(request):
+    failed = request.session.testsfailed
     yield
     if SHOWN["victims"]:
         record("privacy", victims=SHOWN["victims"], command_outputs=SHOWN["outputs"],
-               exported_files=SHOWN["files"], leaks=0)
+               exported_files=SHOWN["files"], failures=request.session.testsfailed - failed)
 
 
 def _office_text(path: Path) -> str:

@@ -42,12 +42,14 @@ def rank_cmd(
 ) -> None:
     """每周排名：按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
     from fanzha_cli import circular, ledger
+    from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import data, rank as render
 
     led = ledger.open_ledger(settings(ctx), read_only=True)
     try:
         wk = _week(led, week)
-        plan, scores, _, _ = circular.ranking(led, wk)
+        with no_cycle_collection():
+            plan, scores, _, _ = circular.ranking(led, wk)
         rules = plan.index.settings.get("rules", {}).get("scoring", {})
     finally:
         led.close()
@@ -80,6 +82,9 @@ def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
             circular_docx.to_docx(c, tmp)
         elif fmt is CircularFormat.xlsx:
             circular_xlsx.to_xlsx(c, tmp)
+        elif fmt is CircularFormat.json:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                _write_json(c, fh)
         else:
             text = _text(c, fmt)
             # CSV with a BOM so that Excel on Windows reads the Chinese correctly.
@@ -90,14 +95,24 @@ def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
         raise
 
 
-def _text(c: dict, fmt: CircularFormat) -> str:
-    """The text formats, as one string each."""
+def _write_json(c: dict, fh) -> None:
+    """The circular as JSON (json.dumps(indent=2) and a newline), written as it is encoded: a
+    province's circular is tens of MB, and its whole text would double the memory a run needs."""
     import json
 
+    chunks: list[str] = []
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(c):
+        chunks.append(chunk)
+        if len(chunks) >= 65536:
+            fh.write("".join(chunks))
+            chunks.clear()
+    fh.write("".join(chunks) + "\n")
+
+
+def _text(c: dict, fmt: CircularFormat) -> str:
+    """The other text formats, as one string each."""
     from fanzha_cli.render import circular_html, circular_text
 
-    if fmt is CircularFormat.json:
-        return json.dumps(c, ensure_ascii=False, indent=2) + "\n"
     if fmt is CircularFormat.md:
         return circular_text.to_markdown(c)
     if fmt is CircularFormat.html:
@@ -109,10 +124,12 @@ def _text(c: dict, fmt: CircularFormat) -> str:
 
 def _build(ctx: typer.Context, week: str | None) -> dict:
     from fanzha_cli import circular, ledger
+    from fanzha_cli.bulk import no_cycle_collection
 
     led = ledger.open_ledger(settings(ctx), read_only=True)
     try:
-        return circular.build(led, _week(led, week))
+        with no_cycle_collection():
+            return circular.build(led, _week(led, week))
     finally:
         led.close()
 
@@ -137,6 +154,10 @@ def circular_cmd(
         console.note(f"已生成 {c['week']} 每周通报：{output}")
     elif fmt is CircularFormat.table:
         circular_text.to_console(c)
+    elif fmt is CircularFormat.json:
+        import sys
+
+        _write_json(c, sys.stdout)
     else:
         import sys
 

@@ -125,12 +125,14 @@ def import_cmd(
 ) -> None:
     """导入报送表：先校验全部文件的每一行，有任何错误则逐行列出（文件、工作表、行号、列、原因）且不写入；无误则一次写入。重复导入同一文件不会新增。"""
     from fanzha_cli import reports
+    from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import report as render
 
     led = _open(ctx)
     try:
         with render.import_progress() as progress:
-            result = reports.import_files(led, files, dry_run=dry_run, submitted_at=submitted_at, progress=progress)
+            with no_cycle_collection():
+                result = reports.import_files(led, files, dry_run=dry_run, submitted_at=submitted_at, progress=progress)
     finally:
         led.close()
     render.import_report(result, fmt)

@@ -16,7 +16,9 @@ def zero_case_cmd(
 ) -> None:
     """零发案：期间内没有发案的包联单位和网格，以及全部包联单位和网格都零发案的科所队。每起案件按发案当日有效的包联计划归属。"""
     from fanzha_cli import cases
+    from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import cases as render
 
-    result = on_ledger(ctx, cases.zero_case, start, end)
+    with no_cycle_collection():
+        result = on_ledger(ctx, cases.zero_case, start, end)
     render.emit(fmt.value, result, render.zero_case_rows(result), render.ZERO_CASE_COLUMNS, render.zero_case)

@@ -260,7 +260,7 @@ DRY_RUN_TABLE_MAX = 500
 
 
 def import_report(result, fmt: Format) -> None:
-    added = result.added
+    added = result.new_lines  # as stored: enough to count them (a large import need not show each)
     late = sum(1 for r in added if r["late"])
     verb = "将新增" if result.dry_run else "已新增"
     parts = [f"读取 {len(result.files)} 个文件 {result.rows} 行",
@@ -277,7 +277,7 @@ def import_report(result, fmt: Format) -> None:
             note("将新增的报送较多，不逐条列出；用 --format csv 或 --format json 查看明细。")
         elif added:
             weeks_seen = {r["week"] for r in added}
-            lines(added[0]["week"] if len(weeks_seen) == 1 else "将新增", added, fmt)
+            lines(added[0]["week"] if len(weeks_seen) == 1 else "将新增", result.added, fmt)
         note("（预演，未写入账本）")
     elif result.entry_id is not None:
         note(f"账本记录编号：{result.entry_id}")
