@@ -8,8 +8,8 @@
   and grids — the province has 5,000 departments, 20,000 paired units, 60,000 officers and
   100,000 grids — loaded with `plan load`'s own code.
 
-Then, week by week: the departments' Friday sheets as one CSV, imported with `report import`'s
-own code (one entry per week); the week's cases (`cases.add_cases`, one transaction) and the
+Then, week by week: the departments' Friday sheets (made as `fanzha demo` makes them) as one
+CSV, imported with `report import`'s own code (one entry per week); the week's cases (`cases.add_cases`, one transaction) and the
 call-backs of last week's cases, a share verified negligent with their deductions at once
 (`audits.record_many`); a few later verifications and revocations; dissuasions; and at the end
 the warning talks due. The same seed gives the same ledger content (entry times differ).
@@ -18,7 +18,6 @@ the warning talks due. The same seed gives the same ledger content (entry times 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import datetime as dt
 import random
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fanzha_cli import audits, cases, discipline, dissuasion, ledger, plan, plan_store, reports, weeks  # noqa: E402
+from fanzha_cli import audits, cases, demo, discipline, dissuasion, ledger, plan, plan_store, reports, weeks  # noqa: E402
 from fanzha_cli.demo import _id_number, _person, _phone  # noqa: E402
 from fanzha_cli.settings import Settings  # noqa: E402
 
@@ -150,48 +149,6 @@ def write_plan(scale: Scale, path: Path, seed: int) -> dict[str, int]:
     return counts
 
 
-# --- reports -------------------------------------------------------------------------------------------
-
-MEASURE_HEADERS = [m[2] for m in reports.MEASURES]
-SHEET_HEADER = [reports.COL_DEPT, reports.COL_WEEK, reports.COL_KIND, reports.COL_TARGET, *MEASURE_HEADERS,
-                reports.COL_SUBMITTED]
-
-
-def week_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, diligence: dict[str, float],
-              deadline: dt.datetime) -> list[list[Any]]:
-    """One week's sheet rows (in SHEET_HEADER order) for every department that reported."""
-    rows = []
-    for dept, attrs in idx.departments.items():
-        care = diligence[dept]
-        if rng.random() > care + 0.35:
-            continue  # this week's report never came
-        late = rng.random() > care + 0.15
-        when = deadline + dt.timedelta(hours=rng.randint(3, 40)) if late else deadline - dt.timedelta(hours=rng.randint(1, 30))
-        stamp = weeks.stamp(when).replace("T", " ")
-        station = attrs.get("category") == "station"
-        targets = [("grid", g) for g in idx.grids_of(dept)] if station else [("unit", u) for u in idx.units_of(dept)]
-        for kind, target in targets + [("self", "")]:
-            if kind != "self" and rng.random() > care + 0.1:
-                continue  # a paired target not covered this week
-            scale = care * (1.5 if kind == "grid" else 1)
-            rows.append([
-                dept, week.label, reports.TARGET_KINDS[kind], reports.target_label(kind, target),
-                int(rng.randint(10, 120) * scale), int(rng.randint(0, 60) * scale), int(rng.randint(0, 40) * scale),
-                int(rng.randint(0, 30) * scale), rng.randint(3, 7) if care > 0.6 else rng.randint(0, 4),
-                rng.choice((0, 0, 1)), rng.choice((0, 30, 60, 120)), rng.choice((0, 0, 0, 1)), rng.choice((0, 0, 1)),
-                rng.randint(0, 4), stamp,
-            ])
-    return rows
-
-
-def write_sheet(path: Path, rows: list[list[Any]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(SHEET_HEADER)
-        w.writerows(rows)
-    return path
-
-
 # --- the whole ledger -----------------------------------------------------------------------------------
 
 
@@ -247,8 +204,8 @@ def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int =
     with tempfile.TemporaryDirectory(prefix="fanzha-gen-") as tmp:
         for wk in week_list:
             t = time.perf_counter()
-            rows = week_rows(rng, idx, wk, diligence, weeks.deadline(wk, rule))
-            sheet = write_sheet(Path(tmp) / f"报送-{wk.label}.csv", rows)
+            rows = demo.sheet_rows(rng, idx, wk, diligence, weeks.deadline(wk, rule))
+            sheet = demo.write_sheet(Path(tmp) / f"报送-{wk.label}.csv", rows)
             reports.import_files(led, [sheet])
             sheet.unlink()
             totals["lines"] += len(rows)

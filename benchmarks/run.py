@@ -145,7 +145,7 @@ def import_sheet(data: Path, scale: str, plan_db: Path) -> tuple[Path, int]:
     """IMPORT_LINES report lines (fewer if the scale's whole campaign has fewer), in one CSV."""
     sheet = data / f"import-{scale}.csv"
     if not sheet.exists():
-        from fanzha_cli import cases, ledger, plan_store, weeks
+        from fanzha_cli import cases, demo, ledger, plan_store, weeks
         from fanzha_cli.settings import Settings
 
         led = ledger.open_ledger(Settings(plan_db, "规模测试"), read_only=True)
@@ -153,14 +153,14 @@ def import_sheet(data: Path, scale: str, plan_db: Path) -> tuple[Path, int]:
             idx = plan_store.index_on(led, cases.campaign_period(led)[0])
             rng = random.Random(2022)
             care = generate.diligence_of(rng, idx)
-            rows: list[list] = []
+            rows: list[dict] = []
             for wk in generate.campaign_weeks(idx, 52):
-                rows += generate.week_rows(rng, idx, wk, care, weeks.deadline(wk, idx.settings["rules"]["weekly_report"]))
+                rows += demo.sheet_rows(rng, idx, wk, care, weeks.deadline(wk, idx.settings["rules"]["weekly_report"]))
                 if len(rows) >= IMPORT_LINES:
                     break
         finally:
             led.close()
-        generate.write_sheet(sheet, rows[:IMPORT_LINES])
+        demo.write_sheet(sheet, rows[:IMPORT_LINES])
     with open(sheet, encoding="utf-8") as fh:
         return sheet, sum(1 for _ in fh) - 1
 
@@ -308,14 +308,18 @@ def bench_reads(db: Path, scale: str, small: Path, small_scale: str, n: int) -> 
 # --- the report -------------------------------------------------------------------------------------
 
 
-def machine() -> list[str]:
+def machine(load_before: str) -> list[str]:
     free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
     return [
         f"- date: {dt.datetime.now().astimezone().isoformat(timespec='minutes')}",
-        f"- CPUs (`nproc`): {os.cpu_count()}",
+        f"- CPUs (`nproc`): {os.cpu_count()}; load average before / after the run: {load_before} / {_load()}",
         f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}",
         "- `free -h`:", "", "```", free, "```",
     ]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def table(rows: list[Row]) -> str:
@@ -333,10 +337,14 @@ def main() -> None:
     args = p.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     wanted = set(args.only or ["startup", "import", "circular", "verify", "reads"])
+    load_before = _load()
     small_scale = "county" if args.scale != "county" else "tiny"
     county, county_gen = ensure_ledger(args.data, "county")
     big, big_gen = ensure_ledger(args.data, args.scale) if args.scale != "county" else (county, county_gen)
     small = county if args.scale != "county" else ensure_ledger(args.data, "tiny")[0]
+    # Linear in the ledger's size: compared with the next smaller scale that has been generated.
+    verify_scale = "city" if args.scale == "province" and (args.data / "city.db").exists() else small_scale
+    verify_small = args.data / f"{verify_scale}.db" if verify_scale != small_scale else small
     plan_file = Path(big_gen["plan"]) if args.scale != "county" else None
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="fanzha-bench-") as tmp:
@@ -348,11 +356,11 @@ def main() -> None:
         if "circular" in wanted:
             rows += bench_circular(big, args.scale, 3)
         if "verify" in wanted:
-            rows += bench_verify(big, args.scale, small, small_scale)
+            rows += bench_verify(big, args.scale, verify_small, verify_scale)
         if "reads" in wanted:
             rows += bench_reads(big, args.scale, small, small_scale, 3)
     totals = big_gen["totals"]
-    print("\n".join(machine()))
+    print("\n".join(machine(load_before)))
     print(f"\n{args.scale} ledger: {totals['lines']:,} report lines, {totals['cases']:,} cases, "
           f"{totals['audits']:,} call-backs ({totals['negligent']:,} negligent), {totals['dissuasions']:,} dissuasions; "
           f"generated once in {big_gen['wall_seconds']:,.0f} s ({big_gen['seconds']}).\n")

@@ -69,7 +69,9 @@ def department_weeks(plan: reports.WeekPlan, lines: dict[str, list[dict]], deduc
     return out
 
 
-def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, list[dict]], list[dict]]:
+def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
+    """The week's plan, scores and deductions, and what the circular needs of its lines (the
+    figures summed, each late department's last time), so that the lines need not be kept."""
     plan = reports.week_plan(led, week)
     lines = _lines_by_dept(led, week)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
@@ -80,7 +82,10 @@ def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Sco
             per_dept[d["subject"]] += 1
     rules = plan.index.settings.get("rules", {}).get("scoring", {})
     scores = scoring.rank([scoring.score(w, rules) for w in department_weeks(plan, lines, per_dept)])
-    return plan, scores, lines, deductions
+    summary = {"measures": _measures(lines),
+               "late_at": {d: max(r["submitted_at"] for r in rows if r["late"])
+                           for d, rows in lines.items() if any(r["late"] for r in rows)}}
+    return plan, scores, summary, deductions
 
 
 def _measures(lines: dict[str, list[dict]]) -> dict[str, int]:
@@ -178,7 +183,7 @@ def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex) -> tuple[lis
 
 
 def build(led: Ledger, week: Week) -> dict[str, Any]:
-    plan, scores, lines, deductions = ranking(led, week)
+    plan, scores, week_lines, deductions = ranking(led, week)
     idx = plan.index
     settings = idx.settings
     campaign = settings.get("campaign", {})
@@ -203,7 +208,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "on_time": statuses.count("on_time"),
         "late": statuses.count("late"),
         "missing": statuses.count("missing"),
-        "measures": _measures(lines),
+        "measures": week_lines["measures"],
         "measures_previous": led.query(queries.REPORT_TOTALS_OF_WEEK, {"week": previous.label})[0],
         "cases": len(this_cases),
         "loss": format_yuan(sum(c["loss_fen"] or 0 for c in this_cases)),
@@ -232,7 +237,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     names = cases.type_names(settings)
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
-    commended = commend.candidates(led, first.monday.isoformat(), until)
+    commended = commend.candidates(led, first.monday.isoformat(), until, with_evidence=False)
     return {
         "week": week.label,
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
@@ -242,7 +247,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "missing_reports": [{"department": s.dept, "category": s.category} for s in scores if s.status == "missing"],
         "late_reports": [
             {"department": s.dept, "category": s.category,
-             "submitted_at": max(r["submitted_at"] for r in lines[s.dept] if r["late"]),
+             "submitted_at": week_lines["late_at"][s.dept],
              "deadline": weeks.stamp(plan.deadline)}
             for s in scores if s.status == "late"
         ],

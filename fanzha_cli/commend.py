@@ -39,7 +39,9 @@ def on_time_weeks(led: Ledger, week_labels: list[str]) -> dict[str, int]:
     return {r["dept"]: r["weeks"] for r in rows}
 
 
-def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
+def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True) -> dict[str, Any]:
+    """Who meets the criteria in [start, end], with their reasons and (unless `with_evidence`
+    is false: the circular shows only the reasons) the entries and counts behind them."""
     idx = plan_store.index_on(led, end)
     criteria = idx.settings.get("rules", {}).get("commendation", {})
     max_deductions = criteria.get("max_deductions", 0)
@@ -86,8 +88,10 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
         officers.append({
             "subject_kind": "officer", "badge": badge, "name": o["name"], "department": station,
             "reasons": merits + ["无通报扣分" if n_ded == 0 else f"通报扣分 {n_ded} 次", reporting(station)],
-            "evidence": {**evidence, "deductions": n_ded, "on_time_weeks": on_time.get(station, 0), "weeks": n_weeks},
         })
+        if with_evidence:
+            officers[-1]["evidence"] = {**evidence, "deductions": n_ded, "on_time_weeks": on_time.get(station, 0),
+                                        "weeks": n_weeks}
 
     departments: list[dict[str, Any]] = []
     for dept in idx.departments:
@@ -108,8 +112,10 @@ def candidates(led: Ledger, start: str, end: str) -> dict[str, Any]:
             "subject_kind": "department", "badge": None, "name": dept, "department": dept,
             "reasons": merits + ["无通报扣分" if n_ded == 0 else f"通报扣分 {n_ded} 次",
                                  f"按时报送 {on_time.get(dept, 0)}/{n_weeks} 周"],
-            "evidence": {**evidence, "deductions": n_ded, "on_time_weeks": on_time.get(dept, 0), "weeks": n_weeks},
         })
+        if with_evidence:
+            departments[-1]["evidence"] = {**evidence, "deductions": n_ded, "on_time_weeks": on_time.get(dept, 0),
+                                           "weeks": n_weeks}
     # Stronger cases first: more merits, then more saved, then plan order (stable).
     officers.sort(key=lambda c: (-len(c["reasons"]), -saved.get(c["badge"], {}).get("amount_saved_fen", 0)))
     return {"from": start, "to": end, "criteria": criteria, "weeks": n_weeks,

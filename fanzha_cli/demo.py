@@ -48,8 +48,10 @@ def _id_number(rng: random.Random, born: dt.date) -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
-def _sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, diligence: dict[str, float],
-                deadline: dt.datetime) -> list[dict[str, Any]]:
+def sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, diligence: dict[str, float],
+               deadline: dt.datetime) -> list[dict[str, Any]]:
+    """One week's sheet rows, as clerks fill them in, for every department that reported
+    (each department's `diligence`, 0 to 1, makes its report, lateness and coverage likely)."""
     rows = []
     for dept, attrs in idx.departments.items():
         care = diligence[dept]
@@ -78,8 +80,8 @@ def _sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week,
     return rows
 
 
-def _write_sheet(folder: Path, week: weeks.Week, rows: list[dict[str, Any]]) -> Path:
-    path = folder / f"报送-{week.label}.csv"
+def write_sheet(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Sheet rows as a CSV in the template's columns, as `report import` reads it."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=reports.SHEET_COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -106,7 +108,7 @@ def build(led: Ledger, plan_path: Path, *, n_weeks: int = 8, seed: int = 2022,
 
     progress("生成每周报送表")
     with tempfile.TemporaryDirectory(prefix="fanzha-demo-") as tmp:
-        sheets = [_write_sheet(Path(tmp), wk, _sheet_rows(rng, idx, wk, diligence, weeks.deadline(wk, rule)))
+        sheets = [write_sheet(Path(tmp) / f"报送-{wk.label}.csv", sheet_rows(rng, idx, wk, diligence, weeks.deadline(wk, rule)))
                   for wk in week_list]
         progress("导入报送表")
         reports.import_files(led, sheets)

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import json
+import sys
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -449,6 +450,11 @@ def _build_index(ledger: Ledger, on: str, version: dict[str, Any]) -> PlanIndex:
 
 
 def _index_from_state(on: str, settings: str, state: dict[str, Any]) -> PlanIndex:
+    # Names recur across kinds (a station is the parent of each of its grids and officers, a
+    # grid of each of its officer pairings): one string each, not one per mention, which at a
+    # province's scale is tens of MB.
+    state = {kind: (list(map(sys.intern, keys)), list(map(sys.intern, parents)), attrs)
+             for kind, (keys, parents, attrs) in state.items()}
     idx = PlanIndex(on=on, settings=json.loads(settings), departments={}, units={},
                     unit_by_alias={}, unit_depts=defaultdict(list), grids={}, grid_workers={},
                     officers={}, grid_officers=defaultdict(list))

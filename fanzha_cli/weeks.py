@@ -40,13 +40,22 @@ class Week:
         return f"{self.label}（{self.monday.isoformat()} 至 {self.sunday.isoformat()}）"
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+
 def resolve(value: str, today: dt.date | None = None) -> Week:
     """A week as users write it; a date typed into an Excel cell (with 00:00 time) also works."""
     text = (value or "").strip()
     m = _MIDNIGHT.match(text)
     if m:
         text = m[1]
-    return Week(*parse_week(text, today))
+    week = Week(*parse_week(text, today))
+    if not FIRST_YEAR <= week.year <= LAST_YEAR:
+        # Far weeks are no one's campaign, and the weeks around them (a circular's trend, the
+        # week's Sunday) would fall off the calendar: refused here, with the rest of the typos.
+        raise FanzhaError(f"周次 {value} 不在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
+                          hint="检查周次是否写错，例如 2022-W05。")
+    return week
 
 
 def refuse_future(week: Week, today: dt.date) -> None:

@@ -172,6 +172,8 @@ def _encode(text: str, encoding: str) -> bytes | None:
 @settings(max_examples=examples(20))
 @given(rows=ROWS, encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"]),
        header=st.sampled_from(["template", "shuffled", "hostile"]), hostile_header=CELL_TEXT)
+@example(rows=[["宣传科", "9999-12-31", "单位", "宣传部", "1"]], encoding="utf-8", header="template",
+         hostile_header="")  # found by the long run
 def test_report_import_survives_hostile_csv(cli, seeded, db_path, tmp_path, rows, encoding, header,
                                             hostile_header):  # noqa: F811
     fresh_copy(seeded, db_path)
@@ -550,14 +552,22 @@ def test_every_command_survives_hostile_options(cli, scene_template, db_path, da
     _unchanged_unless_ok(cli, db_path, args, allowed=(0, 1, 2))
 
 
-@pytest.mark.parametrize("args", [["report", "history", "99999999999999999999"], ["report", "void", "9" * 20, "--reason", "x"],
-                                  ["audit", "revoke", "9" * 20, "--reason", "x"], ["audit", "verify", "²", "--negligent",
-                                                                                  "--note", "x"]])
-def test_record_numbers_no_ledger_can_hold_are_not_found(cli, seeded, db_path, args):  # noqa: F811
-    """Found by the long run: a number beyond SQLite's 64 bits, or a digit int() refuses."""
+FOUND_BY_LONG_RUNS = [
+    # a record number beyond SQLite's 64 bits; a digit that int() refuses
+    (["report", "history", "9" * 20], "没有编号为"), (["report", "void", "9" * 20, "--reason", "x"], "没有编号为"),
+    (["audit", "revoke", "9" * 20, "--reason", "x"], "没有编号为"),
+    (["audit", "verify", "²", "--negligent", "--note", "x"], "应为数字"),
+    # a week whose Sunday (or the weeks of its trend) falls off the calendar
+    (["weekly-circular", "--week", "9999-12-31", "--format", "json"], "不在 1970 年至 2999 年之间"),
+    (["report", "list", "--week", "0001-01-01"], "不在 1970 年至 2999 年之间"),
+]
+
+
+@pytest.mark.parametrize("args, says", FOUND_BY_LONG_RUNS)
+def test_what_the_long_runs_found_stays_fixed(cli, seeded, db_path, args, says):  # noqa: F811
     fresh_copy(seeded, db_path)
     result = _unchanged_unless_ok(cli, db_path, args)
-    assert result.exit_code == 1 and re.search("没有编号为|应为数字", result.stderr)
+    assert result.exit_code == 1 and says in result.stderr, result.stderr
 
 
 # --- an unexpected internal error ----------------------------------------------------------------
