@@ -280,7 +280,8 @@ def case_free(led: Ledger, start: str, end: str) -> tuple[set[Pairing], set[str]
     whose pairings are case-free (for a caller that needs no more than that)."""
     p = pairings(led, start, end)
     free = {key for key, had in p.had_case.items() if not had}
-    return free, {d for d, c in p.per_department(list(p.had_case)).items() if c["with_case"] == 0}
+    hit = {key[0] for key, had in p.had_case.items() if had}
+    return free, {key[0] for key in p.had_case} - hit
 
 
 def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> dict[str, Any]:

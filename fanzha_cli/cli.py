@@ -1,7 +1,5 @@
 """The root command: global options and the wiring of command groups, nothing else."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`fanzha audit`: victim call-backs, their verification, and revocation on appeal."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

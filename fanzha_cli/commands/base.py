@@ -1,7 +1,5 @@
 """What every command shares: the --format option, the settings, and the error edge."""
 
-from __future__ import annotations
-
 import functools
 import sqlite3
 import sys

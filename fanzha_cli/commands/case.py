@@ -1,7 +1,5 @@
 """`fanzha case`: register fraud cases and list them (victims masked unless --show-pii)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`fanzha rank`, `fanzha weekly-circular` and `fanzha export`: the weekly circular."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

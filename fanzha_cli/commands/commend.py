@@ -1,7 +1,5 @@
 """`fanzha commend`: commendation candidates (先进、嘉奖) with the evidence for each."""
 
-from __future__ import annotations
-
 import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger

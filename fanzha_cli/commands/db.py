@@ -1,7 +1,5 @@
 """`fanzha db`: where the ledger is, whether it is intact, a safe copy of it, and putting one back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`fanzha demo`: build a demo ledger from the shipped plan and show its latest circular."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """`fanzha discipline`: who is due a warning talk or accountability, steps taken, and why."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`fanzha dissuasion`: frauds stopped in progress, and the amounts saved."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`fanzha plan`: check, load and show the pairing plan (包联分工)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

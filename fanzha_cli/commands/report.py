@@ -1,7 +1,5 @@
 """`fanzha report`: each department's weekly (Friday) report, by command and from Excel."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any, Optional
 

@@ -1,7 +1,5 @@
 """`fanzha roster`: replace the sample police stations with the bureau's real roster."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`fanzha zero-case`: paired units, grids and departments with no case in a period."""
 
-from __future__ import annotations
-
 import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
