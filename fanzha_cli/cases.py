@@ -278,7 +278,11 @@ def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
 def case_free(led: Ledger, start: str, end: str) -> tuple[set[Pairing], set[str]]:
     """What `zero_case` names, as sets: the case-free pairings, and the departments all of
     whose pairings are case-free (for a caller that needs no more than that)."""
-    p = pairings(led, start, end)
+    return free_of(pairings(led, start, end))
+
+
+def free_of(p: Pairings) -> tuple[set[Pairing], set[str]]:
+    """`case_free` of pairings already judged."""
     free = {key for key, had in p.had_case.items() if not had}
     hit = {key[0] for key, had in p.had_case.items() if had}
     return free, {key[0] for key in p.had_case} - hit

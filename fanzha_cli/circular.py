@@ -237,7 +237,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     names = cases.type_names(settings)
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
-    commended = commend.candidates(led, first.monday.isoformat(), until, with_evidence=False)
+    commended = commend.candidates(led, first.monday.isoformat(), until, with_evidence=False, zero=zero)
     return {
         "week": week.label,
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),

@@ -39,9 +39,14 @@ def on_time_weeks(led: Ledger, week_labels: list[str]) -> dict[str, int]:
     return {r["dept"]: r["weeks"] for r in rows}
 
 
-def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True) -> dict[str, Any]:
+def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
+               zero: cases.Pairings | None = None) -> dict[str, Any]:
     """Who meets the criteria in [start, end], with their reasons and (unless `with_evidence`
-    is false: the circular shows only the reasons) the entries and counts behind them."""
+    is false: the circular shows only the reasons) the entries and counts behind them.
+
+    `zero`: the zero-case judgement to use instead of judging [start, end] again. The circular
+    hands in its own (since the campaign's start), so one circular never lists a grid as having
+    had a case and commends its officers for its having none, and does the work once."""
     idx = plan_store.index_on(led, end)
     criteria = idx.settings.get("rules", {}).get("commendation", {})
     max_deductions = criteria.get("max_deductions", 0)
@@ -61,7 +66,8 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True)
         return f"所在单位按时报送 {on_time.get(dept or '', 0)}/{n_weeks} 周" if n_weeks else "期内无应报周次"
 
     deducted = discipline.counts(led, start, end)
-    zero_targets, zero_depts = cases.case_free(led, *cases.period(led, start, end))
+    zero_targets, zero_depts = (cases.free_of(zero) if zero is not None
+                                else cases.case_free(led, *cases.period(led, start, end)))
     zero_of: dict[str, list[str]] = {}
     for d, _, t in zero_targets:
         zero_of.setdefault(d, []).append(t)

@@ -143,3 +143,20 @@ def test_demo_is_deterministic_and_never_touches_the_real_ledger(cli, tmp_path, 
     cli.ok("--db", a, "db", "verify")
     refused = cli("--db", a, "demo")
     assert refused.exit_code == 1 and "不会写入已有的账本" in refused.stderr
+
+
+def test_one_circular_never_commends_zero_case_on_a_grid_it_lists_as_having_had_a_case(cli, loaded):
+    """The campaign starts on Saturday 2022-01-01, the first reporting week on Monday 01-03:
+    a case on 01-01 keeps its grid off the zero-case list, so the same circular must not
+    commend the grid's officer for zero cases either."""
+    for grid in ("蔚汾镇东关社区网格", "蔚汾镇西关社区网格", "蔚汾镇南关社区网格", "蔚汾镇北坡社区网格", "蔚汾镇城内社区网格"):
+        cli.ok("report", "add", "--dept", "蔚汾派出所", "--week", "2022-W01", "--grid", grid,
+               "--submitted-at", "2022-01-07 10:00", "--leaflets", "10")
+    cli.ok("case", "add", "--case-no", "J1", "--date", "2022-01-01", "--type", "online_loan",
+           "--grid", "蔚汾镇西关社区网格")  # 黄桂兰 (140102)'s only grid
+    c = cli.json("weekly-circular", "--week", "2022-W01")
+    assert "蔚汾镇西关社区网格" not in {g["grid"] for g in c["zero_case_grids"]}
+    assert "蔚汾镇东关社区网格" in {g["grid"] for g in c["zero_case_grids"]}
+    commended = {p["badge"]: p["reasons"] for p in c["commendation_candidates"] if p["subject_kind"] == "officer"}
+    assert "140102" not in commended
+    assert any("结对网格零发案" in r for r in commended["140101"])  # 东关 and 北坡: no case

@@ -81,8 +81,9 @@ def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
         elif fmt is CircularFormat.xlsx:
             circular_xlsx.to_xlsx(c, tmp)
         elif fmt is CircularFormat.json:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                _write_json(c, fh)
+            from fanzha_cli.render import data
+
+            tmp.write_bytes(data.json_bytes(c))
         else:
             text = _text(c, fmt)
             # CSV with a BOM so that Excel on Windows reads the Chinese correctly.
@@ -91,20 +92,6 @@ def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _write_json(c: dict, fh) -> None:
-    """The circular as JSON (json.dumps(indent=2) and a newline), written as it is encoded: a
-    province's circular is tens of MB, and its whole text would double the memory a run needs."""
-    import json
-
-    chunks: list[str] = []
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(c):
-        chunks.append(chunk)
-        if len(chunks) >= 65536:
-            fh.write("".join(chunks))
-            chunks.clear()
-    fh.write("".join(chunks) + "\n")
 
 
 def _text(c: dict, fmt: CircularFormat) -> str:
@@ -155,7 +142,9 @@ def circular_cmd(
     elif fmt is CircularFormat.json:
         import sys
 
-        _write_json(c, sys.stdout)
+        from fanzha_cli.render import data
+
+        data.write_json(c, sys.stdout)
     else:
         import sys
 

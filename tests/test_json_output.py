@@ -1,0 +1,62 @@
+"""JSON output is made by orjson for speed; these prove its bytes are exactly what the
+standard library's json.dumps(ensure_ascii=False, indent=2) gives, so no consumer of an
+exported circular sees a difference, and that what orjson refuses still comes out."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fanzha_cli.render import data
+
+SAMPLE = Path(__file__).parent / "data" / "circular_sample.json"
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or 1e-4 <= abs(f) < 1e16),
+    st.text(),  # any text: Chinese, control characters, quotes, U+2028
+)
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                       max_leaves=20)
+
+
+def _stdlib(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_the_circular_contract_comes_out_byte_for_byte_as_the_standard_library_writes_it():
+    circular = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert data.json_bytes(circular) == _stdlib(circular)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values.filter(lambda v: all(0xD800 > ord(ch) or ord(ch) > 0xDFFF for ch in json.dumps(v, ensure_ascii=False))))
+def test_any_value_comes_out_as_the_standard_library_writes_it(value):
+    assert data.json_bytes(value) == _stdlib(value)
+
+
+def test_what_orjson_refuses_still_comes_out():
+    value = {"big": 2**70, "键": ["值", 1]}
+    assert data.json_bytes(value) == _stdlib(value)
+
+
+def test_a_text_stream_that_is_not_utf8_gets_text():
+    buf = io.BytesIO()
+    stream = io.TextIOWrapper(buf, encoding="gb18030")
+    data.write_json({"通报": "第一期"}, stream)
+    stream.flush()
+    assert buf.getvalue().decode("gb18030") == _stdlib({"通报": "第一期"}).decode("utf-8")
+
+
+def test_a_utf8_stream_gets_the_bytes_in_order_after_what_was_written_before():
+    buf = io.BytesIO()
+    stream = io.TextIOWrapper(buf, encoding="utf-8")
+    stream.write("前文\n")
+    data.write_json([1, "二"], stream)
+    stream.write("后文\n")
+    stream.flush()
+    assert buf.getvalue().decode("utf-8") == "前文\n" + _stdlib([1, "二"]).decode("utf-8") + "后文\n"
