@@ -39,9 +39,16 @@ def test_any_value_comes_out_as_the_standard_library_writes_it(value):
     assert data.json_bytes(value) == _stdlib(value)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), _values, max_size=5).filter(
+    lambda v: all(0xD800 > ord(ch) or ord(ch) > 0xDFFF for ch in json.dumps(v, ensure_ascii=False))))
+def test_a_document_written_a_section_at_a_time_is_the_same_document(value):
+    assert b"".join(data.json_chunks(value)) == _stdlib(value)
+
+
 def test_what_orjson_refuses_still_comes_out():
-    value = {"big": 2**70, "键": ["值", 1]}
-    assert data.json_bytes(value) == _stdlib(value)
+    for value in ({"big": 2**70, "键": ["值", 1]}, {1: "整数键", "二": [2**70]}, [{"多行": "甲\n乙"}]):
+        assert data.json_bytes(value) == _stdlib(value)
 
 
 def test_a_text_stream_that_is_not_utf8_gets_text():

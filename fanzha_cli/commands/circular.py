@@ -83,7 +83,8 @@ def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
         elif fmt is CircularFormat.json:
             from fanzha_cli.render import data
 
-            tmp.write_bytes(data.json_bytes(c))
+            with open(tmp, "wb") as fh:
+                fh.writelines(data.json_chunks(c))
         else:
             text = _text(c, fmt)
             # CSV with a BOM so that Excel on Windows reads the Chinese correctly.
