@@ -21,18 +21,40 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "entry_id" and v is not None}
 
 
-def canonical(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]], *, clean: bool = False) -> str:
-    """`clean`: the rows already leave out entry_id and NULLs (as `_stream` reads them)."""
+def _content(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]], clean: bool) -> dict[str, Any]:
     content = {f: meta.get(f) for f in META_FIELDS if meta.get(f) is not None}
     content["rows"] = {
         name: rows if clean else [_clean_row(r) for r in rows] for name, rows in sorted(tables.items()) if rows
     }
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return content
+
+
+def _has_float(content: dict[str, Any]) -> bool:
+    return any(type(v) is float for v in content.values()) or any(
+        type(v) is float for rows in content["rows"].values() for r in rows for v in r.values())
+
+
+def canonical_bytes(content: dict[str, Any]) -> bytes:
+    """The canonical form, in UTF-8: what json.dumps(content, ensure_ascii=False,
+    sort_keys=True, separators=(",", ":")) writes. orjson writes the same bytes for the text,
+    integers and NULL-free rows a ledger holds, about ten times faster (an import is one
+    entry of a hundred thousand rows). Floats (orjson writes 1e-05 as 0.00001) and what
+    orjson refuses (an integer beyond 64 bits, a lone surrogate) go the standard library's
+    way, so that no hash written before can change."""
+    if not _has_float(content):
+        import orjson
+
+        try:
+            return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            pass
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def entry_hash(prev_hash: str, meta: dict[str, Any], tables: dict[str, list[dict]], *, clean: bool = False) -> str:
-    payload = prev_hash + "\n" + canonical(meta, tables, clean=clean)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(prev_hash.encode("utf-8") + b"\n")
+    digest.update(canonical_bytes(_content(meta, tables, clean)))
+    return digest.hexdigest()
 
 
 def ledger_tables(conn: sqlite3.Connection) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from fanzha_cli import cases, commend, discipline, plan_store, queries, reports, scoring, weeks
@@ -39,31 +40,76 @@ def default_week(led: Ledger, today: dt.date | None = None) -> Week:
     )
 
 
-def _lines_by_dept(led: Ledger, week: Week) -> dict[str, list[dict[str, Any]]]:
-    """The week's current lines by department: target, lateness and time, and the figures
-    (MEASURE_KEYS; photos: as reported, or the evidence files attached if there are more)."""
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for dept, kind, target, late, submitted_at, *figures, photo_files in led.conn.execute(
-            queries.CIRCULAR_LINES_OF_WEEK, {"week": week.label}):
-        figures[-1] = max(figures[-1], photo_files)
-        out[dept].append({"target_kind": kind, "target": target, "late": late, "submitted_at": submitted_at,
-                          "measures": dict(zip(MEASURE_KEYS, figures))})
-    return out
+@dataclass
+class _Reported:
+    """One department's current lines of the week, as the ranking and the circular need them."""
+
+    tally: scoring.Tally
+    first_submitted: str
+    late_at: str | None  # the last time of a late line
 
 
-def department_weeks(plan: reports.WeekPlan, lines: dict[str, list[dict]], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
+_SEP = "\x1f"
+
+
+def _week_lines(led: Ledger, plan: reports.WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int]]:
+    """The week's current lines summed by department (SQL sums a hundred thousand lines far
+    faster than Python), and their figures summed over all departments. A department with a
+    line on a target it is not paired with in the week's plan (the plan changed after the
+    line was made) is summed again line by line, so that such a line counts for nothing."""
+    limits = dict(zip(scoring.ACTIVITY_MEASURES, scoring.caps(rules)))
+    params = {"week": plan.week.label, **{f"cap_{m}": cap for m, cap in limits.items()}}
+    out: dict[str, _Reported] = {}
+    totals = dict.fromkeys(MEASURE_KEYS, 0)
+    for row in led.query(queries.CIRCULAR_DEPARTMENTS_OF_WEEK, params):
+        dept = row["dept"]
+        for k in MEASURE_KEYS:
+            totals[k] += row[k]
+        paired = _paired_targets(plan.index, dept)
+        on = row["targets"].split(_SEP) if row["targets"] is not None else []
+        if paired is None:  # not ranked: only its figures count, in the totals
+            tally = scoring.Tally()
+        elif len(set(on)) == len(on) and paired.issuperset(on):
+            tally = scoring.Tally(row["covered"], tuple(row[f"capped_{m}"] for m in scoring.ACTIVITY_MEASURES),
+                                  row["paired_photos"])
+        else:
+            tally = _tally_by_line(led, plan, dept, rules)
+        out[dept] = _Reported(tally, row["first_submitted"], row["late_at"])
+    return out, totals
+
+
+def _paired_targets(idx: plan_store.PlanIndex, dept: str) -> set[str] | None:
+    """The targets a department is paired with (None: not a department of this plan)."""
+    attrs = idx.departments.get(dept)
+    if attrs is None:
+        return None
+    if attrs.get("category") == "station":
+        return set(idx.station_grids.get(dept, ()))
+    return set(idx.dept_units.get(dept, ()))
+
+
+def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[str, Any]) -> scoring.Tally:
+    lines = {}
+    for r in led.query(queries.CIRCULAR_LINES_OF_DEPT_WEEK, {"week": plan.week.label, "dept": dept}):
+        if r["target_kind"] != "self":
+            lines[r["target"]] = {**{k: r[k] for k in MEASURE_KEYS}, "photos": max(r["photos"], r["photo_files"])}
+    attrs = plan.index.departments.get(dept, {})
+    targets = plan.index.grids_of(dept) if attrs.get("category") == "station" else plan.index.units_of(dept)
+    return scoring.tally(lines, targets, rules)
+
+
+def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
     idx = plan.index
     out = []
     for dept, attrs in sorted(idx.departments.items(), key=lambda d: d[1].get("order", 0)):
         category = attrs.get("category", "bureau")
-        targets = idx.grids_of(dept) if category == "station" else idx.units_of(dept)
-        mine = lines.get(dept, [])
-        status = "missing" if not mine else ("late" if any(r["late"] for r in mine) else "on_time")
+        targets = idx.station_grids.get(dept, ()) if category == "station" else idx.dept_units.get(dept, ())
+        got = reported.get(dept)
         out.append(scoring.DeptWeek(
-            dept=dept, category=category, order=attrs.get("order", 0), targets=targets,
-            lines={r["target"]: r["measures"] for r in mine if r["target_kind"] != "self"},
-            status=status,
-            first_submitted=min((r["submitted_at"] for r in mine), default=None),
+            dept=dept, category=category, order=attrs.get("order", 0), targets=len(targets),
+            tally=got.tally if got else scoring.Tally(),
+            status="missing" if got is None else ("late" if got.late_at else "on_time"),
+            first_submitted=got.first_submitted if got else None,
             deductions=deductions.get(dept, 0),
         ))
     return out
@@ -71,30 +117,20 @@ def department_weeks(plan: reports.WeekPlan, lines: dict[str, list[dict]], deduc
 
 def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
     """The week's plan, scores and deductions, and what the circular needs of its lines (the
-    figures summed, each late department's last time), so that the lines need not be kept."""
+    figures summed, each late department's last time)."""
     plan = reports.week_plan(led, week)
-    lines = _lines_by_dept(led, week)
+    rules = plan.index.settings.get("rules", {}).get("scoring", {})
+    reported, totals = _week_lines(led, plan, rules)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
                            {"start": week.monday.isoformat(), "end": week.sunday.isoformat()})
     per_dept: dict[str, int] = defaultdict(int)
     for d in deductions:
         if d["subject_kind"] == "department":
             per_dept[d["subject"]] += 1
-    rules = plan.index.settings.get("rules", {}).get("scoring", {})
-    scores = scoring.rank([scoring.score(w, rules) for w in department_weeks(plan, lines, per_dept)])
-    summary = {"measures": _measures(lines),
-               "late_at": {d: max(r["submitted_at"] for r in rows if r["late"])
-                           for d, rows in lines.items() if any(r["late"] for r in rows)}}
+    scores = scoring.rank([scoring.score(w, rules) for w in department_weeks(plan, reported, per_dept)])
+    summary = {"measures": totals,
+               "late_at": {d: r.late_at for d, r in reported.items() if r.late_at}}
     return plan, scores, summary, deductions
-
-
-def _measures(lines: dict[str, list[dict]]) -> dict[str, int]:
-    totals = dict.fromkeys(MEASURE_KEYS, 0)
-    for rows in lines.values():
-        for r in rows:
-            for k, v in r["measures"].items():
-                totals[k] += v
-    return totals
 
 
 def _cases_of(led: Ledger, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

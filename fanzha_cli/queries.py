@@ -291,25 +291,62 @@ HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 """
 
+# The circular reads a week's current lines straight from report_lines (no subquery to
+# flatten), each line's photo files probed for first: most lines have none.
+_CURRENT_OF_WEEK_WHERE = """r.week = :week AND r.action <> 'void'
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)"""
+_PHOTO_FILES = """(CASE WHEN EXISTS (SELECT 1 FROM report_photos AS p WHERE p.line_id = r.line_id)
+  THEN (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = r.line_id) ELSE 0 END)"""
+_PHOTOS_SHOWN = f"max(r.photos, {_PHOTO_FILES})"  # as reported, or the files attached where more
+
 # The week's current lines as the circular scores them: identity, time, figures, and the
 # photo files attached as evidence.
 CIRCULAR_LINES_OF_WEEK = f"""
-SELECT c.dept, c.target_kind, c.target, c.late, c.submitted_at,
-       c.leaflets, c.notices, c.pledges, c.app_installs, c.group_pushes, c.lectures, c.attendees,
-       c.events, c.themes, c.photos,
-       (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = c.line_id) AS photo_files
-FROM ({_REPORT_CURRENT_OF_WEEK}) AS c
+SELECT r.dept, r.target_kind, r.target, r.late, r.submitted_at,
+       r.leaflets, r.notices, r.pledges, r.app_installs, r.group_pushes, r.lectures, r.attendees,
+       r.events, r.themes, r.photos, {_PHOTO_FILES} AS photo_files
+FROM report_lines AS r
+WHERE {_CURRENT_OF_WEEK_WHERE}
 """
 
-# The week's figures summed over its current lines (photos: as reported, or the evidence
-# files attached where there are more): the circular's comparison with last week.
+CIRCULAR_LINES_OF_DEPT_WEEK = CIRCULAR_LINES_OF_WEEK + "  AND r.dept = :dept\n"
+
+# The same lines summed per department, as the ranking needs them (scoring.tally does these
+# sums in Python): `capped_<measure>`, Σ min(figure, :cap_<measure>) (NULL cap: uncapped),
+# `covered` and `paired_photos` over lines on a target, and the plain sums over all lines.
+# `targets` lists the targets of those lines joined by U+001F, so the caller can check them
+# against the plan (it may have changed since a line was made) and sum line by line, with
+# CIRCULAR_LINES_OF_DEPT_WEEK, the rare department that has a line on a target it is no
+# longer paired with.
+_MEASURES = ("leaflets", "notices", "pledges", "app_installs", "group_pushes", "lectures", "attendees",
+             "events", "themes")
+CIRCULAR_DEPARTMENTS_OF_WEEK = """
+SELECT r.dept, min(r.submitted_at) AS first_submitted,
+       max(CASE WHEN r.late THEN r.submitted_at END) AS late_at,
+       group_concat(CASE WHEN r.target_kind <> 'self' THEN r.target END, char(31)) AS targets,
+       coalesce(sum(r.target_kind <> 'self' AND max({all_figures}, {photos}) > 0), 0) AS covered,
+       {capped},
+       coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN {photos} END), 0) AS paired_photos,
+       {plain}, sum({photos}) AS photos
+FROM report_lines AS r
+WHERE {where}
+GROUP BY r.dept
+""".format(
+    all_figures=", ".join(f"r.{m}" for m in _MEASURES),
+    photos=_PHOTOS_SHOWN,
+    capped=",\n       ".join(
+        f"coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN min(r.{m}, coalesce(:cap_{m}, r.{m})) END), 0) AS capped_{m}"
+        for m in _MEASURES),
+    plain=", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES),
+    where=_CURRENT_OF_WEEK_WHERE,
+)
+
+# The week's figures summed over its current lines: the circular's comparison with last week.
 REPORT_TOTALS_OF_WEEK = f"""
-SELECT coalesce(sum(leaflets), 0) AS leaflets, coalesce(sum(notices), 0) AS notices,
-       coalesce(sum(pledges), 0) AS pledges, coalesce(sum(app_installs), 0) AS app_installs,
-       coalesce(sum(group_pushes), 0) AS group_pushes, coalesce(sum(lectures), 0) AS lectures,
-       coalesce(sum(attendees), 0) AS attendees, coalesce(sum(events), 0) AS events,
-       coalesce(sum(themes), 0) AS themes, coalesce(sum(max(photos, photo_files)), 0) AS photos
-FROM ({CIRCULAR_LINES_OF_WEEK})
+SELECT {", ".join(f"coalesce(sum(r.{m}), 0) AS {m}" for m in _MEASURES)},
+       coalesce(sum({_PHOTOS_SHOWN}), 0) AS photos
+FROM report_lines AS r
+WHERE {_CURRENT_OF_WEEK_WHERE}
 """
 
 # Cases dated in [:start, :end] and their loss, counted (the circular's weekly trend).

@@ -29,14 +29,24 @@ STATUSES = ("on_time", "late", "missing")
 
 
 @dataclass
+class Tally:
+    """A department's lines of one week on its paired targets, summed: all the score needs of
+    them (lines on a target it is not paired with count for nothing)."""
+
+    covered: int = 0  # paired targets with any activity or photo reported
+    capped: tuple[int, ...] = (0,) * len(ACTIVITY_MEASURES)  # per measure: Σ min(value, cap)
+    photos: int = 0
+
+
+@dataclass
 class DeptWeek:
     """What one department did in one week, judged against the plan in force that week."""
 
     dept: str
     category: str  # bureau | station
     order: int  # position in the plan, the last tie-break
-    targets: list[str]  # paired units (bureau) or grids (station)
-    lines: dict[str, dict[str, int]] = field(default_factory=dict)  # target -> measures (incl. photos)
+    targets: int  # how many units (bureau) or grids (station) it is paired with
+    tally: Tally = field(default_factory=Tally)
     status: str = "missing"
     first_submitted: str | None = None
     deductions: int = 0
@@ -80,39 +90,42 @@ _COUNTED = ACTIVITY_MEASURES + ("photos",)
 _NONE_COUNTED = (0,) * len(_COUNTED)
 
 
-def _has_activity(measures: dict[str, int]) -> bool:
-    """Any activity or photo reported (the largest count is above 0)."""
-    return max(map(measures.get, _COUNTED, _NONE_COUNTED)) > 0
+def caps(rules: dict[str, Any]) -> list[int | None]:
+    """Each activity measure's cap per target (None: uncapped), in ACTIVITY_MEASURES order."""
+    given = rules.get("activity_caps", {})
+    return [given.get(m) for m in ACTIVITY_MEASURES]
 
 
-def _terms(rules: dict[str, Any]) -> list[tuple[str, float, float | None]]:
-    """Each activity measure with its weight and cap (None: uncapped)."""
-    weights, caps = rules.get("activity_weights", {}), rules.get("activity_caps", {})
-    return [(m, weights.get(m, 0), caps.get(m)) for m in ACTIVITY_MEASURES]
+def tally(lines: dict[str, dict[str, int]], targets: list[str], rules: dict[str, Any]) -> Tally:
+    """Sum a department's lines (target -> figures, photos included) on its paired `targets`.
+    The circular has SQL do the same sums (queries.CIRCULAR_DEPARTMENTS_OF_WEEK)."""
+    limits = caps(rules)
+    covered = photos = 0
+    capped = [0] * len(ACTIVITY_MEASURES)
+    for t in targets:
+        m = lines.get(t)
+        if m is None:
+            continue
+        if max(map(m.get, _COUNTED, _NONE_COUNTED)) > 0:
+            covered += 1
+        photos += m.get("photos", 0) or 0
+        for i, (measure, cap) in enumerate(zip(ACTIVITY_MEASURES, limits)):
+            value = m.get(measure, 0) or 0
+            capped[i] += value if cap is None or value <= cap else cap
+    return Tally(covered, tuple(capped), photos)
 
 
-def _weighted(measures: dict[str, int], terms: list[tuple[str, float, float | None]]) -> float:
-    total = 0.0
-    get = measures.get
-    for m, weight, cap in terms:
-        value = get(m, 0) or 0
-        if cap is not None and value > cap:  # min(value, cap)
-            value = cap
-        total += weight * value
-    return total
-
-
-def weighted_activity(measures: dict[str, int], rules: dict[str, Any]) -> float:
-    return _weighted(measures, _terms(rules))
+def weighted_activity(capped: tuple[int, ...] | list[int], rules: dict[str, Any]) -> float:
+    """Capped figures weighed by the plan's activity weights."""
+    weights = rules.get("activity_weights", {})
+    return sum(weights.get(m, 0) * v for m, v in zip(ACTIVITY_MEASURES, capped))
 
 
 def score(week: DeptWeek, rules: dict[str, Any]) -> Score:
-    n = len(week.targets)
-    paired = [week.lines[t] for t in week.targets if t in week.lines]
-    covered = sum(1 for m in paired if _has_activity(m))
-    terms = _terms(rules)
-    per_target = sum(_weighted(m, terms) for m in paired) / n if n else 0.0
-    photos_per_target = sum(m.get("photos", 0) or 0 for m in paired) / n if n else 0.0
+    n = week.targets
+    covered = week.tally.covered
+    per_target = weighted_activity(week.tally.capped, rules) / n if n else 0.0
+    photos_per_target = week.tally.photos / n if n else 0.0
 
     full_at = rules.get("activity_full_at") or 1
     photo_rules = rules.get("photos", {})

@@ -160,3 +160,65 @@ def test_one_circular_never_commends_zero_case_on_a_grid_it_lists_as_having_had_
     commended = {p["badge"]: p["reasons"] for p in c["commendation_candidates"] if p["subject_kind"] == "officer"}
     assert "140102" not in commended
     assert any("结对网格零发案" in r for r in commended["140101"])  # 东关 and 北坡: no case
+
+
+def test_a_line_on_a_target_no_longer_paired_counts_for_nothing(cli, loaded, tmp_path):
+    """信访科 reports on both its units for 2022-W05; then a plan load, effective that week's
+    Monday, moves 退役军人事务局 to 宣传科. The week is judged by the plan in force on its Monday:
+    信访科 has one paired unit, and the line on the other scores nothing (summed line by line)."""
+    from .casework import plan_variant
+
+    for unit in ("信访局", "退役军人事务局"):
+        report(cli, "信访科", "--unit", unit, leaflets=200, photos=2)
+    before = next(r for r in cli.json("rank", "--week", WEEK, "--format", "json")["ranking"] if r["department"] == "信访科")
+    assert (before["targets"], before["covered"], before["photos_per_target"]) == (2, 2, 2)
+    moved = plan_variant(tmp_path, "moved.yaml", {"      - 退役军人事务局\n": "", "      - 宣传部\n": "      - 宣传部\n      - 退役军人事务局\n"})
+    cli.ok("plan", "load", moved, "--effective", "2022-01-31", "--reason", "退役军人事务局改由宣传科包联")
+    ranking = {r["department"]: r for r in cli.json("weekly-circular", "--week", WEEK, "--format", "json")["ranking"]}
+    after = ranking["信访科"]
+    assert (after["targets"], after["covered"], after["photos_per_target"]) == (1, 1, 2)
+    assert after["activity_per_target"] == before["activity_per_target"] == 200
+    assert ranking["宣传科"]["status"] == "missing"  # the line is still 信访科's, not 宣传科's
+
+
+def test_the_sums_sql_makes_are_the_sums_of_the_lines(cli, tmp_path):
+    """The circular sums each department's week in SQL; scoring.tally sums the same lines in
+    Python. On a demo ledger's random weeks, with some caps removed, they agree exactly."""
+    from fanzha_cli import circular, ledger, queries, reports, weeks
+    from fanzha_cli.settings import Settings
+
+    db = tmp_path / "demo.db"
+    cli.ok("--db", db, "demo", "--weeks", "3", "--seed", "11")
+    led = ledger.open_ledger(Settings(db, "测试"), read_only=True)
+    try:
+        for label in ("2022-W01", "2022-W02", "2022-W03"):
+            plan = reports.week_plan(led, weeks.resolve(label))
+            rules = plan.index.settings["rules"]["scoring"]
+            for caps in (rules["activity_caps"], {"leaflets": 50, "attendees": 10}):
+                varied = {**rules, "activity_caps": caps}
+                summed, totals = circular._week_lines(led, plan, varied)
+                assert len(summed) > 10
+                by_line = {d: circular._tally_by_line(led, plan, d, varied) for d in summed}
+                assert {d: r.tally for d, r in summed.items()} == by_line
+                assert any(t.covered and any(t.capped) for t in by_line.values())
+                lines = led.query(queries.CIRCULAR_LINES_OF_WEEK, {"week": label})
+                assert totals["leaflets"] == sum(r["leaflets"] for r in lines) > 0
+    finally:
+        led.close()
+
+
+def test_photo_files_attached_count_in_the_score_and_the_totals(cli, loaded, tmp_path):
+    """Photos attached without a count count once per distinct file: in the department's
+    score and in the week's totals."""
+    files = []
+    for n in range(3):
+        f = tmp_path / f"现场{n}.jpg"
+        f.write_bytes(b"\xff\xd8\xff\xe0" + bytes([n]) * 64)
+        files += ["--photo", str(f)]
+    cli.ok("report", "add", "--dept", "信访科", "--week", WEEK, "--unit", "信访局", "--submitted-at",
+           "2022-02-04 10:00", "--leaflets", "10", *files, "--photo", files[1])
+    report(cli, "信访科", "--unit", "退役军人事务局", leaflets=10, photos=2)
+    c = cli.json("weekly-circular", "--week", WEEK)
+    row = next(r for r in c["ranking"] if r["department"] == "信访科")
+    assert row["photos_per_target"] == (3 + 2) / 2
+    assert c["summary"]["measures"]["photos"] == 5

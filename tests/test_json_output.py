@@ -1,6 +1,7 @@
-"""JSON output is made by orjson for speed; these prove its bytes are exactly what the
-standard library's json.dumps(ensure_ascii=False, indent=2) gives, so no consumer of an
-exported circular sees a difference, and that what orjson refuses still comes out."""
+"""JSON is made by orjson for speed, in two places where its bytes matter: the output
+(exactly what json.dumps(ensure_ascii=False, indent=2) gives, so no consumer of an exported
+circular sees a difference) and the hash chain's canonical form (exactly what the standard
+library wrote when a ledger was made, so that no recorded hash ever changes)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fanzha_cli import chain
 from fanzha_cli.render import data
 
 SAMPLE = Path(__file__).parent / "data" / "circular_sample.json"
@@ -67,3 +69,29 @@ def test_a_utf8_stream_gets_the_bytes_in_order_after_what_was_written_before():
     stream.write("后文\n")
     stream.flush()
     assert buf.getvalue().decode("utf-8") == "前文\n" + _stdlib([1, "二"]).decode("utf-8") + "后文\n"
+
+
+def _stdlib_canonical(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+_cells = st.one_of(st.integers(min_value=-(2**70), max_value=2**70), st.text(), st.booleans(),
+                   st.floats(allow_nan=False, allow_infinity=False))
+_rows = st.lists(st.dictionaries(st.text(min_size=1, max_size=12), _cells, max_size=6), max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["kind", "operator", "reason", "supersedes"]), _cells, max_size=4),
+       st.dictionaries(st.text(min_size=1, max_size=8), _rows, max_size=3))
+def test_the_canonical_form_of_an_entry_is_what_the_standard_library_wrote(meta, tables):
+    content = {**meta, "rows": {k: v for k, v in sorted(tables.items()) if v}}
+    try:
+        expected = _stdlib_canonical(content)
+    except UnicodeEncodeError:  # a lone surrogate: cannot be hashed either way
+        return
+    assert chain.canonical_bytes(content) == expected
+
+
+def test_floats_and_huge_integers_keep_the_standard_librarys_form():
+    for content in ({"rows": {"t": [{"x": 1e-05}]}}, {"kind": 2**70, "rows": {}}, {"rows": {"t": [{"x": 1e16}]}}):
+        assert chain.canonical_bytes(content) == _stdlib_canonical(content)

@@ -101,6 +101,8 @@ HOT = {
     "REPORT_PHOTO_USES": {"sha256": "0" * 64},
     # the weekly circular and commendation
     "CIRCULAR_LINES_OF_WEEK": {"week": "2022-W05"},
+    "CIRCULAR_DEPARTMENTS_OF_WEEK": {"week": "2022-W05", **{f"cap_{m}": 1 for m in queries._MEASURES}},
+    "CIRCULAR_LINES_OF_DEPT_WEEK": {"week": "2022-W05", "dept": "信访科"},
     "REPORT_TOTALS_OF_WEEK": {"week": "2022-W05"},
     "REPORTING_DEPTS_OF_WEEK": {"week": "2022-W05"},
     "REPORT_ON_TIME_WEEKS": {"first": "2022-W01", "last": "2022-W52"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from fanzha_cli.scoring import DeptWeek, rank, score
+from fanzha_cli.scoring import DeptWeek, rank, score, tally
 
 from .conftest import PLAN
 
@@ -14,7 +14,7 @@ FULL = {"leaflets": 200, "notices": 200, "pledges": 100, "app_installs": 100, "g
 
 
 def week(dept, targets, lines, status="on_time", category="bureau", order=1, deductions=0, first="2022-02-04T10:00:00+08:00"):
-    return DeptWeek(dept=dept, category=category, order=order, targets=targets, lines=lines, status=status,
+    return DeptWeek(dept=dept, category=category, order=order, targets=len(targets), tally=tally(lines, targets, RULES), status=status,
                     first_submitted=None if status == "missing" else first, deductions=deductions)
 
 
