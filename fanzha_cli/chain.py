@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 GENESIS = "0" * 64
 META_FIELDS = ("kind", "operator", "recorded_at", "reason", "supersedes")
@@ -21,40 +21,62 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "entry_id" and v is not None}
 
 
-def _content(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]], clean: bool) -> dict[str, Any]:
-    content = {f: meta.get(f) for f in META_FIELDS if meta.get(f) is not None}
-    content["rows"] = {
-        name: rows if clean else [_clean_row(r) for r in rows] for name, rows in sorted(tables.items()) if rows
-    }
-    return content
-
-
-def _has_float(content: dict[str, Any]) -> bool:
-    return any(type(v) is float for v in content.values()) or any(
-        type(v) is float for rows in content["rows"].values() for r in rows for v in r.values())
-
-
-def canonical_bytes(content: dict[str, Any]) -> bytes:
-    """The canonical form, in UTF-8: what json.dumps(content, ensure_ascii=False,
-    sort_keys=True, separators=(",", ":")) writes. orjson writes the same bytes for the text,
-    integers and NULL-free rows a ledger holds, about ten times faster (an import is one
-    entry of a hundred thousand rows). Floats (orjson writes 1e-05 as 0.00001) and what
-    orjson refuses (an integer beyond 64 bits, a lone surrogate) go the standard library's
-    way, so that no hash written before can change."""
-    if not _has_float(content):
+def _dump(value: Any) -> bytes:
+    """One value (a row, a name, a metadata field) in canonical form, UTF-8: what
+    json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) writes.
+    orjson writes the same bytes for text, integers and rows of them, several times faster
+    (an import is one entry of a hundred thousand rows). Floats (orjson writes 1e-05 as
+    0.00001) and what orjson refuses (an integer beyond 64 bits, a lone surrogate) go the
+    standard library's way, so that no hash written before can change."""
+    if type(value) is not float and not (type(value) is dict and float in map(type, value.values())):
         import orjson
 
         try:
-            return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             pass
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def entry_hash(prev_hash: str, meta: dict[str, Any], tables: dict[str, list[dict]], *, clean: bool = False) -> str:
+def hash_entry(prev_hash: str, meta: dict[str, Any], tables: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> str:
+    """SHA-256 of the previous hash, a newline and the entry's canonical form:
+
+        json.dumps({<metadata fields that are not None>, "rows": {<table>: [<rows>], ...}},
+                   ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    with tables that have no rows left out. The form is fed to the hash a row at a time,
+    so that verifying an entry of a hundred thousand rows never holds them all. `tables`:
+    (name, rows) in name order, rows without entry_id and NULLs."""
     digest = hashlib.sha256(prev_hash.encode("utf-8") + b"\n")
-    digest.update(canonical_bytes(_content(meta, tables, clean)))
+    fields = sorted([(f, meta[f]) for f in META_FIELDS if meta.get(f) is not None] + [("rows", None)],
+                    key=lambda kv: kv[0])
+    digest.update(b"{")
+    for i, (key, value) in enumerate(fields):
+        digest.update((b"," if i else b"") + _dump(key) + b":")
+        if key != "rows":
+            digest.update(_dump(value))
+            continue
+        digest.update(b"{")
+        written = False
+        for name, rows in tables:
+            batch = iter(rows)
+            row = next(batch, None)
+            if row is None:
+                continue
+            digest.update((b"," if written else b"") + _dump(name) + b":[" + _dump(row))
+            for row in batch:
+                digest.update(b"," + _dump(row))
+            digest.update(b"]")
+            written = True
+        digest.update(b"}")
+    digest.update(b"}")
     return digest.hexdigest()
+
+
+def entry_hash(prev_hash: str, meta: dict[str, Any], tables: dict[str, list[dict]]) -> str:
+    """The hash of an entry about to be written: its rows as given (entry_id and NULLs are
+    left out here)."""
+    return hash_entry(prev_hash, meta, ((name, map(_clean_row, rows)) for name, rows in sorted(tables.items())))
 
 
 def ledger_tables(conn: sqlite3.Connection) -> list[str]:
@@ -90,17 +112,36 @@ def _stream(conn: sqlite3.Connection, table: str) -> Iterator[tuple[int, dict[st
     cur = conn.execute('SELECT entry_id, {} FROM "{}" ORDER BY entry_id, {}'.format(
         ", ".join(f'"{c}"' for c in cols), table, order))
     for entry_id, *values in cur:
-        yield entry_id, {c: v for c, v in zip(cols, values) if v is not None}
+        if None in values:
+            yield entry_id, {c: v for c, v in zip(cols, values) if v is not None}
+        else:
+            yield entry_id, dict(zip(cols, values))
+
+
+class _Orphan(Exception):
+    def __init__(self, table: str, entry_id: int):
+        self.table, self.entry_id = table, entry_id
 
 
 def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | None]:
     """Recompute every hash in order; return (entries checked, first break or None).
 
     One pass over `entries` and one ordered pass over each content table, merged by
-    entry id: linear in the size of the ledger, constant in memory.
+    entry id and fed to the hash as they are read: linear in the size of the ledger, and
+    in memory no more than a row of each table at a time.
     """
-    streams = {t: _stream(conn, t) for t in ledger_tables(conn)}
+    streams = {t: _stream(conn, t) for t in sorted(ledger_tables(conn))}
     heads: dict[str, tuple[int, dict] | None] = {t: next(s, None) for t, s in streams.items()}
+
+    def rows_of(table: str, eid: int) -> Iterator[dict[str, Any]]:
+        """The table's rows of entry `eid`, leaving the stream at the next entry's."""
+        head = heads[table]
+        while head is not None and head[0] <= eid:
+            if head[0] < eid:
+                raise _Orphan(table, head[0])
+            yield head[1]
+            head = heads[table] = next(streams[table], None)
+
     prev = GENESIS
     expected_id = None
     checked = 0
@@ -111,20 +152,18 @@ def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | 
     for eid, kind, operator, recorded_at, reason, supersedes, prev_hash, stored in cur:
         if expected_id is not None and eid != expected_id:
             return checked, Break(eid, f"第 {expected_id} 至 {eid - 1} 条记录缺失（条目编号不连续）")
-        tables: dict[str, list[dict]] = {}
-        for t in streams:
-            head = heads[t]
-            while head is not None and head[0] <= eid:
-                if head[0] < eid:
-                    return checked, Break(head[0], f"表 {t} 中有数据指向不存在或已被删除的条目 {head[0]}")
-                tables.setdefault(t, []).append(head[1])
-                head = next(streams[t], None)
-            heads[t] = head
         meta = dict(kind=kind, operator=operator, recorded_at=recorded_at, reason=reason,
                     supersedes=supersedes)
+        try:
+            # Hashed before the link is checked, as the rows must be read to find orphans
+            # first; a damaged link (even NULL) fails the check below all the same.
+            link = prev_hash if isinstance(prev_hash, str) else ""
+            digest = hash_entry(link, meta, ((t, rows_of(t, eid)) for t in streams))
+        except _Orphan as orphan:
+            return checked, Break(orphan.entry_id, f"表 {orphan.table} 中有数据指向不存在或已被删除的条目 {orphan.entry_id}")
         if prev_hash != prev:
             return checked, Break(eid, "与前一条记录的哈希链断开（前序记录被修改、删除或调换）")
-        if entry_hash(prev_hash, meta, tables, clean=True) != stored:
+        if digest != stored:
             return checked, Break(eid, "内容与哈希不符（记录在工具之外被修改）")
         prev = stored
         expected_id = eid + 1

@@ -242,7 +242,7 @@ def test_two_processes_writing_at_once_both_land(tmp_path):
 def test_importing_the_cli_leaves_heavy_libraries_unloaded():
     code = (
         "import sys; import fanzha_cli.cli\n"
-        "heavy = [m for m in ('rich', 'openpyxl', 'docx', 'jinja2', 'sqlite_utils', 'yaml', 'pygal') if m in sys.modules]\n"
+        "heavy = [m for m in ('rich', 'openpyxl', 'docx', 'jinja2', 'sqlite_utils', 'yaml', 'pygal', 'orjson') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
