@@ -359,7 +359,7 @@ def main() -> None:
         if "import" in wanted:
             rows += bench_import(work, args.data, args.scale, plan_file, 3)
         if "circular" in wanted:
-            rows += bench_circular(big, args.scale, 3)
+            rows += bench_circular(big, args.scale, 5)
         if "verify" in wanted:
             rows += bench_verify(big, args.scale, verify_small, verify_scale)
         if "reads" in wanted:

@@ -102,3 +102,10 @@ def test_floats_and_huge_integers_keep_the_standard_librarys_form():
     for meta, tables in (({"kind": "k"}, {"t": [{"x": 1e-05}]}), ({"supersedes": 2**70}, {}),
                          ({"reason": "r"}, {"b": [{"x": 1e16, "y": "é"}], "a": [], "c": [{"z": 2**65}]})):
         assert chain.entry_hash("0", meta, tables) == _stdlib_hash("0", meta, tables)
+
+
+def test_a_table_longer_than_a_batch_hashes_as_one_list():
+    rows = [{"n": i, "名": f"第{i}行", "x": None if i % 3 else "有"} for i in range(10_000)]
+    rows[7_000]["f"] = 0.5  # a float in the second batch only
+    tables = {"b": rows, "a": rows[:5000]}
+    assert chain.entry_hash("0", {"kind": "导入"}, tables) == _stdlib_hash("0", {"kind": "导入"}, tables)
