@@ -36,8 +36,9 @@ def _orjson():
 def _dump(value: Any) -> bytes:
     """One name or metadata field in canonical form (see `_dump_rows`)."""
     if type(value) is not float:
+        orjson = _orjson()
         try:
-            return _orjson().dumps(value, option=_orjson().OPT_SORT_KEYS)
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             pass
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
