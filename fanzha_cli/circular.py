@@ -78,14 +78,17 @@ def _week_lines(led: Ledger, plan: reports.WeekPlan, rules: dict[str, Any]) -> t
     return out, totals
 
 
+def _targets(idx: plan_store.PlanIndex, dept: str) -> list[str] | tuple[()]:
+    """What a department scores on: its grids if a station, else its paired units (read-only:
+    the index's own list)."""
+    if idx.departments.get(dept, {}).get("category") == "station":
+        return idx.station_grids.get(dept, ())
+    return idx.dept_units.get(dept, ())
+
+
 def _paired_targets(idx: plan_store.PlanIndex, dept: str) -> set[str] | None:
     """The targets a department is paired with (None: not a department of this plan)."""
-    attrs = idx.departments.get(dept)
-    if attrs is None:
-        return None
-    if attrs.get("category") == "station":
-        return set(idx.station_grids.get(dept, ()))
-    return set(idx.dept_units.get(dept, ()))
+    return set(_targets(idx, dept)) if dept in idx.departments else None
 
 
 def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[str, Any]) -> scoring.Tally:
@@ -93,9 +96,7 @@ def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[s
     for r in led.query(queries.CIRCULAR_LINES_OF_DEPT_WEEK, {"week": plan.week.label, "dept": dept}):
         if r["target_kind"] != "self":
             lines[r["target"]] = {**{k: r[k] for k in MEASURE_KEYS}, "photos": max(r["photos"], r["photo_files"])}
-    attrs = plan.index.departments.get(dept, {})
-    targets = plan.index.grids_of(dept) if attrs.get("category") == "station" else plan.index.units_of(dept)
-    return scoring.tally(lines, targets, rules)
+    return scoring.tally(lines, list(_targets(plan.index, dept)), rules)
 
 
 def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
@@ -103,7 +104,7 @@ def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], ded
     out = []
     for dept, attrs in sorted(idx.departments.items(), key=lambda d: d[1].get("order", 0)):
         category = attrs.get("category", "bureau")
-        targets = idx.station_grids.get(dept, ()) if category == "station" else idx.dept_units.get(dept, ())
+        targets = _targets(idx, dept)
         got = reported.get(dept)
         out.append(scoring.DeptWeek(
             dept=dept, category=category, order=attrs.get("order", 0), targets=len(targets),

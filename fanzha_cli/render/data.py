@@ -42,13 +42,8 @@ def json_chunks(data: Any) -> Iterator[bytes]:
     yield b"}\n"
 
 
-def json_bytes(data: Any) -> bytes:
-    """`data` as JSON: the bytes of json.dumps(data, ensure_ascii=False, indent=2) + "\\n"."""
-    return b"".join(json_chunks(data))
-
-
 def write_json(data: Any, fh: IO[str]) -> None:
-    """Write `data` as JSON (json_bytes) to a text stream: straight to its bytes when it is UTF-8."""
+    """Write `data` as JSON (json_chunks) to a text stream: straight to its bytes when it is UTF-8."""
     buffer = getattr(fh, "buffer", None)
     raw = (getattr(fh, "encoding", "") or "").lower().replace("-", "") == "utf8" and buffer is not None
     if raw:
