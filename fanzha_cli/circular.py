@@ -275,7 +275,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
     commended = commend.candidates(led, first.monday.isoformat(), until, with_evidence=False, zero=zero)
-    return {
+    out = {
         "week": week.label,
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
                    "deadline": weeks.stamp(plan.deadline)},
@@ -313,3 +313,23 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
             for c in commended["candidates"]
         ],
     }
+    out["zero_case_departments"] = zero_case_departments(zero)
+    out["document"] = document(settings, out.get("issued_on") or week.sunday.isoformat())
+    return out
+
+
+def zero_case_departments(zero: cases.Pairings) -> list[dict[str, str]]:
+    """The departments all of whose pairings (units and grids) were case-free, in plan order:
+    the same judgement as `fanzha zero-case` (cases.free_of), read off the pairings already made."""
+    _, free = cases.free_of(zero)
+    last = len(zero.order)
+    return [{"department": d, "category": zero.categories.get(d, "")}
+            for d in sorted(free, key=lambda d: (zero.order.get(d, last), d))]
+
+
+def document(settings: dict[str, Any], printed_on: str) -> dict[str, Any]:
+    """How the circular is issued (the plan's `campaign.document`): the red issuing mark, the
+    版记's 抄送 and 印发 lines, and the 印发 date, which is the circular's own date."""
+    doc = settings.get("campaign", {}).get("document") or {}
+    return {"mark": doc.get("mark") or "", "copy_to": list(doc.get("copy_to") or []),
+            "printed_by": doc.get("printed_by") or "", "printed_on": printed_on}

@@ -1,6 +1,8 @@
 """The weekly circular (每周通报), described once: its header, its sections and their tables.
 
-Every renderer (terminal, Markdown, CSV, Word, Excel, HTML) walks `SECTIONS` and asks
+Every renderer (terminal, Markdown, CSV, Word, Excel, HTML) walks `sections(c)` (the seven
+fixed `SECTIONS`, then corrections and the rules note when the circular has them) and
+`ATTACHMENTS` (the long lists the body only summarises), and asks
 `display()` or `Column.kind` how to show a value, so the formats cannot drift apart: a column
 added here appears everywhere, in the same place, under the same Chinese header.
 
@@ -14,12 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
 from fanzha_cli.dates import parse_week
+from fanzha_cli.render.values import (  # noqa: F401  (re-exported: renderers read them from here)
+    AMOUNT, AMOUNT_CHANGE, CHANGE, DATE, DATETIME, INT, LONG, NUMERIC, PERCENT, PERCENT_CHANGE, PROGRESS,
+    SCORE, TEXT, cn_date, display, is_wide, joined, short_datetime, text_width, tight, yuan_words)
 
 STATUS_LABELS = {"on_time": "按时", "late": "迟报", "missing": "未报"}
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
@@ -43,14 +48,6 @@ MEASURES = (
     ("photos", "宣传图片（张）", "报送宣传图片{}张"),
 )
 
-# Column kinds. Text renderers format them with display(); Excel writes typed cells from them.
-TEXT, LONG = "text", "long"  # LONG: free text that may wrap (reasons, fraud-type names)
-INT, CHANGE = "int", "change"  # CHANGE: a signed week-on-week difference
-SCORE = "score"  # float, two decimals
-AMOUNT, AMOUNT_CHANGE = "amount", "amount_change"  # yuan as a "1234.50" string / signed Decimal
-PERCENT, PERCENT_CHANGE = "percent", "percent_change"  # ratios: 0.838 -> 83.8%, 0.276 -> +27.6%
-DATE, DATETIME = "date", "datetime"  # ISO strings from the contract
-NUMERIC = {INT, CHANGE, SCORE, AMOUNT, AMOUNT_CHANGE, PERCENT, PERCENT_CHANGE}
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,7 @@ class Column:
     header: str
     kind: str = TEXT
     width: int = 0  # relative width for Word and Excel, in Chinese characters; 0: from the header
+    optional: bool = False  # left out of a table in which no row has a value for it
 
 
 @dataclass(frozen=True)
@@ -69,6 +67,11 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[dict], list[dict]]
 
+    def for_rows(self, rows: list[dict]) -> "Table":
+        """The table as shown for these rows: an optional column only when some row has a value."""
+        columns = tuple(col for col in self.columns if not col.optional or any(r.get(col.key) is not None for r in rows))
+        return self if columns == self.columns else replace(self, columns=columns)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -76,51 +79,6 @@ class Section:
     title: str  # first-level heading "一、…"
     lead: Callable[[dict], str]  # the paragraph that opens the section
     tables: tuple[Table, ...]
-
-
-# --- values as people read them ---
-
-def display(value: Any, kind: str = TEXT) -> str:
-    """One cell as text, the same in the terminal, Markdown, CSV, Word and HTML."""
-    if value is None:
-        return "—" if kind in NUMERIC else ""
-    return _FORMATTERS.get(kind, str)(value)
-
-
-_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    CHANGE: lambda v: f"{int(v):+d}",
-    SCORE: lambda v: f"{float(v):.2f}",
-    AMOUNT: lambda v: f"{Decimal(str(v)):.2f}",
-    AMOUNT_CHANGE: lambda v: f"{Decimal(str(v)):+.2f}",
-    PERCENT: lambda v: f"{float(v) * 100:.1f}%",
-    PERCENT_CHANGE: lambda v: f"{float(v) * 100:+.1f}%",
-    DATETIME: lambda v: short_datetime(v),
-}
-
-
-def short_datetime(value: str) -> str:
-    """'2022-02-04T09:12:00+08:00' -> '2022-02-04 09:12': the clerk's wall-clock time, no offset."""
-    return value.replace("T", " ")[:16]
-
-
-def is_wide(ch: str) -> bool:
-    """A full-width character: Chinese, and the Chinese punctuation （）、“” …"""
-    return ord(ch) > 0x2E7F or ch in "“”‘’—…"
-
-
-def text_width(text: str) -> int:
-    """Width in half-width cells: a Chinese character counts two, so columns line up in CJK fonts."""
-    return sum(2 if is_wide(ch) else 1 for ch in text)
-
-
-def joined(items: list[str] | None, sep: str = "、") -> str:
-    return sep.join(str(i) for i in items or [])
-
-
-def cn_date(value: str | dt.date, with_year: bool = True) -> str:
-    """'2022-02-06' -> '2022年2月6日' (GB/T 9704: Arabic numerals, no leading zeros)."""
-    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
 
 
 def _change(current, previous):
@@ -167,12 +125,33 @@ def issue_line(c: dict) -> str:
 
 
 def issuer(c: dict) -> str:
+    """Who signs: the issuer's full name (兴县公安局反诈中心) when the circular has it, else the
+    plan's office (县局反诈中心)."""
+    if c.get("issuer"):
+        return c["issuer"]
     campaign = c["summary"].get("campaign") or {}
     return campaign.get("office") or campaign.get("issuer") or ""
 
 
+def document(c: dict) -> dict:
+    """The red header and 版记 data (`document` in the contract), with what an older circular lacks."""
+    doc = dict(c.get("document") or {})
+    doc.setdefault("mark", "")
+    doc["copy_to"] = list(doc.get("copy_to") or [])
+    doc["printed_by"] = doc.get("printed_by") or issuer(c)
+    doc["printed_on"] = doc.get("printed_on") or issued_on(c).isoformat()
+    return doc
+
+
+def is_preview(c: dict) -> bool:
+    return c.get("status") == "preview"
+
+
 def issued_on(c: dict) -> dt.date:
-    """The circular's date: the last day of its week, so that a re-run gives the same file."""
+    """The circular's date: the day it was issued when the circular says so, else the last day
+    of its week, so that a re-run gives the same file."""
+    if c.get("issued_on"):
+        return dt.date.fromisoformat(str(c["issued_on"])[:10])
     period = c.get("period") or {}
     if period.get("end"):
         return dt.date.fromisoformat(period["end"][:10])
@@ -196,14 +175,14 @@ def _more_or_less(current, previous, unit: str) -> str:
     if diff == 0:
         return "持平"
     word = "增加" if diff > 0 else "减少"
-    return f"{word}{display(abs(diff), AMOUNT if unit == '元' else INT)}{unit}"
+    return f"{word}{yuan_words(abs(diff))}" if unit == "元" else f"{word}{abs(diff)}{unit}"
 
 
 def opening(c: dict) -> str:
     """The first paragraph: the week in one sentence, then the customary 现将……通报如下."""
     s = c["summary"]
     year, week = week_numbers(c)
-    cases = (f"全县发生电信网络诈骗案件{s.get('cases', 0)}起，造成损失{display(s.get('loss', '0'), AMOUNT)}元"
+    cases = (f"全县发生电信网络诈骗案件{s.get('cases', 0)}起，造成损失{yuan_words(s.get('loss') or '0')}"
              f"，与上周相比发案{_more_or_less(s.get('cases'), s.get('cases_previous'), '起')}"
              f"、损失{_more_or_less(s.get('loss'), s.get('loss_previous'), '元')}")
     campaign = s.get("campaign") or {}
@@ -270,12 +249,20 @@ def _trend_rows(c: dict) -> list[dict]:
 
 # --- 二、排名 ---
 
+def criticised(c: dict, category: str) -> list[str]:
+    """Who is criticised in a category (鞭策后进): the circular's bottom names, and every department
+    of the category that did not report at all, whether or not the bottom names include it: the
+    last-placed department always carries its 评价."""
+    named = list((c["summary"].get("bottom") or {}).get(category) or [])
+    return named + [r["department"] for r in ranking(c, category)
+                    if r.get("status") == "missing" and r["department"] not in named]
+
+
 def verdict(c: dict, category: str, department: str) -> str:
     """表扬 for the top of a category, 通报批评 for the bottom (奖励先进、鞭策后进)."""
-    s = c["summary"]
-    if department in (s.get("top") or {}).get(category, []):
+    if department in (c["summary"].get("top") or {}).get(category, []):
         return "表扬"
-    if department in (s.get("bottom") or {}).get(category, []):
+    if department in criticised(c, category):
         return "通报批评"
     return ""
 
@@ -295,6 +282,7 @@ def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
                         "status": STATUS_LABELS.get(r.get("status"), r.get("status")),
                         "targets": r.get("targets"), "covered": r.get("covered"),
                         **{k: parts.get(k) for k in ("coverage", "activity", "timeliness", "photos", "deduction")},
+                        "progress": r.get("progress"),
                         "score": r.get("score"), "verdict": verdict(c, category, r["department"])})
         return out
     return rows
@@ -306,8 +294,12 @@ def _ranking_lead(c: dict) -> str:
     s = c["summary"]
     said = []
     for category in CATEGORIES:
-        top, bottom = (joined((s.get(k) or {}).get(category)) for k in ("top", "bottom"))
-        parts = ([f"{top}排名靠前，予以表扬"] if top else []) + ([f"{bottom}排名靠后，予以通报批评"] if bottom else [])
+        missing = {r["department"] for r in ranking(c, category) if r.get("status") == "missing"}
+        top = joined((s.get("top") or {}).get(category))
+        low = joined([d for d in criticised(c, category) if d not in missing])
+        absent = joined([d for d in criticised(c, category) if d in missing])
+        bottom = "，".join(([f"{low}排名靠后"] if low else []) + ([f"{absent}未报送"] if absent else []))
+        parts = ([f"{top}排名靠前，予以表扬"] if top else []) + ([f"{bottom}，予以通报批评"] if bottom else [])
         if parts:
             said.append(f"{CATEGORY_LABELS[category]}中，{'；'.join(parts)}")
     verdicts = f"{'。'.join(said)}。" if said else ""
@@ -341,11 +333,23 @@ def _late_rows(c: dict) -> list[dict]:
 # --- 四、零发案单位和网格 ---
 
 def _zero_lead(c: dict) -> str:
+    """Counts, and the departments all of whose pairings are zero-case; the lists are 附件1."""
     units, grids = len(c.get("zero_case_units") or []), len(c.get("zero_case_grids") or [])
     since = (c.get("summary") or {}).get("zero_case_since")
     # Zero-case is judged over the campaign so far, not one week: a week is too short to mean much.
     when = f"自{cn_date(since)}至{cn_date(c['period']['end'])}" if since else "本周"
-    return f"{when}，零发案包联单位{units}个、零发案网格{grids}个。"
+    depts = c.get("zero_case_departments") or []
+    said = []
+    for category in CATEGORIES:
+        names = [d["department"] for d in depts if d.get("category") == category]
+        if names:
+            said.append(f"{CATEGORY_LABELS[category]}{len(names)}个：{joined(names)}")
+    whole = f"包联单位、网格全部零发案的科所队有{'；'.join(said)}" if said else "没有包联单位、网格全部零发案的科所队"
+    where = f"名单见{ZERO_ATTACHMENT.label}" if units or grids else ""
+    return (f"{when}，零发案包联单位{units}个、零发案网格{grids}个"
+            f"{'（' + where + '）' if where else ''}；{whole}。")
+
+
 
 
 def _zero_unit_rows(c: dict) -> list[dict]:
@@ -366,9 +370,18 @@ def _deduction_lead(c: dict) -> str:
     return f"本周经回访核实宣传未到位、予以通报扣分{n}人次。"
 
 
+def _deducted(r: dict) -> str:
+    """Who was deducted, in one cell: 谢志刚（140801） for an officer, 某所负责人 for a head."""
+    if r.get("subject_kind") == "officer" and r.get("badge"):
+        return f"{r.get('name') or ''}（{r['badge']}）"
+    return r.get("name") or ""
+
+
 def _deduction_rows(c: dict) -> list[dict]:
-    return [{"date": r.get("date"), "case_no": r.get("case_no"), "audit_id": r.get("audit_id"), **_subject(r),
-             "reason": r.get("reason")} for r in c.get("deductions") or []]
+    return [{"date": r.get("date"), "case_no": r.get("case_no"), "audit_id": r.get("audit_id"),
+             "subject": SUBJECT_LABELS.get(r.get("subject_kind"), r.get("subject_kind")), "who": _deducted(r),
+             "department": r.get("department"), "reason": tight(r.get("reason") or "")}
+            for r in c.get("deductions") or []]
 
 
 # --- 六、约谈与问责 ---
@@ -389,15 +402,60 @@ def _due_rows(key: str) -> Callable[[dict], list[dict]]:
 
 # --- 七、拟表彰对象 ---
 
+TOP_CANDIDATES = 5  # named in the body; the full list is 附件2
+
+
+def _candidate(r: dict) -> str:
+    if r.get("subject_kind") == "officer":
+        return f"{r.get('department') or ''}{r.get('name') or ''}"
+    return r.get("name") or r.get("department") or ""
+
+
 def _commendation_lead(c: dict) -> str:
-    n = len(c.get("commendation_candidates") or [])
-    return "以下民辅警和单位工作积极、成效明显，拟报请表彰。" if n else "本周无拟表彰对象。"
+    rows = c.get("commendation_candidates") or []
+    if not rows:
+        return "本周无拟表彰对象。"
+    officers = sum(1 for r in rows if r.get("subject_kind") == "officer")
+    counts = "、".join(part for part in (f"民辅警{officers}名" if officers else "",
+                                           f"单位{len(rows) - officers}个" if len(rows) > officers else "") if part)
+    top = "、".join(_candidate(r) for r in rows[:TOP_CANDIDATES])
+    first = f"，其中{top}等" if len(rows) > TOP_CANDIDATES else f"：{top}"
+    return (f"经审核，{counts}工作积极、成效明显，拟报请表彰{first}"
+            f"（名单及事由见{COMMEND_ATTACHMENT.label}）。")
 
 
 def _commendation_rows(c: dict) -> list[dict]:
     # A department is commended as a unit, not through its head; reasons are clauses with
     # their own commas, so they are set apart by semicolons.
-    return [{**_subject(r, COMMENDED_LABELS), "reasons": joined(r.get("reasons"), "；")} for r in c.get("commendation_candidates") or []]
+    return [{**_subject(r, COMMENDED_LABELS), "reasons": tight(joined(r.get("reasons"), "；"))}
+            for r in c.get("commendation_candidates") or []]
+
+
+# --- corrections and the rules note: shown when the circular has them ---
+
+def _corrections_lead(c: dict) -> str:
+    n = len(c.get("corrections") or [])
+    return f"已印发的通报涉及的账本记录，本周登记更正{n}条，更正内容如下，以此为准。"
+
+
+def _correction_rows(c: dict) -> list[dict]:
+    return [{"week": week_label(r["week"]) if r.get("week") else "",
+             "issue_no": f"第{r['issue_no']}期" if r.get("issue_no") else "",
+             "what": tight(r.get("what") or ""), "reason": tight(r.get("reason") or ""),
+             "operator": r.get("operator"), "recorded_at": r.get("recorded_at")}
+            for r in c.get("corrections") or []]
+
+
+RULE_SOURCES = {"plan": "方案规定", "local": "本局细则"}
+
+
+def _rules_lead(c: dict) -> str:
+    return "本通报的评分、排名、表彰和扣分依据如下；“本局细则”为方案未作规定、由本局确定的事项。"
+
+
+def _rule_rows(c: dict) -> list[dict]:
+    return [{"text": tight(r.get("text") or ""), "source": RULE_SOURCES.get(r.get("source"), r.get("source")),
+             "quote": r.get("quote") or ""} for r in c.get("rules_note") or []]
 
 
 # --- the layout ---
@@ -411,8 +469,39 @@ RANKING_COLUMNS = (
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
     Column("coverage", "覆盖分", SCORE, 3), Column("activity", "工作量分", SCORE, 3),
     Column("timeliness", "时效分", SCORE, 3), Column("photos", "图片分", SCORE, 3),
-    Column("deduction", "扣分", SCORE, 3), Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
+    Column("deduction", "扣分", SCORE, 3), Column("progress", "进度", PROGRESS, 2, optional=True),
+    Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
+COMMENDATION_COLUMNS = (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16))
+DEPARTMENT_COLUMNS = (Column("department", "单位", width=8), Column("category", "类别", width=6))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A long list the body only summarises, printed after the body (GB/T 9704 附件)."""
+
+    number: int
+    title: str
+    tables: tuple[Table, ...]
+
+    @property
+    def label(self) -> str:
+        return f"附件{self.number}"
+
+
+ZERO_ATTACHMENT = Attachment(1, "零发案单位和网格名单", (
+    Table("zero_case_units", "一、零发案包联单位", "零发案单位", (
+        Column("unit", "包联单位", width=10), Column("departments", "包联科所队", LONG, 16),
+    ), _zero_unit_rows),
+    Table("zero_case_grids", "二、零发案网格", "零发案网格", (
+        Column("grid", "网格", width=10), Column("station", "派出所", width=6),
+        Column("officers", "结对民辅警", LONG, 14),
+    ), _zero_grid_rows),
+))
+COMMEND_ATTACHMENT = Attachment(2, "拟表彰对象名单", (
+    Table("commendation_candidates", "", "拟表彰对象", COMMENDATION_COLUMNS, _commendation_rows),
+))
+ATTACHMENTS: tuple[Attachment, ...] = (ZERO_ATTACHMENT, COMMEND_ATTACHMENT)
 
 SECTIONS: tuple[Section, ...] = (
     Section("overall", "一、总体情况", _overall_lead, (
@@ -441,38 +530,57 @@ SECTIONS: tuple[Section, ...] = (
         for n, cat in zip("一二", CATEGORIES)
     )),
     Section("late", "三、未报、迟报", _late_lead, (
-        Table("missing_reports", "（一）未报单位", "未报单位", (
-            Column("department", "单位", width=8), Column("category", "类别", width=6),
-        ), _missing_rows),
+        Table("missing_reports", "（一）未报单位", "未报单位", DEPARTMENT_COLUMNS, _missing_rows),
         Table("late_reports", "（二）迟报单位", "迟报单位", (
-            Column("department", "单位", width=8), Column("category", "类别", width=6),
-            Column("submitted_at", "报送时间", DATETIME, 8), Column("deadline", "截止时间", DATETIME, 8),
+            *DEPARTMENT_COLUMNS, Column("submitted_at", "报送时间", DATETIME, 8), Column("deadline", "截止时间", DATETIME, 8),
         ), _late_rows),
     )),
-    Section("zero_case", "四、零发案单位和网格", _zero_lead, (
-        Table("zero_case_units", "（一）零发案包联单位", "零发案单位", (
-            Column("unit", "包联单位", width=10), Column("departments", "包联科所队", LONG, 16),
-        ), _zero_unit_rows),
-        Table("zero_case_grids", "（二）零发案网格", "零发案网格", (
-            Column("grid", "网格", width=10), Column("station", "派出所", width=6),
-            Column("officers", "结对民辅警", LONG, 14),
-        ), _zero_grid_rows),
-    )),
+    Section("zero_case", "四、零发案单位和网格", _zero_lead, ()),
     Section("deductions", "五、本周通报扣分", _deduction_lead, (
         Table("deductions", "", "通报扣分", (
             Column("date", "日期", DATE, 5), Column("case_no", "案件编号", width=6), Column("audit_id", "回访编号", INT, 2),
-            *PERSON_COLUMNS, Column("reason", "扣分原因", LONG, 12),
+            Column("who", "扣分对象", width=7),
+            Column("department", "所属单位", width=6), Column("reason", "扣分原因", LONG, 12),
         ), _deduction_rows),
     )),
     Section("discipline", "六、约谈与问责", _discipline_lead, (
         Table("warning_talks_due", "（一）应约谈、责令再宣传", "应约谈", DUE_COLUMNS, _due_rows("warning_talks_due")),
         Table("accountability_due", "（二）应严肃问责", "应问责", DUE_COLUMNS, _due_rows("accountability_due")),
     )),
-    Section("commendation", "七、拟表彰对象", _commendation_lead, (
-        Table("commendation_candidates", "", "拟表彰对象", (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16)),
-              _commendation_rows),
-    )),
+    Section("commendation", "七、拟表彰对象", _commendation_lead, ()),
 )
+
+# Shown only when the circular has them (they come from issued weeks and the plan's rules).
+CORRECTIONS = Section("corrections", "更正说明", _corrections_lead, (
+    Table("corrections", "", "更正说明", (
+        Column("week", "周次", width=8), Column("issue_no", "期号", width=3), Column("what", "更正内容", LONG, 14),
+        Column("reason", "原因", LONG, 8), Column("operator", "录入人", width=4),
+        Column("recorded_at", "录入时间", DATETIME, 8),
+    ), _correction_rows),
+))
+RULES_NOTE = Section("rules_note", "评分和表彰依据", _rules_lead, (
+    Table("rules_note", "", "评分和表彰依据", (
+        Column("text", "规则", LONG, 16), Column("source", "来源", width=4), Column("quote", "方案原文", LONG, 12),
+    ), _rule_rows),
+))
+NUMERALS = "一二三四五六七八九十"
+
+
+def sections(c: dict) -> list[Section]:
+    """The circular's sections in order: the seven every circular has, then 更正说明 when later
+    entries corrected an issued week, and the rules note when the circular carries one."""
+    out = list(SECTIONS)
+    for extra, key in ((CORRECTIONS, "corrections"), (RULES_NOTE, "rules_note")):
+        if c.get(key):
+            out.append(replace(extra, title=f"{NUMERALS[len(out)]}、{extra.title}"))
+    return out
+
+
+def tables(c: dict) -> list[tuple[str, Table]]:
+    """Every table of the circular with the heading that names it, body first, then attachments."""
+    out = [(table_heading(section, table), table) for section in sections(c) for table in section.tables]
+    out += [(f"{a.label} {a.title}{table.title}", table) for a in ATTACHMENTS for table in a.tables]
+    return out
 
 
 def table_heading(section: Section, table: Table) -> str:
