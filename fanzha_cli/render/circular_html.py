@@ -149,7 +149,8 @@ def _step(top: float) -> float:
 
 
 def _trend_chart(c: dict) -> str:
-    """Cases (起) and losses (万元) are different quantities: one chart each, bars with their values."""
+    """Cases (起) and losses (万元) are different quantities: one chart each, bars with their values.
+    A zero is formatted "0", which pygal then leaves undrawn (print_zeroes=False compares the text)."""
     trend = c["summary"].get("trend") or []
     if not trend:
         return ""
@@ -161,7 +162,7 @@ def _trend_chart(c: dict) -> str:
     losses = [round(float(t["loss"]) / 10000, 2) if t.get("loss") is not None else None for t in trend]
     out = []
     for key, title, values, fmt in (("trend-cases", "发案（起）", cases, lambda v: f"{v:g}"),
-                                    ("trend-loss", "损失（万元）", losses, lambda v: f"{v:.2f}")):
+                                    ("trend-loss", "损失（万元）", losses, lambda v: f"{v:.2f}" if v else "0")):
         top = max((v for v in values if v is not None), default=0) or 1
         step = _step(top)
         ticks = [i * step for i in range(int(top * 1.2 / step) + 2)]
