@@ -205,7 +205,9 @@ def styles(doc) -> None:
     from docx.enum.style import WD_STYLE_TYPE
 
     _defaults(doc)
-    _style(doc, "Normal", BODY_FONT, BODY_PT, tracking=CHAR_SPACING_TWIPS)
+    normal = _style(doc, "Normal", BODY_FONT, BODY_PT, tracking=CHAR_SPACING_TWIPS)
+    # Also on Normal, where Word and WPS look first (LibreOffice 7.4 ignores both on import).
+    _no_auto_space(normal.element.get_or_add_pPr())
     title = _style(doc, "Title", TITLE_FONT, TITLE_PT, centre=True)
     _drop(title.element.pPr, "w:pBdr", "w:contextualSpacing")  # the template underlines titles in blue
     for name, font in (("Heading 1", H1_FONT), ("Heading 2", H2_FONT)):
@@ -220,6 +222,17 @@ def styles(doc) -> None:
     _style(doc, "表格文字", BODY_FONT, TABLE_PT, centre=True, exact=None)
     _no_grid(cell.element.get_or_add_pPr())
     strip_theme_fonts(doc.styles.element)
+
+
+def _no_auto_space(pPr) -> None:
+    from docx.oxml.ns import qn
+
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        pPr.insert_element_before(pPr.makeelement(qn(tag), {qn("w:val"): "0"}),
+                                  "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                                  "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _no_grid(pPr) -> None:
