@@ -40,6 +40,9 @@ def issued(sample) -> dict:
                          {"text": "报送截止时间为18:00", "source": "local", "quote": None}])
     for i, r in enumerate(c["ranking"]):
         r["progress"] = None if r["status"] == "missing" else 80 + i
+    c["cases"] = {"items": [{**r, "group": "telecom", "place": ""} for r in c["cases"]],
+                  "by_group": [{"group": "telecom", "cases": 3, "loss": "38000.00"},
+                               {"group": "epidemic", "cases": 1, "loss": "600.00"}]}
     return c
 
 
@@ -95,6 +98,12 @@ def test_last_placed_department_carries_its_verdict_even_when_it_did_not_report(
         assert last["status"] == "未报" and last["verdict"] == "通报批评", key
     lead = layout.SECTIONS[1].lead(c)
     assert "经侦大队排名靠后，信访科未报送，予以通报批评" in lead and "圪垯上派出所未报送，予以通报批评" in lead
+
+
+def test_cases_by_group_in_the_overall_paragraph(issued, sample):
+    lead = layout.SECTIONS[0].lead(issued)
+    assert lead.endswith("本周发案中，电信网络诈骗3起、损失3.8万元；涉疫诈骗1起、损失600元。")
+    assert "本周发案中" not in layout.SECTIONS[0].lead(sample)  # an older circular: cases is a list
 
 
 def test_zero_case_and_commendation_are_summarised_in_the_body(sample):

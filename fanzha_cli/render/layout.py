@@ -8,8 +8,9 @@ added here appears everywhere, in the same place, under the same Chinese header.
 
 The circular arrives as the plain dict of the JSON contract (tests/data/circular_sample.json).
 Rows keep numbers as numbers (Excel wants them typed) and translate every code into Chinese
-(按时/迟报/未报, 科室、大队/基层派出所, 是/否). The contract carries no victim data and
-nothing here adds any. This module imports nothing heavy: the CLI may import it at start-up.
+(按时/迟报/未报, 科室、大队/基层派出所, 是/否). The sentences (the header, each section's
+opening paragraph) are wording.py's; values.py says how a value reads. The contract carries no
+victim data and nothing here adds any. This module imports nothing heavy: the CLI may import it at start-up.
 """
 
 from __future__ import annotations
@@ -17,37 +18,29 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from fanzha_cli.dates import parse_week
 from fanzha_cli.render.values import (  # noqa: F401  (re-exported: renderers read them from here)
     AMOUNT, AMOUNT_CHANGE, CHANGE, DATE, DATETIME, INT, LONG, NUMERIC, PERCENT, PERCENT_CHANGE, PROGRESS,
-    SCORE, TEXT, cn_date, display, is_wide, joined, short_datetime, text_width, tight, yuan_words)
+    SCORE, TEXT, amount_change, change, cn_date, display, is_wide, joined, ratio, short_datetime, text_width,
+    tight, yuan_words)
+from fanzha_cli.render.wording import (  # noqa: F401  (re-exported: renderers read them from here)
+    ADDRESSEE, CATEGORIES, CATEGORY_LABELS, COMMEND_LIST, MEASURES, ZERO_LIST, commendation_lead,
+    corrections_lead, criticised, deduction_lead, discipline_lead, document, is_preview, issue_line, issued_on,
+    issuer, late_lead, opening, overall_lead, period_text, ranking, ranking_lead, rules_lead, title, title_lines,
+    verdict, week_label, week_numbers, zero_lead)
 
 STATUS_LABELS = {"on_time": "按时", "late": "迟报", "missing": "未报"}
-CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
+
+
 SUBJECT_LABELS = {"officer": "民辅警", "department": "单位负责人"}
+
+
 COMMENDED_LABELS = {"officer": "民辅警", "department": "单位"}
-CATEGORIES = ("bureau", "station")
+
+
 NONE_TEXT = "无"  # what an empty section says, in every format
-ADDRESSEE = "各科、室、所、队："
-
-# Each measure: its table label, and how the overall paragraph says it ({} is the figure).
-MEASURES = (
-    ("leaflets", "宣传折页（份）", "发放宣传折页{}份"),
-    ("notices", "告知书（份）", "发放告知书{}份"),
-    ("pledges", "承诺书（份）", "签订承诺书{}份"),
-    ("app_installs", "国家反诈中心APP安装注册（人）", "指导安装注册国家反诈中心APP{}人"),
-    ("group_pushes", "群内推送（次）", "在单位、网格微信群推送{}次"),
-    ("lectures", "职工大会、专题讲座（场）", "举办职工大会、专题讲座{}场"),
-    ("attendees", "参加人数（人次）", "参加{}人次"),
-    ("events", "宣讲活动（场）", "开展宣讲活动{}场"),
-    ("themes", "宣传主题创建（个）", "创建宣传主题{}个"),
-    ("photos", "宣传图片（张）", "报送宣传图片{}张"),
-)
-
 
 
 @dataclass(frozen=True)
@@ -81,22 +74,6 @@ class Section:
     tables: tuple[Table, ...]
 
 
-def _change(current, previous):
-    return None if current is None or previous is None else current - previous
-
-
-def _ratio(current, previous):
-    if current is None or not previous:
-        return None
-    return (current - previous) / previous
-
-
-def _amount_change(current: str | None, previous: str | None) -> Decimal | None:
-    if current is None or previous is None:
-        return None
-    return Decimal(str(current)) - Decimal(str(previous))
-
-
 def _subject(row: dict, labels: dict = SUBJECT_LABELS) -> dict:
     """The columns every person-or-head row shares: who, with the kind translated."""
     return {"subject": labels.get(row.get("subject_kind"), row.get("subject_kind")),
@@ -105,101 +82,8 @@ def _subject(row: dict, labels: dict = SUBJECT_LABELS) -> dict:
 
 # --- the circular's header: title, issue, issuer, opening ---
 
-def week_numbers(c: dict) -> tuple[int, int]:
-    return parse_week(c["week"])
-
-
-def title_lines(c: dict) -> list[str]:
-    """The title in the lines a printed circular breaks it into: the week, then the subject."""
-    year, week = week_numbers(c)
-    return [f"关于{year}年第{week}周", "反电诈宣传工作情况的通报"]
-
-
-def title(c: dict) -> str:
-    return "".join(title_lines(c))
-
-
-def issue_line(c: dict) -> str:
-    n = c["summary"].get("issue_no")
-    return f"第{n}期" if n else ""
-
-
-def issuer(c: dict) -> str:
-    """Who signs: the issuer's full name (兴县公安局反诈中心) when the circular has it, else the
-    plan's office (县局反诈中心)."""
-    if c.get("issuer"):
-        return c["issuer"]
-    campaign = c["summary"].get("campaign") or {}
-    return campaign.get("office") or campaign.get("issuer") or ""
-
-
-def document(c: dict) -> dict:
-    """The red header and 版记 data (`document` in the contract), with what an older circular lacks."""
-    doc = dict(c.get("document") or {})
-    doc.setdefault("mark", "")
-    doc["copy_to"] = list(doc.get("copy_to") or [])
-    doc["printed_by"] = doc.get("printed_by") or issuer(c)
-    doc["printed_on"] = doc.get("printed_on") or issued_on(c).isoformat()
-    return doc
-
-
-def is_preview(c: dict) -> bool:
-    return c.get("status") == "preview"
-
-
-def issued_on(c: dict) -> dt.date:
-    """The circular's date: the day it was issued when the circular says so, else the last day
-    of its week, so that a re-run gives the same file."""
-    if c.get("issued_on"):
-        return dt.date.fromisoformat(str(c["issued_on"])[:10])
-    period = c.get("period") or {}
-    if period.get("end"):
-        return dt.date.fromisoformat(period["end"][:10])
-    year, week = week_numbers(c)
-    return dt.date.fromisocalendar(year, week, 7)
-
-
-def period_text(c: dict) -> str:
-    """'2022年1月31日至2月6日'; the year is said once unless the week straddles New Year."""
-    period = c.get("period") or {}
-    if not period.get("start"):
-        return cn_date(issued_on(c))
-    start, end = (dt.date.fromisoformat(period[k][:10]) for k in ("start", "end"))
-    return f"{cn_date(start)}至{cn_date(end, with_year=start.year != end.year)}"
-
-
-def _more_or_less(current, previous, unit: str) -> str:
-    diff = _amount_change(current, previous) if unit == "元" else _change(current, previous)
-    if diff is None:
-        return ""
-    if diff == 0:
-        return "持平"
-    word = "增加" if diff > 0 else "减少"
-    return f"{word}{yuan_words(abs(diff))}" if unit == "元" else f"{word}{abs(diff)}{unit}"
-
-
-def opening(c: dict) -> str:
-    """The first paragraph: the week in one sentence, then the customary 现将……通报如下."""
-    s = c["summary"]
-    year, week = week_numbers(c)
-    cases = (f"全县发生电信网络诈骗案件{s.get('cases', 0)}起，造成损失{yuan_words(s.get('loss') or '0')}"
-             f"，与上周相比发案{_more_or_less(s.get('cases'), s.get('cases_previous'), '起')}"
-             f"、损失{_more_or_less(s.get('loss'), s.get('loss_previous'), '元')}")
-    campaign = s.get("campaign") or {}
-    basis = f"按照{campaign.get('name', '')}（{campaign['document_no']}）要求，" if campaign.get("document_no") else ""
-    return (f"{year}年第{week}周（{period_text(c)}），全县应报送宣传工作情况的科所队{s.get('departments', 0)}个，"
-            f"按时报送{s.get('on_time', 0)}个、迟报{s.get('late', 0)}个、未报{s.get('missing', 0)}个；{cases}。"
-            f"{basis}现将本周工作情况通报如下：")
-
 
 # --- 一、总体情况 ---
-
-def _overall_lead(c: dict) -> str:
-    measures = c["summary"].get("measures") or {}
-    said = [phrase.format(measures[key]) for key, _, phrase in MEASURES if measures.get(key) is not None]
-    if not said:
-        return "本周各单位未报送宣传工作量。"
-    return f"本周各单位共{'，'.join(said)}。"
 
 
 def _report_rows(c: dict) -> list[dict]:
@@ -218,15 +102,15 @@ def _measure_rows(c: dict) -> list[dict]:
     keys = [k for k in labels if k in current or k in previous]
     keys += sorted((set(current) | set(previous)) - set(labels))
     return [{"item": labels.get(k, k), "current": current.get(k), "previous": previous.get(k),
-             "change": _change(current.get(k), previous.get(k)), "ratio": _ratio(current.get(k), previous.get(k))}
+             "change": change(current.get(k), previous.get(k)), "ratio": ratio(current.get(k), previous.get(k))}
             for k in keys]
 
 
 def _case_row(name: str, r: dict) -> dict:
     return {"name": name, "cases": r.get("cases"), "cases_previous": r.get("cases_previous"),
-            "case_change": _change(r.get("cases"), r.get("cases_previous")),
+            "case_change": change(r.get("cases"), r.get("cases_previous")),
             "loss": r.get("loss"), "loss_previous": r.get("loss_previous"),
-            "loss_change": _amount_change(r.get("loss"), r.get("loss_previous"))}
+            "loss_change": amount_change(r.get("loss"), r.get("loss_previous"))}
 
 
 def _case_type_rows(c: dict) -> list[dict]:
@@ -237,40 +121,12 @@ def _case_type_rows(c: dict) -> list[dict]:
     return rows
 
 
-def week_label(week: str) -> str:
-    year, number = parse_week(week)
-    return f"{year}年第{number}周"
-
-
 def _trend_rows(c: dict) -> list[dict]:
     return [{"week": week_label(t["week"]), "cases": t.get("cases"), "loss": t.get("loss"), "reports": t.get("reports")}
             for t in c["summary"].get("trend") or []]
 
 
 # --- 二、排名 ---
-
-def criticised(c: dict, category: str) -> list[str]:
-    """Who is criticised in a category (鞭策后进): the circular's bottom names, and every department
-    of the category that did not report at all, whether or not the bottom names include it: the
-    last-placed department always carries its 评价."""
-    named = list((c["summary"].get("bottom") or {}).get(category) or [])
-    return named + [r["department"] for r in ranking(c, category)
-                    if r.get("status") == "missing" and r["department"] not in named]
-
-
-def verdict(c: dict, category: str, department: str) -> str:
-    """表扬 for the top of a category, 通报批评 for the bottom (奖励先进、鞭策后进)."""
-    if department in (c["summary"].get("top") or {}).get(category, []):
-        return "表扬"
-    if department in criticised(c, category):
-        return "通报批评"
-    return ""
-
-
-def ranking(c: dict, category: str) -> list[dict]:
-    """One category's rows, best first; the contract's order breaks ties in rank."""
-    rows = [r for r in c.get("ranking") or [] if r.get("category") == category]
-    return sorted(rows, key=lambda r: r.get("rank") or 0)
 
 
 def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
@@ -288,33 +144,7 @@ def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
     return rows
 
 
-def _ranking_lead(c: dict) -> str:
-    if not c.get("ranking"):
-        return "本周无排名。"
-    s = c["summary"]
-    said = []
-    for category in CATEGORIES:
-        missing = {r["department"] for r in ranking(c, category) if r.get("status") == "missing"}
-        top = joined((s.get("top") or {}).get(category))
-        low = joined([d for d in criticised(c, category) if d not in missing])
-        absent = joined([d for d in criticised(c, category) if d in missing])
-        bottom = "，".join(([f"{low}排名靠后"] if low else []) + ([f"{absent}未报送"] if absent else []))
-        parts = ([f"{top}排名靠前，予以表扬"] if top else []) + ([f"{bottom}，予以通报批评"] if bottom else [])
-        if parts:
-            said.append(f"{CATEGORY_LABELS[category]}中，{'；'.join(parts)}")
-    verdicts = f"{'。'.join(said)}。" if said else ""
-    return f"根据各单位报送情况和评分细则，对科室、大队和基层派出所分别排名。{verdicts}"
-
-
 # --- 三、未报、迟报 ---
-
-def _late_lead(c: dict) -> str:
-    missing = joined([r["department"] for r in c.get("missing_reports") or []])
-    late = joined([r["department"] for r in c.get("late_reports") or []])
-    if not missing and not late:
-        return "本周各单位均按时报送。"
-    parts = ([f"未报送的单位：{missing}"] if missing else []) + ([f"迟报的单位：{late}"] if late else [])
-    return f"{'；'.join(parts)}。请上述单位严格落实每周报送要求。"
 
 
 def _department(r: dict) -> dict:
@@ -332,25 +162,6 @@ def _late_rows(c: dict) -> list[dict]:
 
 # --- 四、零发案单位和网格 ---
 
-def _zero_lead(c: dict) -> str:
-    """Counts, and the departments all of whose pairings are zero-case; the lists are 附件1."""
-    units, grids = len(c.get("zero_case_units") or []), len(c.get("zero_case_grids") or [])
-    since = (c.get("summary") or {}).get("zero_case_since")
-    # Zero-case is judged over the campaign so far, not one week: a week is too short to mean much.
-    when = f"自{cn_date(since)}至{cn_date(c['period']['end'])}" if since else "本周"
-    depts = c.get("zero_case_departments") or []
-    said = []
-    for category in CATEGORIES:
-        names = [d["department"] for d in depts if d.get("category") == category]
-        if names:
-            said.append(f"{CATEGORY_LABELS[category]}{len(names)}个：{joined(names)}")
-    whole = f"包联单位、网格全部零发案的科所队有{'；'.join(said)}" if said else "没有包联单位、网格全部零发案的科所队"
-    where = f"名单见{ZERO_ATTACHMENT.label}" if units or grids else ""
-    return (f"{when}，零发案包联单位{units}个、零发案网格{grids}个"
-            f"{'（' + where + '）' if where else ''}；{whole}。")
-
-
-
 
 def _zero_unit_rows(c: dict) -> list[dict]:
     return [{"unit": r["unit"], "departments": joined(r.get("departments"))} for r in c.get("zero_case_units") or []]
@@ -362,12 +173,6 @@ def _zero_grid_rows(c: dict) -> list[dict]:
 
 
 # --- 五、本周通报扣分 ---
-
-def _deduction_lead(c: dict) -> str:
-    n = len(c.get("deductions") or [])
-    if not n:
-        return "本周无通报扣分。"
-    return f"本周经回访核实宣传未到位、予以通报扣分{n}人次。"
 
 
 def _deducted(r: dict) -> str:
@@ -386,12 +191,6 @@ def _deduction_rows(c: dict) -> list[dict]:
 
 # --- 六、约谈与问责 ---
 
-def _discipline_lead(c: dict) -> str:
-    talks, acc = c.get("warning_talks_due") or [], c.get("accountability_due") or []
-    done = lambda rows: sum(1 for r in rows if r.get("done"))  # noqa: E731
-    return ("依照方案，对累计通报扣分达到规定次数的民辅警和单位负责人，分别予以约谈、责令再宣传或严肃问责。"
-            f"本周应约谈{len(talks)}人、已落实{done(talks)}人；应问责{len(acc)}人、已落实{done(acc)}人。")
-
 
 def _due_rows(key: str) -> Callable[[dict], list[dict]]:
     def rows(c: dict) -> list[dict]:
@@ -402,27 +201,6 @@ def _due_rows(key: str) -> Callable[[dict], list[dict]]:
 
 # --- 七、拟表彰对象 ---
 
-TOP_CANDIDATES = 5  # named in the body; the full list is 附件2
-
-
-def _candidate(r: dict) -> str:
-    if r.get("subject_kind") == "officer":
-        return f"{r.get('department') or ''}{r.get('name') or ''}"
-    return r.get("name") or r.get("department") or ""
-
-
-def _commendation_lead(c: dict) -> str:
-    rows = c.get("commendation_candidates") or []
-    if not rows:
-        return "本周无拟表彰对象。"
-    officers = sum(1 for r in rows if r.get("subject_kind") == "officer")
-    counts = "、".join(part for part in (f"民辅警{officers}名" if officers else "",
-                                           f"单位{len(rows) - officers}个" if len(rows) > officers else "") if part)
-    top = "、".join(_candidate(r) for r in rows[:TOP_CANDIDATES])
-    first = f"，其中{top}等" if len(rows) > TOP_CANDIDATES else f"：{top}"
-    return (f"经审核，{counts}工作积极、成效明显，拟报请表彰{first}"
-            f"（名单及事由见{COMMEND_ATTACHMENT.label}）。")
-
 
 def _commendation_rows(c: dict) -> list[dict]:
     # A department is commended as a unit, not through its head; reasons are clauses with
@@ -432,10 +210,6 @@ def _commendation_rows(c: dict) -> list[dict]:
 
 
 # --- corrections and the rules note: shown when the circular has them ---
-
-def _corrections_lead(c: dict) -> str:
-    n = len(c.get("corrections") or [])
-    return f"已印发的通报涉及的账本记录，本周登记更正{n}条，更正内容如下，以此为准。"
 
 
 def _correction_rows(c: dict) -> list[dict]:
@@ -449,10 +223,6 @@ def _correction_rows(c: dict) -> list[dict]:
 RULE_SOURCES = {"plan": "方案规定", "local": "本局细则"}
 
 
-def _rules_lead(c: dict) -> str:
-    return "本通报的评分、排名、表彰和扣分依据如下；“本局细则”为方案未作规定、由本局确定的事项。"
-
-
 def _rule_rows(c: dict) -> list[dict]:
     return [{"text": tight(r.get("text") or ""), "source": RULE_SOURCES.get(r.get("source"), r.get("source")),
              "quote": r.get("quote") or ""} for r in c.get("rules_note") or []]
@@ -460,10 +230,15 @@ def _rule_rows(c: dict) -> list[dict]:
 
 # --- the layout ---
 
+
 PERSON_COLUMNS = (Column("subject", "对象类别", width=5), Column("badge", "警号", width=4),
                   Column("name", "姓名", width=6), Column("department", "所属单位", width=6))
+
+
 DUE_COLUMNS = PERSON_COLUMNS + (Column("count", "累计扣分次数", INT, 3), Column("done", "是否落实", width=2),
                                 Column("done_on", "落实日期", DATE, 5))
+
+
 RANKING_COLUMNS = (
     Column("rank", "名次", INT, 2), Column("department", "单位", width=6), Column("status", "报送", width=2),
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
@@ -472,7 +247,11 @@ RANKING_COLUMNS = (
     Column("deduction", "扣分", SCORE, 3), Column("progress", "进度", PROGRESS, 2, optional=True),
     Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
+
+
 COMMENDATION_COLUMNS = (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16))
+
+
 DEPARTMENT_COLUMNS = (Column("department", "单位", width=8), Column("category", "类别", width=6))
 
 
@@ -489,7 +268,7 @@ class Attachment:
         return f"附件{self.number}"
 
 
-ZERO_ATTACHMENT = Attachment(1, "零发案单位和网格名单", (
+ZERO_ATTACHMENT = Attachment(int(ZERO_LIST[-1]), "零发案单位和网格名单", (
     Table("zero_case_units", "一、零发案包联单位", "零发案单位", (
         Column("unit", "包联单位", width=10), Column("departments", "包联科所队", LONG, 16),
     ), _zero_unit_rows),
@@ -498,13 +277,18 @@ ZERO_ATTACHMENT = Attachment(1, "零发案单位和网格名单", (
         Column("officers", "结对民辅警", LONG, 14),
     ), _zero_grid_rows),
 ))
-COMMEND_ATTACHMENT = Attachment(2, "拟表彰对象名单", (
+
+
+COMMEND_ATTACHMENT = Attachment(int(COMMEND_LIST[-1]), "拟表彰对象名单", (
     Table("commendation_candidates", "", "拟表彰对象", COMMENDATION_COLUMNS, _commendation_rows),
 ))
+
+
 ATTACHMENTS: tuple[Attachment, ...] = (ZERO_ATTACHMENT, COMMEND_ATTACHMENT)
 
+
 SECTIONS: tuple[Section, ...] = (
-    Section("overall", "一、总体情况", _overall_lead, (
+    Section("overall", "一、总体情况", overall_lead, (
         Table("reports", "（一）报送情况", "报送情况", (
             Column("departments", "应报单位", INT), Column("reported", "已报送", INT), Column("on_time", "按时", INT),
             Column("late", "迟报", INT), Column("missing", "未报", INT), Column("on_time_rate", "按时率", PERCENT),
@@ -524,45 +308,51 @@ SECTIONS: tuple[Section, ...] = (
             Column("loss", "损失（元）", AMOUNT, 6), Column("reports", "报送单位数", INT, 4),
         ), _trend_rows),
     )),
-    Section("ranking", "二、排名", _ranking_lead, tuple(
+    Section("ranking", "二、排名", ranking_lead, tuple(
         Table(f"ranking_{cat}", f"（{n}）{CATEGORY_LABELS[cat]}", f"排名（{CATEGORY_LABELS[cat]}）",
               RANKING_COLUMNS, _ranking_rows(cat))
         for n, cat in zip("一二", CATEGORIES)
     )),
-    Section("late", "三、未报、迟报", _late_lead, (
+    Section("late", "三、未报、迟报", late_lead, (
         Table("missing_reports", "（一）未报单位", "未报单位", DEPARTMENT_COLUMNS, _missing_rows),
         Table("late_reports", "（二）迟报单位", "迟报单位", (
             *DEPARTMENT_COLUMNS, Column("submitted_at", "报送时间", DATETIME, 8), Column("deadline", "截止时间", DATETIME, 8),
         ), _late_rows),
     )),
-    Section("zero_case", "四、零发案单位和网格", _zero_lead, ()),
-    Section("deductions", "五、本周通报扣分", _deduction_lead, (
+    Section("zero_case", "四、零发案单位和网格", zero_lead, ()),
+    Section("deductions", "五、本周通报扣分", deduction_lead, (
         Table("deductions", "", "通报扣分", (
             Column("date", "日期", DATE, 5), Column("case_no", "案件编号", width=6), Column("audit_id", "回访编号", INT, 2),
             Column("who", "扣分对象", width=7),
             Column("department", "所属单位", width=6), Column("reason", "扣分原因", LONG, 12),
         ), _deduction_rows),
     )),
-    Section("discipline", "六、约谈与问责", _discipline_lead, (
+    Section("discipline", "六、约谈与问责", discipline_lead, (
         Table("warning_talks_due", "（一）应约谈、责令再宣传", "应约谈", DUE_COLUMNS, _due_rows("warning_talks_due")),
         Table("accountability_due", "（二）应严肃问责", "应问责", DUE_COLUMNS, _due_rows("accountability_due")),
     )),
-    Section("commendation", "七、拟表彰对象", _commendation_lead, ()),
+    Section("commendation", "七、拟表彰对象", commendation_lead, ()),
 )
 
 # Shown only when the circular has them (they come from issued weeks and the plan's rules).
-CORRECTIONS = Section("corrections", "更正说明", _corrections_lead, (
+
+
+CORRECTIONS = Section("corrections", "更正说明", corrections_lead, (
     Table("corrections", "", "更正说明", (
         Column("week", "周次", width=8), Column("issue_no", "期号", width=3), Column("what", "更正内容", LONG, 14),
         Column("reason", "原因", LONG, 8), Column("operator", "录入人", width=4),
         Column("recorded_at", "录入时间", DATETIME, 8),
     ), _correction_rows),
 ))
-RULES_NOTE = Section("rules_note", "评分和表彰依据", _rules_lead, (
+
+
+RULES_NOTE = Section("rules_note", "评分和表彰依据", rules_lead, (
     Table("rules_note", "", "评分和表彰依据", (
         Column("text", "规则", LONG, 16), Column("source", "来源", width=4), Column("quote", "方案原文", LONG, 12),
     ), _rule_rows),
 ))
+
+
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -590,6 +380,7 @@ def table_heading(section: Section, table: Table) -> str:
 
 # --- what the file renderers (Word, Excel) share ---
 
+
 def fixed_time(c: dict) -> dt.datetime:
     """The 'created/modified' stamp of a generated file: the circular's date, never now()."""
     return dt.datetime.combine(issued_on(c), dt.time(18, 0))
@@ -606,3 +397,5 @@ def stable_zip(path: Path, when: dt.datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
+
+

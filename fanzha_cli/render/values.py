@@ -93,3 +93,19 @@ def tight(text: str) -> str:
     """A sentence from the ledger without the spaces Western typing puts between Chinese and
     numbers: 「劝阻 1 起，避免损失 29700.00 元」 -> 「劝阻1起，避免损失29700.00元」."""
     return _LOOSE.sub("", text)
+
+
+def change(current, previous):
+    return None if current is None or previous is None else current - previous
+
+
+def ratio(current, previous):
+    if current is None or not previous:
+        return None
+    return (current - previous) / previous
+
+
+def amount_change(current: str | None, previous: str | None) -> Decimal | None:
+    if current is None or previous is None:
+        return None
+    return Decimal(str(current)) - Decimal(str(previous))
