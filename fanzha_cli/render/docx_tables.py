@@ -18,6 +18,7 @@ from fanzha_cli.render.layout import LONG, NUMERIC
 TABLE_SIZES = (TABLE_PT, 10.5, 9)  # 小四, else 五号, else 小五: the largest at which a table fits
 CELL_MARGIN_MM = 0.7  # inside each cell, left and right
 LONG_MIN_EMS = 8  # free text (reasons, names of fraud types) is never squeezed narrower
+LONG_MAX_LINES = 2  # … and takes a smaller size where that keeps it to two lines
 TABLE_GAP_PT = 8
 
 
@@ -44,28 +45,49 @@ def _column_wants(table: layout.Table, rows: list[dict]) -> list[float]:
 def fit(table: layout.Table, rows: list[dict]) -> tuple[float, list[float]]:
     """The table's font size and each column's width in ems, filling the 156 mm text block.
 
-    The largest size at which every column gets what it wants, free text at least LONG_MIN_EMS;
-    the room left over goes to the free text (or to every column when there is none). When
-    even the smallest size is too narrow, the widest columns give way first, and wrap."""
+    The largest size at which every column gets what it wants, free text at least LONG_MIN_EMS
+    and, where a smaller size allows it, wrapping to no more than LONG_MAX_LINES lines (a list of
+    sixty reasons at five lines each runs to pages); the room left over goes to the free text (or
+    to every column when there is none). When even the smallest size is too narrow, the widest
+    columns give way first, and wrap."""
     wants = _column_wants(table, rows)
     long = [i for i, col in enumerate(table.columns) if col.kind == LONG]
     growing = long or list(range(len(wants)))
     fixed = sum(w for i, w in enumerate(wants) if i not in growing)
     need = fixed + (LONG_MIN_EMS * len(long) if long else sum(wants))
+    fitting = []
     for size in TABLE_SIZES:
         room = (BLOCK_W_MM - 2 * CELL_MARGIN_MM * len(wants)) * MM_PT / size
         if need <= room:
-            break
-    ems = list(wants)
-    if need <= room:
-        share = sum(wants[i] for i in growing)
-        for i in growing:
-            ems[i] = (room - fixed) * wants[i] / share
-    else:
+            fitting.append((size, room, _grown(wants, growing, fixed, room)))
+    if not fitting:
+        ems = list(wants)
         for i in long:
             ems[i] = LONG_MIN_EMS
         _narrow_widest(ems, room)
-    return size, ems
+        return size, ems
+    for size, room, ems in fitting:
+        if _lines(table, rows, ems, long) <= LONG_MAX_LINES:
+            return size, ems
+    return fitting[0][0], fitting[0][2]
+
+
+def _grown(wants: list[float], growing: list[int], fixed: float, room: float) -> list[float]:
+    ems = list(wants)
+    share = sum(wants[i] for i in growing)
+    for i in growing:
+        ems[i] = (room - fixed) * wants[i] / share
+    return ems
+
+
+def _lines(table: layout.Table, rows: list[dict], ems: list[float], long: list[int]) -> int:
+    """How many lines the longest free text of the table wraps to at these widths."""
+    most = 1
+    for i in long:
+        col = table.columns[i]
+        for r in rows:
+            most = max(most, math.ceil(_ems(layout.display(r.get(col.key), col.kind)) / max(ems[i] - 0.5, 1)))
+    return most
 
 
 def _narrow_widest(ems: list[float], room: float) -> None:
