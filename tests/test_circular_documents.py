@@ -280,3 +280,15 @@ def test_text_formats_and_excel_carry_attachments_corrections_and_rules(tmp_path
     headers = [cell.value for cell in ranking[3]]
     assert "进度" in headers
     assert ranking.cell(row=4, column=headers.index("进度") + 1).value == 80
+
+
+def test_docx_long_reasons_take_a_smaller_size_rather_than_many_lines(sample):
+    c = copy.deepcopy(sample)
+    reasons = ["劝阻1起，避免损失29700.00元", "结对网格零发案（1个）", "无通报扣分", "所在单位按时报送8/8周"]
+    c["commendation_candidates"] = [dict(c["commendation_candidates"][0], reasons=reasons)] * 20
+    table = {t.key: t for _, t in layout.tables(c)}["commendation_candidates"]
+    rows = table.rows(c)
+    size, ems = docx_tables.fit(table, rows)
+    assert size < docx_tables.TABLE_SIZES[0]  # at 小四 the reasons would wrap to four lines
+    long = [i for i, col in enumerate(table.columns) if col.kind == layout.LONG]
+    assert docx_tables._lines(table, rows, ems, long) <= docx_tables.LONG_MAX_LINES

@@ -49,7 +49,8 @@ td.name, td.date { white-space: nowrap; }
 td.long { text-align: left; min-width: 9em; }
 table.wide { font-size: 10.5pt; }
 table.wide th, table.wide td { padding: 2pt 2pt; }
-@media print { table.wide { font-size: 8.5pt; } table.wide td.name { white-space: normal; } }
+@media print { table { font-size: 10.5pt; } table.wide { font-size: 8.5pt; } td.name { white-space: normal; }
+  td.long { min-width: 6em; } }
 thead { display: table-header-group; }
 tr, figure { break-inside: avoid; }
 figure { margin: 4pt 0 12pt; }
