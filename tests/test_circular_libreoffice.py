@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -61,11 +62,12 @@ def demo_pdf(tmp_path_factory):
                                      "-o", str(folder / f"week8.{fmt}")], env=env)
         assert result.exit_code == 0, result.output
     c = json.loads((folder / "week8.json").read_text(encoding="utf-8"))
-    return c, _pages(_convert(folder / "week8.docx", folder))
+    pdf = _convert(folder / "week8.docx", folder)
+    return c, _pages(pdf), pdf
 
 
 def test_full_body_lines_hold_28_characters(demo_pdf):
-    c, pages = demo_pdf
+    c, pages, _ = demo_pdf
     paragraphs = [layout.opening(c)] + [s.lead(c) for s in layout.sections(c)]
     checked = []
     for line in "\n".join(pages).splitlines():
@@ -84,7 +86,7 @@ def test_full_body_lines_hold_28_characters(demo_pdf):
 
 
 def test_body_fits_six_pages_and_attachments_follow(demo_pdf):
-    c, pages = demo_pdf
+    c, pages, _ = demo_pdf
     sign_off = layout.cn_date(layout.issued_on(c)).replace(" ", "")
     body_end = next(i for i, page in enumerate(pages) if "附件：1." in page.replace(" ", ""))
     assert body_end < 6  # the 附件说明 and sign-off are on page 6 at the latest
@@ -95,3 +97,34 @@ def test_body_fits_six_pages_and_attachments_follow(demo_pdf):
     body = "".join(pages[:body_end + 1]).replace(" ", "")
     unit = c["zero_case_units"][-1]["unit"]
     assert unit in later and unit not in body
+
+
+def test_body_lines_are_22_to_the_page_and_fill_the_block(demo_pdf):
+    """Consecutive lines of a paragraph are 225 mm / 22 apart (28.95 pt), and a full line of
+    Chinese text runs from the left edge of the 156 mm block to its right edge."""
+    c, _, pdf = demo_pdf
+    xml = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    paragraphs = [layout.opening(c)] + [s.lead(c) for s in layout.sections(c)]
+    right = (28 + 156) * 72 / 25.4  # the left margin and the block's width
+    pitches, edges = [], []
+    line = re.compile(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>(.*?)</line>', re.S)
+    for page in xml.split("<page ")[1:]:
+        previous = None
+        for y_min, x_max, words in line.findall(page):
+            y_min, x_max = float(y_min), float(x_max)
+            text = "".join(re.findall(r">([^<]*)</word>", words))
+            host = next((p for p in paragraphs if len(text) >= 8 and text in p), None)
+            if host is None:
+                previous = None
+                continue
+            if previous is not None and previous[1] is host:
+                pitches.append(y_min - previous[0])
+            if _chinese(text) and not host.endswith(text):
+                after = host[host.index(text) + len(text):][:1]
+                if layout.is_wide(after) and after not in OPENING:
+                    edges.append(x_max)
+            previous = (y_min, host)
+    assert len(pitches) >= 10 and len(edges) >= 8
+    assert all(abs(p - 225 / 22 * 72 / 25.4) < 0.6 for p in pitches), pitches
+    assert all(abs(x - right) < 2.5 for x in edges), (right, edges)
