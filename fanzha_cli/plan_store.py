@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from fanzha_cli import queries
+from fanzha_cli import rules as plan_rules
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -178,7 +179,10 @@ def load(
         if effective is not None:
             effective = iso_date(effective, "生效日期")
         elif latest is None:
-            effective = start
+            # The plan holds from the day it was issued (campaign.issued_on), not from the
+            # campaign's first day: no one can have failed a pairing that did not exist yet.
+            issued = plan.settings.get("campaign", {}).get("issued_on")
+            effective = issued if issued and start <= issued <= end else start
         else:
             effective = (today or dt.date.today()).isoformat()
             if not start <= effective <= end:
@@ -323,6 +327,9 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
         "fraud_types": settings.get("fraud_types", []),
         "departments": departments,
         "stations": stations,
+        # The plan's own rules (方案规定, with its words) and the bureau's (本局细则).
+        "rules": settings.get("rules", {}),
+        "local_rules": plan_rules.local_view(settings),
     }
 
 

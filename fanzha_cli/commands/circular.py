@@ -48,7 +48,9 @@ def rank_cmd(
         wk = _week(led, week)
         with no_cycle_collection():
             plan, scores, _, _ = circular.ranking(led, wk)
-        rules = plan.index.settings.get("rules", {}).get("scoring", {})
+        from fanzha_cli import rules as plan_rules
+
+        rules = plan_rules.of(plan.index.settings).scoring
     finally:
         led.close()
     rows = [s.as_dict() for s in scores]
