@@ -77,6 +77,8 @@ def sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, 
                 "职工大会、专题讲座（场）": rng.choice((0, 0, 1)), "讲座参加人数（人）": rng.choice((0, 30, 60, 120)),
                 "宣讲活动（场）": rng.choice((0, 0, 0, 1)), "宣传主题创建（个）": rng.choice((0, 0, 1)),
                 "宣传图片（张）": rng.randint(0, 4),
+                # 宣传进度 climbs through the concentrated quarter, faster where the department cares
+                reports.COL_PROGRESS: min(100, int(care * 100 * min(1.0, week.number / 13))),
                 reports.COL_SUBMITTED: weeks.stamp(when).replace("T", " "),
             })
     return rows

@@ -176,13 +176,13 @@ def _build(settings: dict[str, Any]) -> Rules:
         discipline_window=str(_value(local, "discipline_window")),
         trend_weeks=int(_value(local, "trend_weeks")),
     )
-    return Rules(**{**r.__dict__, "notes": tuple(_notes(settings, r, local))})
+    return Rules(**{**r.__dict__, "notes": tuple(_notes(settings, r))})
 
 
 WEEKDAY_NAMES = "一二三四五六日"
 
 
-def _notes(settings: dict[str, Any], r: Rules, local: dict[str, Any]) -> list[dict[str, Any]]:
+def _notes(settings: dict[str, Any], r: Rules) -> list[dict[str, Any]]:
     """The rules note of a circular: the plan's rules with the plan's words, then the local
     rules the circular's figures depend on, each labelled."""
     plan_rules = settings.get("rules", {}) or {}
@@ -206,28 +206,33 @@ def _notes(settings: dict[str, Any], r: Rules, local: dict[str, Any]) -> list[di
     if grounds:
         out.append({"text": "拟表彰对象的依据：" + "，或".join(grounds), "source": "plan", "quote": quote("commendation")})
 
-    def local_note(key: str, text: str) -> None:
-        item = local.get(key) if isinstance(local.get(key), dict) else None
-        label = (item or {}).get("label") or LOCAL_LABELS[key]
-        out.append({"text": f"{label}：{text}", "source": "local", "quote": None})
+    def local_note(text: str) -> None:
+        out.append({"text": text, "source": "local", "quote": None})
 
     s = r.scoring
-    local_note("deadline_time", f"{r.due_time}（晚于此时刻的报送为迟报）")
-    local_note("late_if_any_line", "是" if r.late_if_any_line else "否，以首次报送时间判断")
-    local_note("scoring", f"覆盖 {s.get('coverage', 0)}、宣传量 {s.get('activity', 0)}、报送时效 "
-                          f"{s.get('timeliness', {}).get('on_time', 0)}、宣传图片 {s.get('photos', {}).get('points', 0)}")
-    local_note("deduction_points", f"{s.get('deduction', 0)} 分")
-    local_note("tie_breaks", "、".join(TIE_BREAKS.get(t, t) for t in r.tie_breaks))
-    local_note("named", f"{r.named} 个")
-    local_note("praise_one_in", f"{r.praise_one_in} 分之一")
-    local_note("praise_excludes_deducted", "是" if r.praise_excludes_deducted else "否")
-    local_note("criticise_missing", "是" if r.criticise_missing else "否")
-    local_note("major_loss", f"{_yuan(r.major_loss_fen)} 元")
-    local_note("commendation_max_deductions", "不限" if r.max_deductions is None else f"{r.max_deductions} 次")
-    local_note("commendation_min_on_time_share",
-               "不限" if r.min_on_time_share is None else f"{r.min_on_time_share:.0%}")
-    local_note("discipline_window", DISCIPLINE_WINDOWS.get(r.discipline_window, r.discipline_window))
+    t = s.get("timeliness", {})
+    local_note(f"报送截止时刻为报送日 {r.due_time}，晚于此时刻的报送为迟报")
+    local_note("科所队任一条报送迟报，该周即算迟报" if r.late_if_any_line else "以科所队本周首次报送的时间判断是否迟报")
+    local_note(f"每周得分满分 100：覆盖 {s.get('coverage', 0)} 分、宣传量 {s.get('activity', 0)} 分、报送时效 "
+               f"{t.get('on_time', 0)} 分（迟报 {t.get('late', 0)} 分）、宣传图片 {s.get('photos', {}).get('points', 0)} 分；"
+               f"每次通报扣分减 {s.get('deduction', 0)} 分")
+    local_note("同分时依次比较" + "、".join(TIE_BREAKS.get(k, k) for k in r.tie_breaks))
+    praise = f"每类点名表扬至多 {r.named} 个科所队，且不超过本类科所队数的{_fraction(r.praise_one_in)}"
+    local_note(praise + ("；当周有通报扣分的不予表扬" if r.praise_excludes_deducted else ""))
+    local_note(f"每类通报批评排名最后的 {r.named} 个已报送科所队" + ("，以及全部未报送的科所队" if r.criticise_missing else ""))
+    local_note(f"一次劝阻避免损失 {_yuan(r.major_loss_fen)} 元以上为“重大损失”")
+    limits = []
+    if r.max_deductions is not None:
+        limits.append(f"期间内通报扣分不超过 {r.max_deductions} 次")
+    if r.min_on_time_share is not None:
+        limits.append(f"所在单位按时报送周数不少于 {r.min_on_time_share:.0%}")
+    local_note("表彰对象还须" + "，且".join(limits) if limits else "表彰不另设通报扣分次数和按时报送比例的限制")
+    local_note(f"通报扣分在{DISCIPLINE_WINDOWS.get(r.discipline_window, r.discipline_window)}内累计")
     return out
+
+
+def _fraction(n: int) -> str:
+    return f"{'一二三四五六七八九十'[n - 1]}分之一" if 1 < n <= 10 else f"1/{n}"
 
 
 def _yuan(fen: int) -> str:

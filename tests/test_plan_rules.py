@@ -263,6 +263,18 @@ def test_limits_the_plan_does_not_state_are_off_unless_turned_on(cli, db_path, t
     assert got["criteria"]["max_deductions"] == 0 and got["criteria"]["min_on_time_share"] == 0.8
 
 
+def test_a_plan_that_leaves_the_limits_out_has_them_off(cli, db_path, tmp_path):
+    text = PLAN.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines(keepends=True) if not ln.startswith("  commendation_m")]
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("".join(lines), encoding="utf-8")
+    cli.ok("plan", "load", bare)
+    got = cli.json("commend", "candidates", "--to", "2022-02-28")
+    assert got["criteria"]["max_deductions"] is None and got["criteria"]["min_on_time_share"] is None
+    assert "办公室" in {c["name"] for c in got["candidates"] if c["subject_kind"] == "department"}
+    assert next(r for r in cli.json("plan", "show")["local_rules"] if r["key"] == "commendation_max_deductions")["value"] is None
+
+
 def test_an_officer_with_a_deduction_is_commended_only_if_the_bureau_allows(cli, db_path, tmp_path):
     cli.ok("plan", "load", PLAN)
     cli.ok("case", "add", "--case-no", "A1", "--date", "2022-02-01", "--type", "online_loan", "--grid", GRID)
