@@ -426,6 +426,12 @@ def index_on(ledger: Ledger, on: str) -> PlanIndex:
     """
     version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
     if not version:
+        first = ledger.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+        if first:  # a plan is loaded, but took effect later: no pairing existed on that day
+            raise FanzhaError(
+                f"{on} 早于计划生效日期 {first}，那时还没有包联关系。",
+                hint="检查日期是否写错；如计划实际更早生效，首次载入计划时用 --effective 指定生效日期。",
+            )
         raise FanzhaError(
             f"{on} 时账本中还没有生效的计划。",
             hint="先运行 fanzha plan load data/assignments.yaml，或检查日期是否在活动期内。",

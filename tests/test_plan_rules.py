@@ -51,6 +51,16 @@ def test_a_week_before_the_first_due_week_is_refused(cli, loaded, unchanged, com
     assert "未报送" not in got.stdout and got.stdout == ""
 
 
+def test_nothing_is_entered_for_a_day_before_the_plan(cli, loaded, unchanged):
+    with unchanged():
+        got = cli("report", "add", "--dept", "宣传科", "--week", "2022-W03", "--unit", "宣传部",
+                  "--submitted-at", "2022-01-21 10:00", "--leaflets", "5")
+    assert got.exit_code == 1 and "不是应报周" in got.stderr
+    with unchanged():
+        got = cli("case", "add", "--case-no", "E1", "--date", "2022-01-10", "--type", "online_loan", "--grid", GRID)
+    assert got.exit_code == 1 and "早于计划生效日期 2022-01-21" in got.stderr and "plan load" not in got.stderr
+
+
 def test_the_first_due_week_is_issue_one(cli, loaded):
     c = cli.json("weekly-circular", "--week", "2022-W04")
     assert c["summary"]["issue_no"] == 1
@@ -396,3 +406,16 @@ def test_an_old_ledgers_plan_falls_back_to_its_own_numbers(cli, db_path):
     shown = cli.json("plan", "show")["local_rules"]
     assert next(x for x in shown if x["key"] == "deadline_time")["value"] == "17:00"
     cli.ok("db", "verify")
+
+
+from .test_plan import SEED  # noqa: E402  (beside the checkout, as test_plan reads it)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the source document is not beside this checkout")
+def test_every_plan_rule_quotes_the_document_word_for_word():
+    from fanzha_cli import plan
+
+    text = SEED.read_text(encoding="utf-8")
+    quoted = {k: r["quote"] for k, r in plan.parse_plan(PLAN).settings["rules"].items() if isinstance(r, dict) and "quote" in r}
+    assert set(quoted) == {"weekly_report", "discipline", "commendation"}
+    assert {k: q in text for k, q in quoted.items()} == dict.fromkeys(quoted, True)
