@@ -252,17 +252,20 @@ def named(scores: list[scoring.Score], r: rules.Rules, deducted: dict[str, int])
     return top, bottom
 
 
-def progress(led: Ledger, plan: reports.WeekPlan, first: Week, upto: int | None = None) -> dict[str, int]:
-    """Each department's latest 宣传进度: for each paired target, the latest progress reported
-    for it (this week or earlier); the department's is their average, rounded (none reported:
-    absent)."""
-    latest: dict[tuple[str, str, str], int] = {}
-    for row in led.query(queries.PROGRESS_OF_WEEKS, {"first": first.label, "week": plan.week.label, "upto": upto}):
-        latest[(row["dept"], row["target_kind"], row["target"])] = row["progress"]  # later rows win
+def progress(led: Ledger, plan: reports.WeekPlan, upto: int | None = None) -> dict[str, int]:
+    """Each department's latest 宣传进度 (the share of its paired targets covered so far), as its
+    report of the week states it: the average of the progress on its current lines on paired
+    targets that carry one, rounded; a department that stated none this week is absent. (Only
+    the week's lines are read: at a province's scale, reading back through the campaign for
+    each circular would cost seconds.)"""
     by_dept: dict[str, list[int]] = defaultdict(list)
-    for (dept, _, target), value in latest.items():
-        if dept in plan.index.departments and target in _paired_targets(plan.index, dept):
-            by_dept[dept].append(value)
+    paired: dict[str, set[str] | None] = {}
+    for row in led.query(queries.PROGRESS_OF_WEEK, {"week": plan.week.label, "upto": upto}):
+        dept = row["dept"]
+        if dept not in paired:
+            paired[dept] = _paired_targets(plan.index, dept)
+        if paired[dept] is not None and row["target"] in paired[dept]:
+            by_dept[dept].append(row["progress"])
     return {d: int(sum(v) / len(v) + 0.5) for d, v in by_dept.items()}
 
 
@@ -334,7 +337,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
     commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
-    progress_of = progress(led, plan, first)
+    progress_of = progress(led, plan)
     return {
         "week": week.label,
         "issuer": issuer(settings),

@@ -347,16 +347,15 @@ GROUP BY r.dept
     where=_CURRENT_OF_WEEK_WHERE,
 )
 
-# Each current line with a progress (宣传进度) in weeks [:first, :week], as the ledger stood
-# after entry :upto (NULL: all of it): the circular's latest progress per department.
-PROGRESS_OF_WEEKS = """
-SELECT r.dept, r.target_kind, r.target, r.week, r.submitted_at, r.progress
+# The week's current lines with a progress (宣传进度) on a paired target, as the ledger stood
+# after entry :upto (NULL: all of it): each department's progress in the circular.
+PROGRESS_OF_WEEK = """
+SELECT r.dept, r.target, r.progress
 FROM report_lines AS r
-WHERE r.week BETWEEN :first AND :week AND r.progress IS NOT NULL AND r.action <> 'void'
+WHERE r.week = :week AND r.progress IS NOT NULL AND r.action <> 'void'
   AND r.target_kind <> 'self' AND (:upto IS NULL OR r.entry_id <= :upto)
   AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version
                   AND (:upto IS NULL OR later.entry_id <= :upto))
-ORDER BY r.week, r.submitted_at, r.line_id
 """
 
 # The week's figures summed over its current lines: the circular's comparison with last week.

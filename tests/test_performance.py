@@ -103,7 +103,7 @@ HOT = {
     "CIRCULAR_LINES_OF_WEEK": {"week": "2022-W05"},
     "CIRCULAR_DEPARTMENTS_OF_WEEK": {"week": "2022-W05", **{f"cap_{m}": 1 for m in queries._MEASURES}},
     "CIRCULAR_LINES_OF_DEPT_WEEK": {"week": "2022-W05", "dept": "信访科"},
-    "PROGRESS_OF_WEEKS": {"first": "2022-W04", "week": "2022-W05", "upto": None},
+    "PROGRESS_OF_WEEK": {"week": "2022-W05", "upto": None},
     "REPORT_TOTALS_OF_WEEK": {"week": "2022-W05"},
     "REPORTING_DEPTS_OF_WEEK": {"week": "2022-W05"},
     "REPORT_ON_TIME_WEEKS": {"first": "2022-W01", "last": "2022-W52"},

@@ -133,14 +133,20 @@ def test_a_stations_units_score_like_any_departments(cli, loaded):
 
 def test_progress_is_each_departments_latest(cli, loaded):
     report(cli, "宣传科", "--unit", "宣传部", week="2022-W04", at="2022-01-28 10:00", leaflets=1, progress=20)
-    report(cli, "宣传科", "--unit", "融媒体中心", week="2022-W04", at="2022-01-28 10:00", leaflets=1, progress=40)
-    report(cli, "宣传科", "--unit", "宣传部", leaflets=1, progress=60)  # W05: 宣传部 moves on
+    report(cli, "宣传科", "--unit", "融媒体中心", week="2022-W04", at="2022-01-28 10:00", leaflets=1, progress=45)
+    report(cli, "宣传科", "--unit", "宣传部", leaflets=1, progress=60)  # W05
+    report(cli, "宣传科", "--unit", "融媒体中心", leaflets=1)  # no progress stated on this line
     report(cli, "信访科", "--unit", "信访局", leaflets=1)
+    cli.ok("report", "add", "--dept", "信访科", "--week", WEEK, "--self", "--submitted-at", "2022-02-04 10:00",
+           "--leaflets", "1", "--progress", "90")  # not a paired target
     rows = {r["department"]: r for r in cli.json("weekly-circular", "--week", WEEK)["ranking"]}
-    assert rows["宣传科"]["progress"] == 50  # 宣传部 60 (W05), 融媒体中心 40 (W04, its latest)
+    assert rows["宣传科"]["progress"] == 60
     assert rows["信访科"]["progress"] is None and rows["办公室"]["progress"] is None
     w4 = {r["department"]: r for r in cli.json("weekly-circular", "--week", "2022-W04")["ranking"]}
-    assert w4["宣传科"]["progress"] == 30
+    assert w4["宣传科"]["progress"] == 33  # (20 + 45) / 2, rounded half up
+    cli.ok("report", "amend", "1", "--progress", "80", "--reason", "电话更正")
+    w4 = {r["department"]: r for r in cli.json("weekly-circular", "--week", "2022-W04")["ranking"]}
+    assert w4["宣传科"]["progress"] == 63  # the current version counts
     assert "| 进度% |" in cli.ok("weekly-circular", "--week", WEEK, "--format", "md").stdout
 
 
