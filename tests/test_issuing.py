@@ -384,3 +384,34 @@ def test_migration_adds_the_issue_table_and_verification_date_and_keeps_the_guar
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"circular_issues_no_update", "circular_issues_no_delete", "audit_findings_no_update"} <= triggers
     conn.close()
+
+
+def test_an_issued_week_keeps_the_plan_in_force_as_recorded_at_its_anchor(week5, db_path, tmp_path):
+    from .casework import plan_variant
+
+    json5 = week5.ok("weekly-circular", "--week", W05, "--issue", "--date", "2022-02-04", "--format", "json").stdout
+    # A plan change loaded afterwards, taking effect on W05's Monday: 融媒体中心 moves to 督察大队.
+    moved = plan_variant(tmp_path, "moved.yaml", {"      - 融媒体中心\n": "",
+                                                  "      - 纪委监委\n": "      - 纪委监委\n      - 融媒体中心\n"})
+    week5.ok("plan", "load", moved, "--effective", "2022-01-31", "--reason", "调整包联")
+    assert week5.ok("weekly-circular", "--week", W05, "--format", "json").stdout == json5
+    (r,) = week5.json("weekly-circular", "--week", W06)["corrections"]
+    assert (r["week"], r["kind"], r["reason"]) == (W05, "plan_load", "调整包联") and "2022-01-31" in r["what"]
+
+
+def test_nothing_is_written_while_the_ledger_is_read_as_of_an_earlier_entry(week5, db_path):
+    from fanzha_cli import asof
+
+    with opened(db_path) as led:
+        n = asof.head(led)[0]
+        with asof.as_of(led, 2):
+            assert led.query("SELECT max(id) AS n FROM entries")[0]["n"] == 2
+            with pytest.raises(RuntimeError):
+                with led.write():
+                    pass
+        assert led.query("SELECT max(id) AS n FROM entries")[0]["n"] == n  # views gone
+
+
+def test_a_week_that_cannot_be_circulated_is_not_issued(week5, tmp_path, unchanged):
+    failed(week5, unchanged, ["export", "--week", "2023-W05", "--out", tmp_path], "不在活动期")
+    failed(week5, unchanged, ["weekly-circular", "--week", "2021-W30", "--issue"], "2021-W30")
