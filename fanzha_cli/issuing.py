@@ -80,6 +80,13 @@ def issue_of(led: Ledger, week: str) -> Issue | None:
     return Issue.of(rows[0]) if rows else None
 
 
+def as_issued(led: Ledger, week: Week):
+    """Read as the week's circular was issued (as of its anchor), or as the ledger is now if it
+    has not been: for what must agree with the circular, such as `fanzha rank`."""
+    issue = issue_of(led, week.label)
+    return asof.as_of(led, issue.anchor_id if issue else None)
+
+
 def issued_on_date(value: str | None, week: Week, today: dt.date | None = None) -> str:
     """The date printed on an issued circular: --date, or the day it is issued; never before
     the week it reports on has begun."""
@@ -216,7 +223,7 @@ def _report_lines(led: Ledger, e: dict[str, Any]) -> Described:
                 what = f"更正{who}" + (f"：{'，'.join(changed)}" if changed else "")
             else:
                 late = "，迟报" if r["late"] else ""
-                what = f"补报{who}（报送时间 {r['submitted_at'].replace('T', ' ')}{late}）"
+                what = f"补报{r['dept']}对{_line_target(r)}的报送（编号 {r['line_id']}，报送时间 {r['submitted_at'].replace('T', ' ')[:16]}{late}）"
         else:
             counts = defaultdict(int)
             for r in lines:
@@ -320,6 +327,12 @@ def _issue(led: Ledger, e: dict[str, Any]) -> Described:
     return []  # issuing a circular corrects nothing
 
 
+# What the generic description calls a kind of entry (the registry's own functions say more).
+KIND_LABELS = {
+    "case_amend": "更正案件", "case_void": "作废案件", "audit_amend": "更正回访", "audit_void": "作废回访",
+    "dissuasion_amend": "更正劝阻", "dissuasion_void": "作废劝阻", "discipline_void": "撤销处理记录",
+}
+
 _DATE_COLUMN_ENDS = ("_date", "_on", "date")
 
 
@@ -349,7 +362,8 @@ def _generic(led: Ledger, e: dict[str, Any], depth: int = 0) -> Described:
         if target:
             t = target[0]
             found = [w for w, _ in (DESCRIBERS.get(t["kind"]) or (lambda l, x: _generic(l, x, depth + 1)))(led, t)]
-    what = f"第 {e['entry_id']} 条记录（{e['kind']}）" + (f"更正第 {e['supersedes']} 条记录" if e.get("supersedes") else "")
+    label = KIND_LABELS.get(e["kind"], f"新增记录（{e['kind']}）")
+    what = label + (f"：第 {e['supersedes']} 条记录" if e.get("supersedes") else f"：第 {e['entry_id']} 条记录")
     return [(w, what) for w in dict.fromkeys(found)]
 
 

@@ -107,6 +107,7 @@ LATE = [  # what is recorded after W05 was issued, and how the correction names 
     ("case", "补登案件 A2：2022-02-02 发案"),
     ("audit", "补登回访"),
     ("audit_verify", "为消极懈怠"),
+    ("audit_revoke", "撤销回访"),
     ("dissuasion", "补登劝阻"),
 ]
 
@@ -121,6 +122,7 @@ def record_late_entries(cli):
            "--grid", "蔚汾镇西关社区网格", "--loss", "2000")
     cli.ok("audit", "record", "--case", "A1", "--date", "2022-02-03", "--publicity-received", "否",
            "--verified-negligent", "--verify-date", "2022-02-05", "--note", "补录：当周已核实")
+    cli.ok("audit", "revoke", str(cli.json("audit", "list")[0]["audit_id"]), "--reason", "申诉成立")
     cli.ok("dissuasion", "add", "--officer", "140101", "--date", "2022-02-03", "--amount-saved", "20000")
 
 
@@ -188,7 +190,15 @@ def test_an_unknown_kind_of_entry_is_described_by_the_dates_in_its_rows(week5, d
             w.append("case_void", {"cases": [{"case_no": "X9", "case_date": "2022-02-03", "fraud_type": "online_loan",
                                               "target_kind": "unit", "target": "信访局"}]}, reason="测试未知类型")
     (r,) = week5.json("weekly-circular", "--week", W06)["corrections"]
-    assert r["week"] == W05 and r["kind"] == "case_void" and "case_void" in r["what"] and r["reason"] == "测试未知类型"
+    assert r["week"] == W05 and r["kind"] == "case_void" and r["reason"] == "测试未知类型"
+    assert r["what"] == f"作废案件：第 {r['entry_id']} 条记录"
+    # No dates of its own: the week of the entry it supersedes (case A1, dated in W05).
+    case_entry = week5.json("case", "list")[0]["entry_id"]
+    with opened(db_path) as led:
+        with led.write() as w:
+            w.append("dissuasion_void", {}, reason="作废测试", supersedes=case_entry)
+    r = week5.json("weekly-circular", "--week", W06)["corrections"][-1]
+    assert (r["week"], r["kind"], r["what"]) == (W05, "dissuasion_void", f"作废劝阻：第 {case_entry} 条记录")
     # ... and a kind gets its own sentence with a few lines in the registry.
     issuing.DESCRIBERS["case_void"] = lambda led, e: [(W05, "作废案件 X9")]
     try:
@@ -415,3 +425,10 @@ def test_nothing_is_written_while_the_ledger_is_read_as_of_an_earlier_entry(week
 def test_a_week_that_cannot_be_circulated_is_not_issued(week5, tmp_path, unchanged):
     failed(week5, unchanged, ["export", "--week", "2023-W05", "--out", tmp_path], "不在活动期")
     failed(week5, unchanged, ["weekly-circular", "--week", "2021-W30", "--issue"], "2021-W30")
+
+
+def test_rank_of_an_issued_week_agrees_with_its_circular(week5):
+    c = week5.json("weekly-circular", "--week", W05, "--issue", "--date", "2022-02-04")
+    add_line(week5, "信通大队", "工信局", at="2022-02-08 09:00", leaflets=300, photos=3)  # late, after issuing
+    assert week5.json("rank", "--week", W05)["ranking"] == c["ranking"]
+    assert "信通大队" not in [r["department"] for r in c["ranking"] if r["status"] != "missing"]

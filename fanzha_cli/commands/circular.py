@@ -39,14 +39,14 @@ def rank_cmd(
     fmt: FormatOption = Format.table,
 ) -> None:
     """每周排名：按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
-    from fanzha_cli import circular, ledger
+    from fanzha_cli import circular, issuing, ledger
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import data, rank as render
 
     led = ledger.open_ledger(settings(ctx), read_only=True)
     try:
         wk = _week(led, week)
-        with no_cycle_collection():
+        with no_cycle_collection(), issuing.as_issued(led, wk):  # an issued week: as its circular
             plan, scores, _, _ = circular.ranking(led, wk)
         rules = plan.index.settings.get("rules", {}).get("scoring", {})
     finally:

@@ -424,10 +424,10 @@ def anchor_line(c: dict) -> str:
     a = c.get("anchor") or {}
     if not a.get("entry_id"):
         return ""
-    mark = f"账本第{a['entry_id']}条记录，哈希{(a.get('hash') or '')[:16]}"
+    n, digest = a["entry_id"], (a.get("hash") or "")[:16]
     if c.get("status") == "preview":
-        return f"预览稿，未印发（截至{mark}）"
-    return f"本期通报依据截至{mark}（核对：fanzha db verify --anchor {a['entry_id']}:{(a.get('hash') or '')[:16]}）"
+        return f"预览稿，未印发（依据账本截至第{n}条记录）"
+    return f"锚点：本期通报依据账本截至第{n}条记录（哈希 {digest}）。核对：fanzha db verify --anchor {n}:{digest}"
 
 
 # --- the layout ---
