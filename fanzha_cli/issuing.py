@@ -361,7 +361,8 @@ def _generic(led: Ledger, e: dict[str, Any], depth: int = 0) -> Described:
         target = led.query(queries.ENTRIES_BY_IDS, {"ids": json.dumps([e["supersedes"]])})
         if target:
             t = target[0]
-            found = [w for w, _ in (DESCRIBERS.get(t["kind"]) or (lambda l, x: _generic(l, x, depth + 1)))(led, t)]
+            own = DESCRIBERS.get(t["kind"])
+            found = [w for w, _ in (own(led, t) if own else _generic(led, t, depth + 1))]
     label = KIND_LABELS.get(e["kind"], f"新增记录（{e['kind']}）")
     what = label + (f"：第 {e['supersedes']} 条记录" if e.get("supersedes") else f"：第 {e['entry_id']} 条记录")
     return [(w, what) for w in dict.fromkeys(found)]
