@@ -143,8 +143,8 @@ def _build(ctx: typer.Context, week: str | None, *, issue: bool = False, date: s
         led.close()
     i = done.issue
     if quiet:
-        pass
-    elif done.new:
+        return done.circular
+    if done.new:
         console.note(f"已印发 {i.week} 每周通报（第 {i.issue_no} 期，印发日期 {i.issued_on}），"
                      f"记为第 {i.entry_id} 条记录；锚点：第 {i.anchor_id} 条记录 {i.anchor_hash[:issuing.HASH_SHOWN]}。")
     elif date is not None and date.strip() and date.strip() != i.issued_on:
