@@ -269,6 +269,13 @@ def progress(led: Ledger, plan: reports.WeekPlan, upto: int | None = None) -> di
     return {d: int(sum(v) / len(v) + 0.5) for d, v in by_dept.items()}
 
 
+def ranking_rows(led: Ledger, plan: reports.WeekPlan, scores: list[scoring.Score]) -> list[dict[str, Any]]:
+    """The ranking as the circular and `fanzha rank` show it: each score, with the department's
+    宣传进度."""
+    progress_of = progress(led, plan)
+    return [{**s.as_dict(), "progress": progress_of.get(s.dept)} for s in scores]
+
+
 def issuer(settings: dict[str, Any]) -> str:
     """Who signs the circular: the office's full name from the plan (兴县公安局反诈中心); for a
     plan stored without one, the bureau's name put before the office's short name."""
@@ -337,7 +344,6 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
     commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
-    progress_of = progress(led, plan)
     return {
         "week": week.label,
         "issuer": issuer(settings),
@@ -345,7 +351,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
                    "deadline": weeks.stamp(plan.deadline)},
         "summary": summary,
-        "ranking": [{**s.as_dict(), "progress": progress_of.get(s.dept)} for s in scores],
+        "ranking": ranking_rows(led, plan, scores),
         "missing_reports": [{"department": s.dept, "category": s.category} for s in scores if s.status == "missing"],
         "late_reports": [
             {"department": s.dept, "category": s.category,
@@ -364,7 +370,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
             for c in this_cases
         ],
         "deductions": [
-            {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["audit_date"],
+            {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["circulated_on"],
              "subject_kind": d["subject_kind"],
              "badge": d["subject"] if d["subject_kind"] == "officer" else None,
              "name": _officer_label(idx, d["subject"]).split("（")[0] if d["subject_kind"] == "officer" else f"{d['subject']}负责人",
