@@ -47,7 +47,8 @@ def demo_html(tmp_path_factory) -> Path:
     db, page = folder / "demo.db", folder / "week8.html"
     env = {"FANZHA_OPERATOR": "测试员", "FANZHA_DB": str(db)}
     runner = CliRunner()
-    for args in (["demo"], ["weekly-circular", "--week", "2022-W08", "--format", "html", "-o", str(page)]):
+    for args in (["demo"], *(["weekly-circular", "--week", "2022-W08", "--format", fmt, "-o", str(page.with_suffix(f".{fmt}"))]
+                             for fmt in ("html", "json"))):
         result = runner.invoke(app, ["--db", str(db), *args], env=env)
         assert result.exit_code == 0, result.output
     return page
@@ -88,8 +89,10 @@ def test_printed_to_a4_no_column_is_lost(demo_html, tmp_path):
                     f"--print-to-pdf={pdf}", demo_html.as_uri()], capture_output=True, timeout=120, check=True)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout.replace(" ", "")
-    # Each ranking table's last columns (总分, 评价) and the deductions' 扣分原因 are on paper.
-    assert text.count("评价") >= 2 and text.count("总分") >= 2 and "扣分原因" in text
-    assert "经核实宣传未到位" in text.replace("\n", "")  # the reason whole, not cut at the page edge
-    assert "结对民辅警" in text and "事由" in text  # the attachments' last columns
+    # Each ranking table's last columns (总分, 评价) and the attachments' last columns are on paper.
+    assert text.count("评价") >= 2 and text.count("总分") >= 2
+    assert "结对民辅警" in text and "事由" in text and "方案原文" in text
+    c = json.loads((demo_html.parent / "week8.json").read_text(encoding="utf-8"))
+    for r in c["deductions"]:  # a reason whole, not cut at the page edge
+        assert r["reason"].replace(" ", "") in text.replace("\n", "")
     assert circular_html.CSS.count("@media print") >= 1

@@ -112,7 +112,7 @@ def test_zero_case_and_commendation_are_summarised_in_the_body(sample):
     commend = layout.SECTIONS[6].lead(sample)
     assert "民辅警1名、单位1个" in commend and "蔚汾派出所王建军" in commend and "附件2" in commend
     assert not layout.SECTIONS[3].tables and not layout.SECTIONS[6].tables
-    assert [a.label for a in layout.ATTACHMENTS] == ["附件1", "附件2"]
+    assert [a.label for a in layout.ATTACHMENTS] == ["附件1", "附件2", "附件3"]
 
 
 # --- Word: the red header, attachments, 版记 ---
@@ -124,7 +124,7 @@ def test_docx_red_header(tmp_path, issued):
     run = mark.runs[0]
     assert str(run.font.color.rgb) == docx_setup.RED and run.font.size.pt >= 22
     assert run._element.rPr.find(f"{W}rFonts").get(f"{W}eastAsia") == "方正小标宋简体"
-    assert issue.text == "第5期" and issue.alignment == 1
+    assert issue.text == "第2期" and issue.alignment == 1
     assert line.text == "兴县公安局反诈中心\t2022年2月4日"  # the issuer's full name, the issue date
     rule = line._element.pPr.find(f"{W}pBdr/{W}bottom")
     assert rule.get(f"{W}color") == docx_setup.RED and int(rule.get(f"{W}sz")) >= 12
@@ -134,7 +134,7 @@ def test_docx_preview_says_so(tmp_path, issued):
     c = copy.deepcopy(issued)
     c["status"] = "preview"
     _, doc = _docx(c, tmp_path)
-    assert doc.paragraphs[1].text == "第5期（预览稿）"
+    assert doc.paragraphs[1].text == "第2期（预览稿）"
 
 
 def test_docx_attachments_after_the_body_and_imprint_last(tmp_path, sample):
@@ -142,14 +142,14 @@ def test_docx_attachments_after_the_body_and_imprint_last(tmp_path, sample):
     texts = [p.text for p in doc.paragraphs]
     note = texts.index("附件：1.零发案单位和网格名单")
     assert texts[note + 1] == "2.拟表彰对象名单"
-    assert texts.index("县局反诈中心") > note  # the sign-off follows the 附件说明
+    assert texts.index("兴县公安局反诈中心") > note  # the sign-off follows the 附件说明
     labels = [p for p in doc.paragraphs if p.text in ("附件1", "附件2")]
     assert [p.text for p in labels] == ["附件1", "附件2"]
     assert all(p.paragraph_format.page_break_before for p in labels)
     assert texts[texts.index("附件1") + 2] == "零发案单位和网格名单"
     # 版记 at the very end: 抄送, then the printing office and the date it was printed.
     tail = [t for t in texts if t][-2:]
-    assert tail == ["抄送：反网络电信诈骗宣传攻坚行动领导小组。", "兴县公安局反诈中心\t2022年2月6日印发"]
+    assert tail == ["抄送：反网络电信诈骗宣传攻坚行动领导小组。", "兴县公安局反诈中心\t2022年2月4日印发"]
     last = doc.paragraphs[-1]._element.pPr.find(f"{W}pBdr")
     assert last.find(f"{W}bottom") is not None
     # The full lists are in the attachments' tables, not in the body.
@@ -165,11 +165,11 @@ def test_docx_attachments_after_the_body_and_imprint_last(tmp_path, sample):
 def test_docx_corrections_rules_note_and_progress(tmp_path, issued):
     _, doc = _docx(issued, tmp_path)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-2:] == ["八、更正说明", "九、评分和表彰依据"]
+    assert headings[-2:] == ["八、更正与补报", "九、考核规则说明"]
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert "案件A2022012801的损失由5000.00元更正为500.00元" in cells and "第4期" in cells
-    assert {"方案规定", "本局细则", "进度", "80%"} <= cells
-    assert "ab" * 32 in doc.core_properties.comments  # the ledger anchor, for checking a printed copy
+    assert "案件A2022012801的损失由5000.00元更正为500.00元" in cells and "790" in cells
+    assert {"方案规定", "本局细则（非方案原文）", "进度%", "80"} <= cells
+    assert "812:abababababababab" in doc.core_properties.comments  # the ledger anchor, to check a printed copy
 
 
 def test_docx_rows_never_split_and_headers_repeat(tmp_path, sample):
@@ -215,19 +215,19 @@ def test_docx_of_an_old_circular_without_the_new_keys(tmp_path, sample):
     c = {k: v for k, v in sample.items() if k not in ("document", "zero_case_departments")}
     _, doc = _docx(c, tmp_path)
     texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts[0] == "第5期" and "县局反诈中心\t2022年2月6日印发" in texts
+    assert texts[0] == "第2期" and "兴县公安局反诈中心\t2022年2月4日印发" in texts
 
 
 # --- HTML ---
 
 def test_html_red_header_attachments_and_imprint(issued):
     page = circular_html.to_html(issued)
-    assert '<div class="mark">反电诈宣传工作通报</div>' in page and "第5期" in page
+    assert '<div class="mark">反电诈宣传工作通报</div>' in page and "第2期" in page
     assert "兴县公安局反诈中心" in page and "2022年2月4日" in page
     assert page.index("附件：1.零发案单位和网格名单") < page.index('id="attachment-1"') < page.index('id="attachment-2"')
     assert page.index('id="attachment-2"') < page.index("抄送：反网络电信诈骗宣传攻坚行动领导小组。")
-    assert "2022年2月6日印发" in page and "ab" * 32 in page
-    assert "八、更正说明" in page and "九、评分和表彰依据" in page and "<td class=\"num\">80%</td>" in page
+    assert "2022年2月4日印发" in page and "--anchor 812:abababababababab" in page
+    assert "八、更正与补报" in page and "九、考核规则说明" in page and "<td class=\"num\">80</td>" in page
 
 
 def test_html_tables_scroll_in_their_own_box_never_the_page(sample):
@@ -244,7 +244,7 @@ def test_html_charts_one_quantity_each_readable_and_no_stray_zeros(sample):
     c = copy.deepcopy(sample)
     c["summary"]["trend"][1]["cases"] = 0
     c["summary"]["trend"][1]["loss"] = "0.00"
-    c["summary"]["trend"][3]["loss"] = "146600.00"
+    c["summary"]["trend"][-1]["loss"] = "146600.00"
     page = circular_html.to_html(c)
     svgs = re.findall(r"<svg.*?</svg>", page, re.S)
     assert len(svgs) == 2
@@ -253,7 +253,8 @@ def test_html_charts_one_quantity_each_readable_and_no_stray_zeros(sample):
     drawn = r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)<'  # the labels drawn (not the tooltips' <desc>)
     values = re.findall(drawn, loss)
     assert "14.66" in values and "0.00" not in values  # the whole label, and no 0 drawn for a zero bar
-    assert "0" not in re.findall(drawn, cases) and "4" in re.findall(drawn, cases)
+    first = str(c["summary"]["trend"][0]["cases"])
+    assert "0" not in re.findall(drawn, cases) and first in re.findall(drawn, cases)
     # Chart text at least 12 px: drawn at CHART_PX in a CHART_W box shown at most that wide, and on
     # a 420 px phone at MIN_PHONE_W.
     assert circular_html.CHART_PX * circular_html.MIN_PHONE_W / circular_html.CHART_W >= 12
@@ -270,16 +271,16 @@ def test_text_formats_and_excel_carry_attachments_corrections_and_rules(tmp_path
     from openpyxl import load_workbook
 
     md = circular_text.to_markdown(issued)
-    assert "反电诈宣传工作通报　第5期　兴县公安局反诈中心　2022年2月4日" in md
-    assert "## 附件1　零发案单位和网格名单" in md and "## 八、更正说明" in md and "| 本局细则 |" in md
+    assert "反电诈宣传工作通报　第2期　兴县公安局反诈中心　2022年2月4日" in md
+    assert "## 附件1　零发案单位和网格名单" in md and "## 八、更正与补报" in md and "| 本局细则（非方案原文） |" in md
     csv = circular_text.to_csv(issued)
-    assert "附件2　拟表彰对象名单" in csv and "九、评分和表彰依据" in csv
+    assert "附件2　拟表彰对象名单" in csv and "九、考核规则说明" in csv
     wb = load_workbook(circular_xlsx.to_xlsx(issued, tmp_path / "c.xlsx"))
-    assert {"零发案单位", "零发案网格", "拟表彰对象", "更正说明", "评分和表彰依据"} <= set(wb.sheetnames)
+    assert {"零发案单位", "零发案网格", "拟表彰对象", "更正与补报", "考核规则说明"} <= set(wb.sheetnames)
     ranking = wb["排名（科室、大队）"]
     headers = [cell.value for cell in ranking[3]]
-    assert "进度" in headers
-    assert ranking.cell(row=4, column=headers.index("进度") + 1).value == 80
+    assert "进度%" in headers
+    assert ranking.cell(row=4, column=headers.index("进度%") + 1).value == 80
 
 
 def test_docx_long_reasons_take_a_smaller_size_rather_than_many_lines(sample):

@@ -161,6 +161,8 @@ def _sign_off(doc, c: dict) -> None:
                         (date, 4)):
         p = _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(right * CHAR_PT)
+    if layout.anchor_line(c):  # ties the paper to the ledger (fanzha db verify --anchor)
+        _off_grid(_paragraph(doc, layout.anchor_line(c), size=NOTE_PT, indent=False), NOTE_PT * 1.5)
 
 
 # --- 附件 ---

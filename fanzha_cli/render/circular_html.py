@@ -258,20 +258,19 @@ def _attachments(c: dict) -> list[str]:
 
 
 def _imprint(c: dict) -> list[str]:
-    """版记: 抄送 and 印发 between rules; then, for an issued circular, the ledger entry it covers."""
+    """版记: 抄送 and 印发 between rules."""
     doc = layout.document(c)
     copy_to = f'<p>抄送：{escape("，".join(doc["copy_to"]))}。</p>' if doc["copy_to"] else ""
     out = [f'<footer class="imprint">{copy_to}<p class="printed"><span>{escape(doc["printed_by"])}</span>'
            f'<span>{escape(layout.cn_date(doc["printed_on"]))}印发</span></p></footer>']
-    anchor = c.get("anchor") or {}
-    if anchor.get("hash"):
-        out.append(f'<p class="anchor">账本记录至第{int(anchor["entry_id"])}条，SHA-256 {escape(anchor["hash"])}</p>')
     return out
 
 
 def to_html(c: dict) -> str:
     """The whole circular as one HTML document (a str; write it as UTF-8)."""
     sign_off = "".join(f"<p>{escape(line)}</p>" for line in (layout.issuer(c), layout.cn_date(layout.issued_on(c))))
+    if layout.anchor_line(c):  # ties the page to the ledger (fanzha db verify --anchor)
+        sign_off += f'<p class="anchor">{escape(layout.anchor_line(c))}</p>'
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

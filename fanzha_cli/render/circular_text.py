@@ -87,6 +87,8 @@ def to_console(c: dict, console=None) -> None:
     out.print()
     for line in _sign_off(c):
         out.print(_text(line), justify="right")
+    if layout.anchor_line(c):
+        out.print(_text(layout.anchor_line(c)))
 
 
 # --- Markdown ---
@@ -118,6 +120,8 @@ def to_markdown(c: dict) -> str:
             rows = table.rows(c)
             out += _md_table(table.for_rows(rows), rows) + [""]
     out += [_md(line) + "  " for line in _sign_off(c)]  # two spaces: a line break, not a paragraph
+    if layout.anchor_line(c):
+        out += ["", _md(layout.anchor_line(c))]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -148,4 +152,6 @@ def to_csv(c: dict) -> str:
                 writer.writerow([_csv_safe(display(row.get(col.key), col.kind), col.kind) for col in table.columns])
             if not rows:
                 writer.writerow([NONE_TEXT])
+    if layout.anchor_line(c):
+        writer.writerow([layout.anchor_line(c)])
     return buffer.getvalue()

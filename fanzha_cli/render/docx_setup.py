@@ -299,9 +299,7 @@ def properties(doc, c: dict) -> None:
     props.author = props.last_modified_by = layout.issuer(c)
     props.category = "每周通报"
     props.keywords = c["week"]
-    anchor = c.get("anchor") or {}
-    # An issued circular names the last ledger entry it covers, so a printed copy can be checked.
-    props.comments = f"账本记录至第{anchor['entry_id']}条，SHA-256 {anchor['hash']}" if anchor.get("hash") else ""
+    props.comments = layout.anchor_line(c)  # the ledger entry it covers (fanzha db verify --anchor)
     props.created = props.modified = when
     props.last_printed = when
     props.revision = 1

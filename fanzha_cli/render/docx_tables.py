@@ -16,16 +16,17 @@ from fanzha_cli.render.docx_setup import (BLOCK_W_MM, BODY_FONT, MM_PT, TABLE_HE
 from fanzha_cli.render.layout import LONG, NUMERIC
 
 TABLE_SIZES = (TABLE_PT, 10.5, 9)  # 小四, else 五号, else 小五: the largest at which a table fits
-CELL_MARGIN_MM = 0.7  # inside each cell, left and right
+CELL_MARGIN_MM = 0.6  # inside each cell, left and right
+SHORT_HEADER_EMS = 2.7  # headers up to this wide stay on one line
 LONG_MIN_EMS = 8  # free text (reasons, names of fraud types) is never squeezed narrower
 LONG_MAX_LINES = 2  # … and takes a smaller size where that keeps it to two lines
 TABLE_GAP_PT = 8
 
 
 def _ems(text: str) -> float:
-    """Printed width in ems. Digits and Latin letters count 0.65, not 0.5: where the Chinese font
-    is missing its stand-in's digits are wider, and a number must never wrap."""
-    return sum(1.0 if layout.is_wide(ch) else 0.65 for ch in text)
+    """Printed width in ems. Digits and Latin letters count 0.6, not 0.5: where the Chinese font
+    is missing its stand-in's digits are wider (Noto Sans CJK's: 0.57), and a number must never wrap."""
+    return sum(1.0 if layout.is_wide(ch) else 0.6 for ch in text)
 
 
 def _column_wants(table: layout.Table, rows: list[dict]) -> list[float]:
@@ -33,7 +34,8 @@ def _column_wants(table: layout.Table, rows: list[dict]) -> list[float]:
     line, each header on at most two lines; free text (LONG) takes its layout width."""
     wants = []
     for col in table.columns:
-        header = math.ceil(_ems(col.header) / 2)  # the header on two lines
+        # The header on two lines; a short one (名次, 进度%) on one: broken it would stand one character a line.
+        header = _ems(col.header) if _ems(col.header) <= SHORT_HEADER_EMS else math.ceil(_ems(col.header) / 2)
         if col.kind == LONG:
             wants.append(max(col.width, header))
             continue

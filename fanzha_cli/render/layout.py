@@ -26,7 +26,8 @@ from fanzha_cli.render.values import (  # noqa: F401  (re-exported: renderers re
     SCORE, TEXT, amount_change, change, cn_date, display, is_wide, joined, ratio, short_datetime, text_width,
     tight, yuan_words)
 from fanzha_cli.render.wording import (  # noqa: F401  (re-exported: renderers read them from here)
-    ADDRESSEE, CATEGORIES, CATEGORY_LABELS, COMMEND_LIST, MEASURES, ZERO_LIST, commendation_lead,
+    ADDRESSEE, CATEGORIES, CATEGORY_LABELS, COMMEND_LIST, MEASURES, NONE_TEXT, RULES_LIST, ZERO_LIST, anchor_line,
+    commendation_lead,
     corrections_lead, criticised, deduction_lead, discipline_lead, document, is_preview, issue_line, issued_on,
     issuer, late_lead, opening, overall_lead, period_text, ranking, ranking_lead, rules_lead, title, title_lines,
     verdict, week_label, week_numbers, zero_lead)
@@ -40,7 +41,6 @@ SUBJECT_LABELS = {"officer": "民辅警", "department": "单位负责人"}
 COMMENDED_LABELS = {"officer": "民辅警", "department": "单位"}
 
 
-NONE_TEXT = "无"  # what an empty section says, in every format
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,6 @@ def _subject(row: dict, labels: dict = SUBJECT_LABELS) -> dict:
     """The columns every person-or-head row shares: who, with the kind translated."""
     return {"subject": labels.get(row.get("subject_kind"), row.get("subject_kind")),
             "badge": row.get("badge"), "name": row.get("name"), "department": row.get("department")}
-
-
-# --- the circular's header: title, issue, issuer, opening ---
 
 
 # --- 一、总体情况 ---
@@ -209,23 +206,23 @@ def _commendation_rows(c: dict) -> list[dict]:
             for r in c.get("commendation_candidates") or []]
 
 
-# --- corrections and the rules note: shown when the circular has them ---
-
+# --- 八、更正与补报 ---
 
 def _correction_rows(c: dict) -> list[dict]:
-    return [{"week": week_label(r["week"]) if r.get("week") else "",
-             "issue_no": f"第{r['issue_no']}期" if r.get("issue_no") else "",
-             "what": tight(r.get("what") or ""), "reason": tight(r.get("reason") or ""),
-             "operator": r.get("operator"), "recorded_at": r.get("recorded_at")}
+    return [{"week": r.get("week"), "issue_no": r.get("issue_no"), "entry_id": r.get("entry_id"),
+             "what": tight(r.get("what") or ""), "operator": r.get("operator"), "recorded_at": r.get("recorded_at"),
+             "reason": tight(r["reason"]) if r.get("reason") else r.get("reason")}
             for r in c.get("corrections") or []]
 
 
-RULE_SOURCES = {"plan": "方案规定", "local": "本局细则"}
+# --- 九、考核规则说明 ---
+
+RULE_SOURCES = {"plan": "方案规定", "local": "本局细则（非方案原文）"}
 
 
-def _rule_rows(c: dict) -> list[dict]:
-    return [{"text": tight(r.get("text") or ""), "source": RULE_SOURCES.get(r.get("source"), r.get("source")),
-             "quote": r.get("quote") or ""} for r in c.get("rules_note") or []]
+def _rules_rows(c: dict) -> list[dict]:
+    return [{"source": RULE_SOURCES.get(n.get("source"), n.get("source")), "text": tight(n.get("text") or ""),
+             "quote": n.get("quote") or ""} for n in c.get("rules_note") or []]
 
 
 # --- the layout ---
@@ -242,10 +239,10 @@ DUE_COLUMNS = PERSON_COLUMNS + (Column("count", "累计扣分次数", INT, 3), C
 RANKING_COLUMNS = (
     Column("rank", "名次", INT, 2), Column("department", "单位", width=6), Column("status", "报送", width=2),
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
+    Column("progress", "进度%", INT, 2, optional=True),  # 宣传进度 as reported; left out when nobody reported one
     Column("coverage", "覆盖分", SCORE, 3), Column("activity", "工作量分", SCORE, 3),
     Column("timeliness", "时效分", SCORE, 3), Column("photos", "图片分", SCORE, 3),
-    Column("deduction", "扣分", SCORE, 3), Column("progress", "进度", PROGRESS, 2, optional=True),
-    Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
+    Column("deduction", "扣分", SCORE, 3), Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
 
 
@@ -284,7 +281,12 @@ COMMEND_ATTACHMENT = Attachment(int(COMMEND_LIST[-1]), "拟表彰对象名单", 
 ))
 
 
-ATTACHMENTS: tuple[Attachment, ...] = (ZERO_ATTACHMENT, COMMEND_ATTACHMENT)
+RULES_ATTACHMENT = Attachment(int(RULES_LIST[-1]), "考核规则说明", (
+    Table("rules_note", "", "考核规则说明", (
+        Column("source", "来源", width=6), Column("text", "规则", LONG, 16), Column("quote", "方案原文", LONG, 16),
+    ), _rules_rows),
+))
+ATTACHMENTS: tuple[Attachment, ...] = (ZERO_ATTACHMENT, COMMEND_ATTACHMENT, RULES_ATTACHMENT)
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -332,38 +334,22 @@ SECTIONS: tuple[Section, ...] = (
         Table("accountability_due", "（二）应严肃问责", "应问责", DUE_COLUMNS, _due_rows("accountability_due")),
     )),
     Section("commendation", "七、拟表彰对象", commendation_lead, ()),
+    Section("corrections", "八、更正与补报", corrections_lead, (
+        Table("corrections", "", "更正与补报", (
+            Column("week", "周次", width=5), Column("issue_no", "期数", INT, 2), Column("entry_id", "记录编号", INT, 3),
+            Column("what", "内容", LONG, 18), Column("operator", "录入人", width=3),
+            Column("recorded_at", "录入时间", DATETIME, 6), Column("reason", "原因", LONG, 8),
+        ), _correction_rows),
+    )),
+    Section("rules", "九、考核规则说明", rules_lead, ()),
 )
 
-# Shown only when the circular has them (they come from issued weeks and the plan's rules).
-
-
-CORRECTIONS = Section("corrections", "更正说明", corrections_lead, (
-    Table("corrections", "", "更正说明", (
-        Column("week", "周次", width=8), Column("issue_no", "期号", width=3), Column("what", "更正内容", LONG, 14),
-        Column("reason", "原因", LONG, 8), Column("operator", "录入人", width=4),
-        Column("recorded_at", "录入时间", DATETIME, 8),
-    ), _correction_rows),
-))
-
-
-RULES_NOTE = Section("rules_note", "评分和表彰依据", rules_lead, (
-    Table("rules_note", "", "评分和表彰依据", (
-        Column("text", "规则", LONG, 16), Column("source", "来源", width=4), Column("quote", "方案原文", LONG, 12),
-    ), _rule_rows),
-))
-
-
-NUMERALS = "一二三四五六七八九十"
 
 
 def sections(c: dict) -> list[Section]:
-    """The circular's sections in order: the seven every circular has, then 更正说明 when later
-    entries corrected an issued week, and the rules note when the circular carries one."""
-    out = list(SECTIONS)
-    for extra, key in ((CORRECTIONS, "corrections"), (RULES_NOTE, "rules_note")):
-        if c.get(key):
-            out.append(replace(extra, title=f"{NUMERALS[len(out)]}、{extra.title}"))
-    return out
+    """The circular's sections in order (the same for every circular; `c` for the callers'
+    sake, should a section ever depend on what the circular holds)."""
+    return list(SECTIONS)
 
 
 def tables(c: dict) -> list[tuple[str, Table]]:

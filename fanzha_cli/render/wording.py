@@ -13,10 +13,11 @@ import datetime as dt
 from fanzha_cli.dates import parse_week
 from fanzha_cli.render.values import INT, amount_change, change, cn_date, display, joined, yuan_words
 
-ZERO_LIST, COMMEND_LIST = "附件1", "附件2"  # the attachments the body refers to (layout.ATTACHMENTS)
+ZERO_LIST, COMMEND_LIST, RULES_LIST = "附件1", "附件2", "附件3"  # the attachments the body refers to
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
 CATEGORIES = ("bureau", "station")
 ADDRESSEE = "各科、室、所、队："
+NONE_TEXT = "无"  # what an empty section says, in every format
 
 # Each measure: its table label, and how the overall paragraph says it ({} is the figure).
 MEASURES = (
@@ -259,8 +260,32 @@ def commendation_lead(c: dict) -> str:
 
 def corrections_lead(c: dict) -> str:
     n = len(c.get("corrections") or [])
-    return f"已印发的通报涉及的账本记录，本周登记更正{n}条，更正内容如下，以此为准。"
+    if not n:
+        return "已印发的各期通报此后没有更正与补报。"
+    return f"已印发的通报印发后，又登记了以下{n}项涉及该周的内容（补报、更正、作废、补登等），自本期起计入："
 
 
 def rules_lead(c: dict) -> str:
-    return "本通报的评分、排名、表彰和扣分依据如下；“本局细则”为方案未作规定、由本局确定的事项。"
+    notes = c.get("rules_note") or []
+    if not notes:
+        return NONE_TEXT
+    doc = (c["summary"].get("campaign") or {}).get("document_no") or "活动方案"
+    plan = sum(1 for n in notes if n.get("source") == "plan")
+    counts = "、".join(p for p in (f"方案规定{plan}条" if plan else "",
+                                   f"本局细则{len(notes) - plan}条" if len(notes) > plan else "") if p)
+    return (f"本通报按{len(notes)}条规则考核（{counts}，见{RULES_LIST}）：“方案规定”为{doc}原文规定，附原文；"
+            "“本局细则”为方案未规定、由本局反诈中心确定的做法和数字。")
+
+
+# --- the closing line ---
+
+def anchor_line(c: dict) -> str:
+    """The closing line that ties the circular to the ledger: the last entry it covers and the
+    first 16 hex digits of that entry's hash (`fanzha db verify --anchor N:HASH` checks it)."""
+    a = c.get("anchor") or {}
+    if not a.get("entry_id"):
+        return ""
+    n, digest = a["entry_id"], (a.get("hash") or "")[:16]
+    if c.get("status") == "preview":
+        return f"预览稿，未印发（依据账本截至第{n}条记录）"
+    return f"锚点：本期通报依据账本截至第{n}条记录（哈希 {digest}）。核对：fanzha db verify --anchor {n}:{digest}"
