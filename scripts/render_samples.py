@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WEEK = "2022-W08"
+WEEK, ISSUED_ON = "2022-W08", "2022-02-25"
 DOCX_DPI = 70  # page 1 of the Word circular: 579 x 818 px
 HTML_SIZE, HTML_SCALE = (1280, 1500), 0.6  # the page at 1280 px wide, saved at 60 %: 768 x 900 px
 
@@ -43,7 +43,8 @@ def render(out: Path) -> list[Path]:
         db = tmp / "demo.db"
         _fanzha(db, "demo")
         docx, html = tmp / "circular.docx", tmp / "circular.html"
-        _fanzha(db, "weekly-circular", "--week", WEEK, "--format", "docx", "-o", str(docx))
+        # Issued on the Friday after the week, so the images carry a fixed date and the ledger anchor.
+        _fanzha(db, "weekly-circular", "--week", WEEK, "--issue", "--date", ISSUED_ON, "--format", "docx", "-o", str(docx))
         _fanzha(db, "weekly-circular", "--week", WEEK, "--format", "html", "-o", str(html))
 
         subprocess.run([tools["soffice"], f"-env:UserInstallation=file://{tmp / 'lo'}", "--headless",
