@@ -288,6 +288,24 @@ def revoke(led: Ledger, audit_id: str, reason: str) -> dict[str, Any]:
             "officer": charged}
 
 
+def _require_status(audit: dict[str, Any], wanted: str) -> None:
+    status = audit["status"]
+    if status == wanted:
+        return
+    n = audit["audit_id"]
+    if status == "received":
+        message = f"回访 #{n} 中受害人反馈已收到面对面宣传，没有需要核实或撤销的扣分。"
+    elif status == "revoked":
+        message = f"回访 #{n} 的扣分已于第 {audit['revocation_entry']} 条记录撤销（{audit['revocation_reason']}），不能重复撤销或核实。"
+    elif wanted == "pending":
+        message = f"回访 #{n} 已核实（{STATUS_LABELS[status]}，第 {audit['finding_entry']} 条记录），不能重复核实。"
+    elif status == "pending":
+        message = f"回访 #{n} 尚未核实，没有扣分可撤销。"
+    else:
+        message = f"回访 #{n} 的核实结论是非消极懈怠，没有扣分可撤销。"
+    raise FanzhaError(message, hint="用 fanzha audit list 查看各回访的状态。")
+
+
 def list_audits(
     led: Ledger, start: str | None, end: str | None, status: str | None, today: dt.date | None = None,
     upto: int | None = None, show_pii: bool = False,

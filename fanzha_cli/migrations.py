@@ -380,6 +380,7 @@ def m006_corrections(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX case_versions_case ON case_versions(case_no, entry_id)")
+    db.execute("CREATE INDEX case_versions_date ON case_versions(case_date, target_kind, target)")
     # Deductions written since this step that do not fit `deductions` (a unit case charging
     # each department paired with the unit, with or without a named officer), and where an
     # audit's deductions fall after a correction moved them (a case's grid, unit or date
@@ -423,6 +424,8 @@ def m006_corrections(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX audit_versions_audit ON audit_versions(audit_id, entry_id)")
+    db.execute("CREATE INDEX audit_versions_date ON audit_versions(audit_date)")
+    db.execute("CREATE INDEX audit_versions_case ON audit_versions(case_no)")
     # Corrections of a dissuasion (`dissuasion amend`, `dissuasion void`).
     db.execute(
         """
@@ -440,6 +443,7 @@ def m006_corrections(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX dissuasion_versions_of ON dissuasion_versions(dissuasion_id, entry_id)")
+    db.execute("CREATE INDEX dissuasion_versions_date ON dissuasion_versions(dissuasion_date)")
     # A discipline step recorded by mistake (`discipline void`): it no longer counts as done.
     db.execute(
         """

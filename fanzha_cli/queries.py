@@ -214,9 +214,9 @@ SELECT a.audit_id, a.version_entry, a.case_no, a.audit_date, a.publicity_receive
        a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
        f.entry_id AS finding_entry, f.finding, f.note AS finding_note,
        r.entry_id AS revocation_entry, r.reason AS revocation_reason,
-       (SELECT d.subject FROM ({CURRENT_DEDUCTIONS}) AS d
+       (SELECT d.subject FROM ({LIVE_DEDUCTIONS}) AS d
         WHERE d.audit_id = a.audit_id AND d.subject_kind = 'officer' LIMIT 1) AS deducted_officer,
-       (SELECT group_concat(d.subject, '、') FROM ({CURRENT_DEDUCTIONS}) AS d
+       (SELECT group_concat(d.subject, '、') FROM ({LIVE_DEDUCTIONS}) AS d
         WHERE d.audit_id = a.audit_id AND d.subject_kind = 'department') AS deducted_department,
        CASE WHEN a.publicity_received = 1 THEN 'received'
             WHEN f.finding IS NULL THEN 'pending'
