@@ -190,7 +190,7 @@ def case_history(led: Ledger, case_no: str, show_pii: bool = False, upto: int | 
             "entry_id": v["version_entry"], "kind": v["kind"], "action": v["action"],
             "action_label": ACTION_LABELS[v["action"]], "values": shown,
             "changed": changed, "changed_labels": [CASE_FIELD_LABELS[f] for f in changed],
-            "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"],
+            "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": privacy.mask_text(v["reason"], show_pii),
             "supersedes": v["supersedes"],
         })
         prev = values if values is not None else prev
@@ -285,7 +285,7 @@ def audit_history(led: Ledger, audit_id: str, show_pii: bool = False) -> dict[st
         out.append({"entry_id": v["version_entry"], "kind": v["kind"], "action": v["action"],
                     "action_label": ACTION_LABELS[v["action"]], "values": values,
                     "changed": [f for f in fields if prev is not None and values is not None and prev[f] != values[f]],
-                    "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"],
-                    "supersedes": v["supersedes"]})
+                    "operator": v["operator"], "recorded_at": v["recorded_at"],
+                    "reason": privacy.mask_text(v["reason"], show_pii), "supersedes": v["supersedes"]})
         prev = values if values is not None else prev
     return {"audit_id": n, "status": "void" if history[-1]["action"] == "void" else "current", "versions": out}

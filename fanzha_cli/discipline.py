@@ -260,7 +260,7 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
             "counts": bool(live) and live[0]["revocation_entry"] is None,
         })
     entries = [
-        {**meta, **described[meta["entry_id"]]}
+        {**meta, "reason": privacy.mask_text(meta["reason"], show_pii), **described[meta["entry_id"]]}
         for meta in led.query(queries.ENTRIES_BY_IDS, {"ids": json.dumps(sorted(described))})
     ]
     steps = [

@@ -153,7 +153,8 @@ def history(led: Ledger, dissuasion_id: str, show_pii: bool = False) -> dict[str
         out.append({"entry_id": v["version_entry"], "kind": v["kind"], "action": v["action"],
                     "action_label": {"add": "登记", "amend": "更正", "void": "作废"}[v["action"]], "values": values,
                     "changed": [k for k in FIELDS if prev and values and prev[k] != v[k]],
-                    "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"],
+                    "operator": v["operator"], "recorded_at": v["recorded_at"],
+                    "reason": privacy.mask_text(v["reason"], show_pii),
                     "supersedes": v["supersedes"]})
         prev = v if v["action"] != "void" else prev
     return {"dissuasion_id": n, "status": "void" if rows[-1]["action"] == "void" else "current", "versions": out}
