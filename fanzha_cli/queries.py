@@ -178,22 +178,27 @@ ORDER BY v.version_entry
 
 # Every deduction row ever written, as of :upto: the classic pair in `deductions`, and the
 # rows of `deduction_changes` (unit cases' departments, and deductions moved by corrections).
-_DEDUCTION_ROWS = f"""
+# `where` narrows both tables alike (written with {t} for the table), for a caller whose
+# filter SQLite cannot push into the union itself (one with a subquery).
+def deduction_rows(where: str = "1") -> str:
+    return f"""
 SELECT d.entry_id, d.audit_id, 'charge' AS action, d.subject_kind, d.subject, d.officer, d.department,
        d.case_no, d.case_date
-FROM deductions AS d WHERE {_upto("d")}
+FROM deductions AS d WHERE {_upto("d")} AND {where.format(t="d")}
 UNION ALL
 SELECT m.entry_id, m.audit_id, m.action, m.subject_kind, m.subject, m.officer, m.department,
        m.case_no, m.case_date
-FROM deduction_changes AS m WHERE {_upto("m")}
+FROM deduction_changes AS m WHERE {_upto("m")} AND {where.format(t="m")}
 """
+
 
 # The deductions of each call-back where they now fall: the rows of the latest entry that
 # wrote any for it; none if that call-back, or its case, has since been voided. Revoked
 # ones are kept (with `revocation_entry`): explain shows them, counts leave them out.
-LIVE_DEDUCTIONS = f"""
+def live_deductions(where: str = "1") -> str:
+    return f"""
 SELECT x.*, r.entry_id AS revocation_entry, r.reason AS revocation_reason
-FROM ({_DEDUCTION_ROWS}) AS x
+FROM ({deduction_rows(where)}) AS x
 LEFT JOIN audit_revocations AS r ON r.audit_id = x.audit_id AND {_upto("r")}
 WHERE x.action = 'charge'
   AND NOT EXISTS (SELECT 1 FROM deduction_changes AS later
@@ -204,8 +209,15 @@ WHERE x.action = 'charge'
                   WHERE cv.case_no = x.case_no AND cv.action = 'void' AND {_upto("cv")})
 """
 
+
 # THE deductions that count, as of :upto: live and not revoked. Every count reads these.
-CURRENT_DEDUCTIONS = f"SELECT * FROM ({LIVE_DEDUCTIONS}) WHERE revocation_entry IS NULL"
+def current_deductions(where: str = "1") -> str:
+    return f"SELECT * FROM ({live_deductions(where)}) WHERE revocation_entry IS NULL"
+
+
+_DEDUCTION_ROWS = deduction_rows()
+LIVE_DEDUCTIONS = live_deductions()
+CURRENT_DEDUCTIONS = current_deductions()
 
 # Every call-back with its derived state. Nothing is updated: a finding, a revocation
 # are rows of their own, and the state is read off which of them exist.
@@ -464,12 +476,14 @@ REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :
 
 # Deductions circulated in [:start, :end]: the call-back (audit) date decides the week;
 # revoked ones no longer count and are left out.
+_AUDITED_IN_PERIOD = (f"{{t}}.audit_id IN (SELECT w.audit_id FROM ({CURRENT_AUDITS.replace('{', '{{').replace('}', '}}')}) AS w "
+                      "WHERE w.audit_date BETWEEN :start AND :end)")
 CIRCULAR_DEDUCTIONS = f"""
 SELECT d.audit_id, d.subject_kind, d.subject, d.officer, d.department, d.case_no, d.case_date,
        a.audit_date, f.note AS finding_note
-FROM ({CURRENT_AUDITS}) AS a
-JOIN ({CURRENT_DEDUCTIONS}) AS d ON d.audit_id = a.audit_id
-JOIN audit_findings AS f ON f.audit_id = a.audit_id
+FROM ({current_deductions(_AUDITED_IN_PERIOD)}) AS d
+JOIN ({CURRENT_AUDITS}) AS a ON a.audit_id = d.audit_id
+JOIN audit_findings AS f ON f.audit_id = d.audit_id
 WHERE a.audit_date BETWEEN :start AND :end
 ORDER BY a.audit_date, d.audit_id, d.subject_kind DESC, d.subject
 """

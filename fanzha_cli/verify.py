@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 
-from fanzha_cli import chain, ledger, reports
+from fanzha_cli import chain, evidence, ledger, reports
 from fanzha_cli.settings import Settings
 
 
-def verify(settings: Settings) -> list[str]:
-    """Empty when the ledger is intact; otherwise Chinese sentences naming the first break."""
+def verify(settings: Settings, evidence_files: bool = True) -> list[str]:
+    """Empty when the ledger is intact; otherwise Chinese sentences naming the first break,
+    and (unless `evidence_files` is off) every evidence file missing or changed."""
     led = ledger.open_ledger(settings)
     try:
-        return problems(led)
+        found = problems(led)
+        if evidence_files:
+            bad = evidence.problems(led.conn, evidence.folder(settings.db_path))
+            if bad:
+                found += bad + ["提示：证据文件夹是账本旁的 " + str(evidence.folder(settings.db_path))
+                                + "；从备份恢复（fanzha db restore）会连同证据一起放回。只校验账本可加 --no-evidence。"]
+        return found
     finally:
         led.close()
 
