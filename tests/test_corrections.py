@@ -367,3 +367,40 @@ def test_phone_and_id_numbers_in_notes_are_masked_everywhere(cli, loaded):
     assert "7654321" not in c
     ex = cli.ok("discipline", "explain", "--officer", "140101", "--format", "json").stdout
     assert "7654321" not in ex and "13987654321" not in ex
+
+
+# --- as of an entry (the `upto` convention) ---
+
+def test_every_derivation_reads_the_ledger_as_it_stood_after_an_entry(cli, scene, db_path):
+    import datetime as dt
+
+    from fanzha_cli import audits as audits_mod, cases, circular, discipline, dissuasion, weeks
+
+    from .casework import opened
+
+    dis = entry_id(cli.ok("dissuasion", "add", "--officer", "140101", "--date", "2022-03-03", "--amount-saved", "900"))
+    before = dis
+    cli.ok("case", "amend", "G3", "--grid", "蔚汾镇城内社区网格", "--loss", "1", "--reason", "网格填错")
+    cli.ok("case", "void", "G4", "--reason", "重复")
+    cli.ok("audit", "void", scene["pending"], "--reason", "误录")
+    cli.ok("dissuasion", "void", dis, "--reason", "误录")
+    today = dt.date(2022, 12, 31)
+    with opened(db_path) as led:
+        then = {c["case_no"]: c for c in cases.list_cases(led, None, None, None, today=today, upto=before)}
+        now = {c["case_no"]: c for c in cases.list_cases(led, None, None, None, today=today)}
+        assert then["G3"]["target"] == GRID_NORTH and now["G3"]["target"] == "蔚汾镇城内社区网格"
+        assert "G4" in then and "G4" not in now
+        zero_then = {t["target"] for t in cases.zero_case(led, None, None, today, upto=before)["targets"]}
+        zero_now = {t["target"] for t in cases.zero_case(led, None, None, today)["targets"]}
+        assert GRID_NORTH not in zero_then and GRID_NORTH in zero_now and GRID_WEST in zero_now
+        assert discipline.counts(led, "2022-01-01", "2022-12-31", upto=before) == {
+            ("officer", "140101"): 1, ("officer", "140102"): 1, ("department", STATION): 2}
+        assert discipline.counts(led, "2022-01-01", "2022-12-31") == {
+            ("officer", "140102"): 1, ("department", STATION): 1}
+        assert [a["audit_id"] for a in audits_mod.list_audits(led, None, None, "pending", today, upto=before)] == [scene["pending"]]
+        assert audits_mod.list_audits(led, None, None, "pending", today) == []
+        assert len(dissuasion.dissuasions(led, "2022-01-01", "2022-12-31", upto=before)) == 1
+        assert dissuasion.dissuasions(led, "2022-01-01", "2022-12-31") == []
+        week = weeks.resolve("2022-W09")
+        assert len(circular.build(led, week, upto=before)["cases"]["items"]) == 6  # G1-G5, U1
+        assert len(circular.build(led, week)["cases"]["items"]) == 5
