@@ -289,3 +289,85 @@ def audit_history(led: Ledger, audit_id: str, show_pii: bool = False) -> dict[st
                     "reason": privacy.mask_text(v["reason"], show_pii), "supersedes": v["supersedes"]})
         prev = values if values is not None else prev
     return {"audit_id": n, "status": "void" if history[-1]["action"] == "void" else "current", "versions": out}
+
+
+# --- what a correction entry says, for the circular's 更正与补报 section ---
+
+CORRECTION_KINDS = ("case_amend", "case_void", "audit_amend", "audit_void", "dissuasion_amend", "dissuasion_void",
+                    "discipline_void")
+_PRIVATE = {"victim_name", "victim_phone", "victim_id_number", "note"}
+
+
+def _week(day: str | None) -> str | None:
+    from fanzha_cli import weeks
+
+    return weeks.resolve(day).label if day else None
+
+
+def describe(led: Ledger, entry_id: int) -> dict[str, Any] | None:
+    """One correction entry (a kind in CORRECTION_KINDS) as the circular's corrections section
+    needs it: the weeks it concerns (the record's date before and after), and a Chinese sentence
+    saying what changed. No victim data and no note text: only that they were corrected.
+    None for an entry of another kind."""
+    meta = led.query(queries.ENTRIES_BY_IDS, {"ids": f"[{int(entry_id)}]"})
+    if not meta or meta[0]["kind"] not in CORRECTION_KINDS:
+        return None
+    kind = meta[0]["kind"]
+    settings = latest_settings(led)
+    names, groups = type_names(settings), group_names(settings)
+    if kind in ("case_amend", "case_void"):
+        row = led.query("SELECT case_no FROM case_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        versions = led.query(queries.CASE_HISTORY, {"case_no": row["case_no"], "upto": entry_id})
+        old, new = versions[-2], versions[-1]
+        where = f"{TARGET_LABELS.get(old['target_kind'])}：{old['target']}"
+        if kind == "case_void":
+            what, days = f"作废案件 {old['case_no']}（{old['case_date']} 发案，{where}），不再计入发案、零发案和扣分", [old["case_date"]]
+        else:
+            changes = []
+            for f in _changes(old, new):
+                if f in _PRIVATE:
+                    changes.append(f"{CASE_FIELD_LABELS[f]}已更正")
+                elif f != "target_kind":
+                    o, n = _shown(f, old[f], names, groups), _shown(f, new[f], names, groups)
+                    changes.append(f"{CASE_FIELD_LABELS[f]}由 {o or '（空）'} 改为 {n or '（空）'}")
+            what, days = f"更正案件 {old['case_no']}：" + "，".join(changes), [old["case_date"], new["case_date"]]
+        moved = led.query("SELECT DISTINCT audit_id FROM deduction_changes WHERE entry_id = :e", {"e": entry_id})
+        if moved:
+            what += "；回访 " + "、".join(f"#{m['audit_id']}" for m in moved) + " 的扣分随之改按更正后的案件计"
+    elif kind in ("audit_amend", "audit_void"):
+        row = led.query("SELECT audit_id FROM audit_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        versions = led.query(queries.AUDIT_HISTORY, {"audit_id": row["audit_id"], "upto": entry_id})
+        old, new = versions[-2], versions[-1]
+        if kind == "audit_void":
+            what, days = f"作废回访 #{row['audit_id']}（案件 {old['case_no']}，{old['audit_date']}），其扣分不再计入", [old["audit_date"]]
+        else:
+            labels = {"case_no": "案件", "audit_date": "回访日期", "publicity_received": "是否收到宣传", "officer": "民辅警"}
+            changes = [f"{label}由 {old[f]} 改为 {new[f]}" for f, label in labels.items() if old[f] != new[f]]
+            changes += ["说明已更正"] if old["note"] != new["note"] else []
+            what, days = f"更正回访 #{row['audit_id']}：" + "，".join(changes), [old["audit_date"], new["audit_date"]]
+    elif kind in ("dissuasion_amend", "dissuasion_void"):
+        row = led.query("SELECT dissuasion_id FROM dissuasion_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        versions = led.query(queries.DISSUASION_HISTORY, {"dissuasion_id": row["dissuasion_id"], "upto": entry_id})
+        old, new = versions[-2], versions[-1]
+        if kind == "dissuasion_void":
+            what = f"作废劝阻 #{row['dissuasion_id']}（{old['dissuasion_date']}，{old['officer']}，避免损失 {format_yuan(old['amount_saved_fen'])} 元）"
+            days = [old["dissuasion_date"]]
+        else:
+            labels = {"officer": "民辅警", "department": "所属单位", "dissuasion_date": "劝阻日期", "case_no": "编号"}
+            changes = [f"{label}由 {old[f]} 改为 {new[f]}" for f, label in labels.items() if old[f] != new[f]]
+            if old["amount_saved_fen"] != new["amount_saved_fen"]:
+                changes.append(f"避免损失由 {format_yuan(old['amount_saved_fen'])} 元改为 {format_yuan(new['amount_saved_fen'])} 元")
+            changes += ["说明已更正"] if old["note"] != new["note"] else []
+            what, days = f"更正劝阻 #{row['dissuasion_id']}：" + "，".join(changes), [old["dissuasion_date"], new["dissuasion_date"]]
+    else:  # discipline_void
+        row = led.query(queries.DISCIPLINE_STEP_BY_ID.replace("WHERE s.entry_id = :step_id",
+                                                              "WHERE s.void_entry = :step_id"),
+                        {"step_id": entry_id, "upto": entry_id})[0]
+        from fanzha_cli.discipline import STEP_LABELS
+
+        who = row["subject"] if row["subject_kind"] == "officer" else f"{row['subject']}负责人"
+        what = f"作废 {who} 的{STEP_LABELS.get(row['step'], row['step'])}记录（{row['step_date']}，第 {row['entry_id']} 条记录），该步骤重新列为未落实"
+        days = [row["step_date"]]
+    return {"entry_id": int(entry_id), "kind": kind, "weeks": list(dict.fromkeys(_week(d) for d in days if d)),
+            "what": what, "operator": meta[0]["operator"], "recorded_at": meta[0]["recorded_at"],
+            "reason": privacy.mask_text(meta[0]["reason"])}

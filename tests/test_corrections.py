@@ -404,3 +404,34 @@ def test_every_derivation_reads_the_ledger_as_it_stood_after_an_entry(cli, scene
         week = weeks.resolve("2022-W09")
         assert len(circular.build(led, week, upto=before)["cases"]["items"]) == 6  # G1-G5, U1
         assert len(circular.build(led, week)["cases"]["items"]) == 5
+
+
+def test_each_correction_is_described_for_the_corrections_section(cli, scene, db_path):
+    from fanzha_cli import corrections
+
+    from .casework import opened
+
+    amend = entry_id(cli.ok("case", "amend", "G3", "--grid", "蔚汾镇城内社区网格", "--date", "2022-03-08",
+                            "--victim", "李四", "--reason", "网格填错"))
+    void = entry_id(cli.ok("case", "void", "G2", "--reason", "重复"))
+    a_void = entry_id(cli.ok("audit", "void", scene["pending"], "--reason", "误录"))
+    dis = entry_id(cli.ok("dissuasion", "add", "--officer", "140101", "--date", "2022-03-03", "--amount-saved", "900"))
+    d_amend = entry_id(cli.ok("dissuasion", "amend", dis, "--amount-saved", "9000", "--reason", "少写一位"))
+    cli.ok("audit", "record", "--case", "G5", "--date", "2022-04-01", "--publicity-received", "no",
+           "--verified-negligent", "--officer", "140103")
+    cli.ok("audit", "record", "--case", "G1", "--date", "2022-04-01", "--publicity-received", "no",
+           "--verified-negligent", "--officer", "140103")
+    step = entry_id(cli.ok("discipline", "record", "--officer", "140103", "--step", "talk", "--date", "2022-04-05",
+                           "--note", "已约谈"))
+    s_void = entry_id(cli.ok("discipline", "void", step, "--reason", "误记"))
+    with opened(db_path) as led:
+        s = corrections.describe(led, s_void)
+        assert s["weeks"] == ["2022-W14"] and s["what"].startswith("作废 140103 的约谈记录（2022-04-05")
+        a = corrections.describe(led, amend)
+        assert a["kind"] == "case_amend" and a["weeks"] == ["2022-W09", "2022-W10"] and a["reason"] == "网格填错"
+        assert "发案地由 蔚汾镇北坡社区网格 改为 蔚汾镇城内社区网格" in a["what"] and "受害人已更正" in a["what"]
+        assert "李四" not in a["what"] and f"回访 #{scene['neg']} 的扣分随之改按更正后的案件计" in a["what"]
+        assert corrections.describe(led, void)["what"].startswith("作废案件 G2（2022-03-02 发案")
+        assert corrections.describe(led, a_void)["weeks"] == ["2022-W10"]
+        assert "避免损失由 900.00 元改为 9000.00 元" in corrections.describe(led, d_amend)["what"]
+        assert corrections.describe(led, dis) is None  # not a correction

@@ -126,9 +126,11 @@ def audit_result(result: dict[str, Any], standings: list[dict[str, Any]]) -> Non
     }
     entry = f"（记录编号 {result['entry_id']}）" if result.get("entry_id") else ""
     note(f"回访 #{result['audit_id']}（案件 {result['case_no']}）：{labels[result['status']]}{entry}。")
-    officer = result.get("officer")
-    if result["status"] == "negligent" and officer:
-        note(f"扣分对象：民辅警 {officer['name']}（{officer['badge']}），单位 {officer['department']}。")
+    charged = result.get("officer")
+    if result["status"] == "negligent" and charged:
+        who = [f"民辅警 {charged['name']}（{charged['badge']}）"] if charged.get("badge") else []
+        who += [f"单位 {d}" for d in charged.get("departments") or [charged["department"]]]
+        note(f"扣分对象：{'、'.join(who)}。")
     for s in standings:
         due = f"，已达{DUE_LABELS[s['due']]}标准" if s["due"] else ""
         note(f"{s['subject']}：累计通报扣分 {s['deductions']} 次{due}。")
