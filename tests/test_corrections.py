@@ -435,3 +435,20 @@ def test_each_correction_is_described_for_the_corrections_section(cli, scene, db
         assert corrections.describe(led, a_void)["weeks"] == ["2022-W10"]
         assert "避免损失由 900.00 元改为 9000.00 元" in corrections.describe(led, d_amend)["what"]
         assert corrections.describe(led, dis) is None  # not a correction
+
+
+def test_phone_numbers_in_report_notes_are_masked_and_a_listed_sheet_still_reimports(cli, tmp_path):
+    cli.ok("plan", "load", PLAN)
+    cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", "宣传部", "--leaflets", "5",
+           "--note", "联系人 13812345678", "--submitted-at", "2022-02-04 10:00")
+    (line,) = cli.json("report", "list", "--week", "2022-W05")
+    assert line["note"] == "联系人 138****5678"
+    assert cli.json("report", "list", "--week", "2022-W05", "--show-pii")[0]["note"] == "联系人 13812345678"
+    hist = cli.ok("report", "history", "1").stdout
+    assert "13812345678" not in hist and "138****5678" in hist
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(cli.ok("report", "list", "--week", "2022-W05", "--format", "csv").stdout, encoding="utf-8")
+    assert "13812345678" not in sheet.read_text(encoding="utf-8")
+    result = cli.ok("report", "import", sheet)  # the masked note is the line as recorded: nothing new, no error
+    assert cli.json("report", "list", "--week", "2022-W05", "--show-pii")[0]["note"] == "联系人 13812345678"
+    assert len(cli.json("report", "list", "--week", "2022-W05")) == 1, result.stderr
