@@ -12,11 +12,15 @@ of a call-back is read off which of these exist (queries._AUDIT_STATE):
                    the officer's department, both counting
     revoked        negligent, but the appeal was upheld: the deductions stop counting
 
-The responsible officer is judged against the plan in force on the case date: the officer
-named with --officer, or else the officer paired with the case's grid on that date; where
-several are paired, the sworn officer (民警) before the auxiliary (辅警), then the lowest
-badge number. A unit case has no paired officer: the officer must be named. The department
-that shares the deduction is the officer's police station on the case date.
+Who is charged is judged against the plan in force on the case date (`responsible`). A grid
+case: the officer named with --officer, or else the officer paired with the grid on that date
+(where several are, the sworn officer (民警) before the auxiliary (辅警), then the lowest badge
+number), and his police station. A unit case: each department paired with the unit that day
+(both, for a unit two departments share), and the officer named, who must belong to one of
+them; none need be named, and a department charged without an officer still counts toward its
+head's warning talk. A case at a place outside every pairing charges no one.
+
+Deductions follow later corrections (see corrections.py and queries.LIVE_DEDUCTIONS).
 """
 
 from __future__ import annotations

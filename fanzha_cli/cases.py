@@ -1,7 +1,9 @@
 """Fraud cases (发案) and zero-case (零发案) pairings.
 
-A case is a unit case (the victim works in a paired unit) or a grid case (the victim lives
-in a grid). Who answers for it is judged against the plan in force on the case date, so a
+A case is a unit case (the victim works in a paired unit), a grid case (the victim lives
+in a grid), or a place case (neither: it counts in the county's figures and touches no
+pairing). Its current version is derived (queries.CURRENT_CASES): corrections are new
+entries (corrections.py). Case numbers are normalised (`normalize_case_no`, `case_key`). Who answers for it is judged against the plan in force on the case date, so a
 unit or grid moved to another department or officer later does not move its past cases.
 """
 
