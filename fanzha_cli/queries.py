@@ -226,10 +226,10 @@ SELECT a.audit_id, a.version_entry, a.case_no, a.audit_date, a.publicity_receive
        a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
        f.entry_id AS finding_entry, f.finding, f.note AS finding_note,
        r.entry_id AS revocation_entry, r.reason AS revocation_reason,
-       (SELECT d.subject FROM ({LIVE_DEDUCTIONS}) AS d
-        WHERE d.audit_id = a.audit_id AND d.subject_kind = 'officer' LIMIT 1) AS deducted_officer,
-       (SELECT group_concat(d.subject, '、') FROM ({LIVE_DEDUCTIONS}) AS d
-        WHERE d.audit_id = a.audit_id AND d.subject_kind = 'department') AS deducted_department,
+       (SELECT d.subject FROM ({live_deductions("{t}.audit_id = a.audit_id")}) AS d
+        WHERE d.subject_kind = 'officer' LIMIT 1) AS deducted_officer,
+       (SELECT group_concat(d.subject, '、') FROM ({live_deductions("{t}.audit_id = a.audit_id")}) AS d
+        WHERE d.subject_kind = 'department') AS deducted_department,
        CASE WHEN a.publicity_received = 1 THEN 'received'
             WHEN f.finding IS NULL THEN 'pending'
             WHEN f.finding = 'not_negligent' THEN 'not_negligent'
@@ -287,7 +287,7 @@ SELECT a.* FROM ({CURRENT_AUDITS}) AS a WHERE a.case_no = :case_no ORDER BY a.au
 
 # The current deductions of one call-back (where they fall now).
 DEDUCTIONS_OF_AUDIT = f"""
-SELECT * FROM ({LIVE_DEDUCTIONS}) WHERE audit_id = :audit_id ORDER BY subject_kind DESC, subject
+SELECT * FROM ({live_deductions("{t}.audit_id = :audit_id")}) ORDER BY subject_kind DESC, subject
 """
 
 # Deductions that count (case dated in the window), per officer and per department, for

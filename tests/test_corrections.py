@@ -452,3 +452,15 @@ def test_phone_numbers_in_report_notes_are_masked_and_a_listed_sheet_still_reimp
     result = cli.ok("report", "import", sheet)  # the masked note is the line as recorded: nothing new, no error
     assert cli.json("report", "list", "--week", "2022-W05", "--show-pii")[0]["note"] == "联系人 13812345678"
     assert len(cli.json("report", "list", "--week", "2022-W05")) == 1, result.stderr
+
+
+def test_amending_a_grid_case_into_a_unit_case_moves_the_deduction_to_the_unit_department(cli, scene, unchanged):
+    # G4's call-back blamed the grid's officer (none named): at 财政局 only 办公室 answers.
+    cli.ok("case", "amend", "G4", "--unit", "财政局", "--reason", "受害人是财政局职工")
+    assert _count(cli, "--officer", "140102") == 0 and _count(cli, "--dept", "办公室") == 1
+    assert _count(cli, "--dept", STATION) == 1
+    # A call-back that named a station officer cannot follow its case to a unit he is not paired with.
+    add_case(cli, "G7", "2022-03-07", GRID)
+    audit(cli, "G7", "2022-03-10", "no", "--verified-negligent", "--officer", "FJ0101")
+    failed(cli, unchanged, ["case", "amend", "G7", "--unit", "财政局", "--reason", "x"],
+           "已对该案件通报扣分，更正后无法确定扣分对象", "属于蔚汾派出所", "fanzha audit revoke")
