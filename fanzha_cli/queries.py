@@ -224,7 +224,7 @@ CURRENT_DEDUCTIONS = current_deductions()
 _AUDIT_STATE = f"""
 SELECT a.audit_id, a.version_entry, a.case_no, a.audit_date, a.publicity_received,
        a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
-       f.entry_id AS finding_entry, f.finding, f.note AS finding_note,
+       f.entry_id AS finding_entry, f.finding, f.note AS finding_note, f.verified_on,
        r.entry_id AS revocation_entry, r.reason AS revocation_reason,
        (SELECT d.subject FROM ({live_deductions("{t}.audit_id = a.audit_id")}) AS d
         WHERE d.subject_kind = 'officer' LIMIT 1) AS deducted_officer,
@@ -474,28 +474,42 @@ REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :
 
 # --- weekly circular and commendation ---
 
-# Deductions circulated in [:start, :end]: the call-back (audit) date decides the week;
-# revoked ones no longer count and are left out.
-_AUDITED_IN_PERIOD = (f"{{t}}.audit_id IN (SELECT w.audit_id FROM ({CURRENT_AUDITS.replace('{', '{{').replace('}', '}}')}) AS w "
-                      "WHERE w.audit_date BETWEEN :start AND :end)")
+# The day a deduction is circulated: its verification's date (findings recorded before
+# verification dates existed have none: their call-back's date).
+_CIRCULATED_ON = "coalesce(f.verified_on, a.audit_date)"
+
+# Deductions circulated in [:start, :end] (current deductions, current call-backs): the
+# verification date decides the week, so a call-back verified later is circulated when it is
+# verified, never back in the call-back's week; revoked ones no longer count and are left out.
+# The call-backs concerned are found through the two date indexes (findings with a
+# verification date, and older findings by their call-back's date) and narrow each table of
+# the deductions' derivation.
+_CIRCULATED_IN_PERIOD = (
+    "{t}.audit_id IN (SELECT f2.audit_id FROM audit_findings AS f2 WHERE f2.verified_on BETWEEN :start AND :end "
+    "UNION ALL SELECT w.audit_id FROM ("
+    + CURRENT_AUDITS.replace("{", "{{").replace("}", "}}")
+    + ") AS w JOIN audit_findings AS f3 ON f3.audit_id = w.audit_id "
+    "WHERE w.audit_date BETWEEN :start AND :end AND f3.verified_on IS NULL)"
+)
 CIRCULAR_DEDUCTIONS = f"""
 SELECT d.audit_id, d.subject_kind, d.subject, d.officer, d.department, d.case_no, d.case_date,
-       a.audit_date, f.note AS finding_note
-FROM ({current_deductions(_AUDITED_IN_PERIOD)}) AS d
+       a.audit_date, {_CIRCULATED_ON} AS circulated_on, f.note AS finding_note
+FROM ({current_deductions(_CIRCULATED_IN_PERIOD)}) AS d
 JOIN ({CURRENT_AUDITS}) AS a ON a.audit_id = d.audit_id
 JOIN audit_findings AS f ON f.audit_id = d.audit_id
-WHERE a.audit_date BETWEEN :start AND :end
-ORDER BY a.audit_date, d.audit_id, d.subject_kind DESC, d.subject
+WHERE {_CIRCULATED_ON} BETWEEN :start AND :end
+ORDER BY circulated_on, d.audit_id, d.subject_kind DESC, d.subject
 """
 
-# Counting deductions as they stood at the end of :as_of (call-back on or before it), per
+# Counting deductions as they stood at the end of :as_of (circulated on or before it), per
 # subject, for those with at least :at_least: who was due a talk or accountability then.
 DEDUCTION_COUNTS_AS_OF = f"""
 SELECT d.subject_kind, d.subject, count(*) AS deductions, d.department
 FROM ({CURRENT_DEDUCTIONS}) AS d
 JOIN ({CURRENT_AUDITS}) AS a ON a.audit_id = d.audit_id
+JOIN audit_findings AS f ON f.audit_id = d.audit_id
 WHERE d.case_date BETWEEN :start AND :end
-  AND a.audit_date <= :as_of
+  AND {_CIRCULATED_ON} <= :as_of
 GROUP BY d.subject_kind, d.subject
 HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
@@ -593,3 +607,35 @@ SELECT dept, count(*) AS weeks FROM report_week_status
 WHERE week BETWEEN :first AND :last AND lines > 0 AND late_lines = 0
 GROUP BY dept
 """
+
+# --- issued circulars (migrations.m005_issued_weeks) ---
+
+ISSUE_OF_WEEK = """
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256,
+       e.operator, e.recorded_at
+FROM circular_issues AS i JOIN entries AS e ON e.id = i.entry_id
+WHERE i.week = :week
+"""
+
+# Every issue, in the order issued.
+ALL_ISSUES = """
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256
+FROM circular_issues AS i
+ORDER BY i.entry_id
+"""
+
+# The entries in (:after, :upto], in order: what may correct weeks already issued.
+ENTRIES_BETWEEN = """
+SELECT id AS entry_id, kind, operator, recorded_at, reason, supersedes
+FROM entries WHERE id > :after AND id <= :upto
+ORDER BY id
+"""
+
+# Each issue's anchor against the entry it names (NULL hash: the entry is gone).
+ISSUE_ANCHORS = """
+SELECT i.entry_id, i.week, i.anchor_id, i.anchor_hash, e.hash AS held_hash
+FROM circular_issues AS i LEFT JOIN entries AS e ON e.id = i.anchor_id
+ORDER BY i.entry_id
+"""
+
+ENTRY_HASH = "SELECT id, hash FROM entries WHERE id = :id"

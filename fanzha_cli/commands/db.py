@@ -1,7 +1,7 @@
 """`fanzha db`: where the ledger is, whether it is intact, a safe copy of it, and putting one back."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -21,12 +21,14 @@ def path_cmd(ctx: typer.Context) -> None:
 @edge
 def verify_cmd(
     ctx: typer.Context,
+    anchor: Annotated[Optional[list[str]], typer.Option("--anchor", metavar="编号:哈希", help="已印发通报末尾的锚点“记录编号:哈希”（哈希可只写前 16 位），可重复：账本中该记录已不存在或哈希不符即报错。")] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence", help="不校验证据文件（只有账本、没有证据文件夹的机器上使用）。")] = False,
 ) -> None:
-    """重算哈希链并运行 SQLite 完整性检查，并按账本中的 SHA-256 逐个校验证据文件（报送照片）。一切正常时不输出、退出码 0；否则指出第一条有问题的记录和每个缺失或被改动的证据文件，退出码 1。"""
-    from fanzha_cli import verify
+    """重算哈希链，运行 SQLite 完整性检查，检查只追加保护触发器和已印发通报的锚点，并按账本中的 SHA-256 逐个校验证据文件（报送照片）。一切正常时不输出、退出码 0；否则指出第一条有问题的记录和每个缺失或被改动的证据文件，退出码 1。"""
+    from fanzha_cli import issuing, verify
 
-    problems = verify.verify(settings(ctx), evidence_files=not no_evidence)
+    anchors = [issuing.parse_anchor(a) for a in anchor or []]
+    problems = verify.verify(settings(ctx), anchors, evidence_files=not no_evidence)
     if problems:
         raise fail("\n".join(problems))
 

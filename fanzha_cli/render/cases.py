@@ -29,7 +29,7 @@ ZERO_CASE_COLUMNS = [
 ]
 AUDIT_COLUMNS = [
     ("audit_id", "回访编号"), ("case_no", "案件编号"), ("case_date", "发案日期"), ("audit_date", "回访日期"),
-    ("publicity_received", "收到面对面宣传"), ("status_label", "状态"), ("officer", "责任民辅警"),
+    ("verified_on", "核实日期"), ("publicity_received", "收到面对面宣传"), ("status_label", "状态"), ("officer", "责任民辅警"),
     ("department", "扣分单位"), ("note", "说明"), ("revocation_reason", "撤销原因"),
     ("operator", "录入人"), ("recorded_at", "录入时间"),
 ]
@@ -112,7 +112,7 @@ def zero_case(result: dict[str, Any]) -> None:
 # --- audits ---
 
 def audits(rows: list[dict[str, Any]]) -> None:
-    columns = [c for c in AUDIT_COLUMNS if c[0] not in ("operator", "recorded_at", "case_date")]
+    columns = [c for c in AUDIT_COLUMNS if c[0] not in ("operator", "recorded_at", "case_date", "verified_on")]
     _table(f"回访记录（{len(rows)} 条）", columns, rows)
 
 
@@ -131,6 +131,8 @@ def audit_result(result: dict[str, Any], standings: list[dict[str, Any]]) -> Non
         who = [f"民辅警 {charged['name']}（{charged['badge']}）"] if charged.get("badge") else []
         who += [f"单位 {d}" for d in charged.get("departments") or [charged["department"]]]
         note(f"扣分对象：{'、'.join(who)}。")
+        if result.get("verified_on"):
+            note(f"核实日期 {result['verified_on']}：扣分在该日所在周的通报中通报。")
     for s in standings:
         due = f"，已达{DUE_LABELS[s['due']]}标准" if s["due"] else ""
         note(f"{s['subject']}：累计通报扣分 {s['deductions']} 次{due}。")
