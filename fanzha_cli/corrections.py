@@ -316,7 +316,10 @@ def describe(led: Ledger, entry_id: int) -> dict[str, Any] | None:
     settings = latest_settings(led)
     names, groups = type_names(settings), group_names(settings)
     if kind in ("case_amend", "case_void"):
-        row = led.query("SELECT case_no FROM case_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        rows = led.query("SELECT case_no FROM case_versions WHERE entry_id = :e", {"e": entry_id})
+        if not rows:
+            return None
+        row = rows[0]
         versions = led.query(queries.CASE_HISTORY, {"case_no": row["case_no"], "upto": entry_id})
         old, new = versions[-2], versions[-1]
         where = f"{TARGET_LABELS.get(old['target_kind'])}：{old['target']}"
@@ -335,7 +338,10 @@ def describe(led: Ledger, entry_id: int) -> dict[str, Any] | None:
         if moved:
             what += "；回访 " + "、".join(f"#{m['audit_id']}" for m in moved) + " 的扣分随之改按更正后的案件计"
     elif kind in ("audit_amend", "audit_void"):
-        row = led.query("SELECT audit_id FROM audit_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        rows = led.query("SELECT audit_id FROM audit_versions WHERE entry_id = :e", {"e": entry_id})
+        if not rows:
+            return None
+        row = rows[0]
         versions = led.query(queries.AUDIT_HISTORY, {"audit_id": row["audit_id"], "upto": entry_id})
         old, new = versions[-2], versions[-1]
         if kind == "audit_void":
@@ -346,7 +352,10 @@ def describe(led: Ledger, entry_id: int) -> dict[str, Any] | None:
             changes += ["说明已更正"] if old["note"] != new["note"] else []
             what, days = f"更正回访 #{row['audit_id']}：" + "，".join(changes), [old["audit_date"], new["audit_date"]]
     elif kind in ("dissuasion_amend", "dissuasion_void"):
-        row = led.query("SELECT dissuasion_id FROM dissuasion_versions WHERE entry_id = :e", {"e": entry_id})[0]
+        rows = led.query("SELECT dissuasion_id FROM dissuasion_versions WHERE entry_id = :e", {"e": entry_id})
+        if not rows:
+            return None
+        row = rows[0]
         versions = led.query(queries.DISSUASION_HISTORY, {"dissuasion_id": row["dissuasion_id"], "upto": entry_id})
         old, new = versions[-2], versions[-1]
         if kind == "dissuasion_void":
@@ -360,9 +369,12 @@ def describe(led: Ledger, entry_id: int) -> dict[str, Any] | None:
             changes += ["说明已更正"] if old["note"] != new["note"] else []
             what, days = f"更正劝阻 #{row['dissuasion_id']}：" + "，".join(changes), [old["dissuasion_date"], new["dissuasion_date"]]
     else:  # discipline_void
-        row = led.query(queries.DISCIPLINE_STEP_BY_ID.replace("WHERE s.entry_id = :step_id",
-                                                              "WHERE s.void_entry = :step_id"),
-                        {"step_id": entry_id, "upto": entry_id})[0]
+        rows = led.query(queries.DISCIPLINE_STEP_BY_ID.replace("WHERE s.entry_id = :step_id",
+                                                               "WHERE s.void_entry = :step_id"),
+                         {"step_id": entry_id, "upto": entry_id})
+        if not rows:
+            return None
+        row = rows[0]
         from fanzha_cli.discipline import STEP_LABELS
 
         who = row["subject"] if row["subject_kind"] == "officer" else f"{row['subject']}负责人"

@@ -335,11 +335,12 @@ def _issue(led: Ledger, e: dict[str, Any]) -> Described:
            "discipline_void")
 def _correction(led: Ledger, e: dict[str, Any]) -> Described:
     """A correction of a case, call-back, dissuasion or discipline step: the weeks of the
-    record's date before and after, and what changed (corrections.describe)."""
+    record's date before and after, and what changed (corrections.describe); an entry of such a
+    kind without the rows it should hold is said as `_generic` says it."""
     from fanzha_cli import corrections
 
     d = corrections.describe(led, e["entry_id"])
-    return [(w, d["what"]) for w in d["weeks"]] if d else []
+    return [(w, d["what"]) for w in d["weeks"]] if d else _generic(led, e)
 
 
 # What the generic description calls a kind of entry (the registry's own functions say more).
