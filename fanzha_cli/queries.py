@@ -154,20 +154,26 @@ FROM audit_versions AS v WHERE {_upto("v")}
 """
 
 # THE current version of every call-back as of :upto (voided ones left out).
-CURRENT_AUDITS = f"""
+# THE current version of every call-back as of :upto (voided ones left out). `where`, written
+# with {id} for the call-back's id, narrows both tables alike (as `deduction_rows`).
+def current_audits(where: str = "1") -> str:
+    return f"""
 SELECT a.entry_id AS audit_id, a.entry_id AS version_entry,
        {", ".join("a." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
 FROM audits AS a
-WHERE {_upto("a")}
+WHERE {_upto("a")} AND {where.format(id="a.entry_id")}
   AND NOT EXISTS (SELECT 1 FROM audit_versions AS v WHERE v.audit_id = a.entry_id AND {_upto("v")})
 UNION ALL
 SELECT v.audit_id, v.entry_id AS version_entry,
        {", ".join("v." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
 FROM audit_versions AS v
-WHERE v.action = 'amend' AND {_upto("v")}
+WHERE v.action = 'amend' AND {_upto("v")} AND {where.format(id="v.audit_id")}
   AND NOT EXISTS (SELECT 1 FROM audit_versions AS l
                   WHERE l.audit_id = v.audit_id AND l.entry_id > v.entry_id AND {_upto("l")})
 """
+
+
+CURRENT_AUDITS = current_audits()
 
 AUDIT_HISTORY = f"""
 SELECT v.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes
@@ -506,10 +512,9 @@ ORDER BY circulated_on, d.audit_id, d.subject_kind DESC, d.subject
 DEDUCTION_COUNTS_AS_OF = f"""
 SELECT d.subject_kind, d.subject, count(*) AS deductions, d.department
 FROM ({CURRENT_DEDUCTIONS}) AS d
-JOIN ({CURRENT_AUDITS}) AS a ON a.audit_id = d.audit_id
 JOIN audit_findings AS f ON f.audit_id = d.audit_id
 WHERE d.case_date BETWEEN :start AND :end
-  AND {_CIRCULATED_ON} <= :as_of
+  AND coalesce(f.verified_on, (SELECT a.audit_date FROM ({current_audits("{id} = d.audit_id")}) AS a)) <= :as_of
 GROUP BY d.subject_kind, d.subject
 HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
