@@ -19,7 +19,7 @@ from fanzha_cli.cases import (
     place_of, required_text, type_names,
 )
 from fanzha_cli.errors import FanzhaError
-from fanzha_cli.ledger import Ledger, Writer
+from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan, parse_yuan
 
 CASE_FIELDS = ("case_date", "fraud_type", "target_kind", "target", "loss_fen", "group_name",

@@ -13,7 +13,7 @@ from fanzha_cli import ledger
 from fanzha_cli.settings import Settings
 
 from .casework import (  # noqa: F401
-    GRID, GRID_NORTH, GRID_WEST, STATION, VICTIM, add_case, audit, due, entry_id, explain, failed, negligent,
+    GRID, GRID_NORTH, GRID_WEST, STATION, add_case, audit, due, entry_id, explain, failed,
     plan_variant, scene, scene_template,
 )
 from .conftest import PLAN
