@@ -263,7 +263,8 @@ def _duplicate(led: Ledger, case_no: str) -> None:
     first, last = versions[0], versions[-1]
     state = "，已作废" if last["action"] == "void" else ""
     raise FanzhaError(
-        f"案件编号 {case_no} 已登记为 {stored}（第 {first['entry_id']} 条记录，{first['operator']} 于 {first['recorded_at']} 录入{state}），"
+        f"案件编号 {case_no} 已登记{'' if stored == case_no else '为 ' + stored}（第 {first['entry_id']} 条记录，"
+        f"{first['operator']} 于 {first['recorded_at']} 录入{state}），"
         "不能重复登记。编号比较时不分大小写、全角半角。",
         hint=f"核对案件编号。已登记的案件有误时用 fanzha case amend {stored} … --reason 原因 更正，"
              f"登记错了用 fanzha case void {stored} --reason 原因 作废；fanzha case history {stored} 查看全部记录。",

@@ -41,7 +41,7 @@ def _count(cli, *who) -> int:
 def test_a_case_number_in_another_case_or_width_is_the_same_case(cli, loaded, unchanged, typed):
     add_case(cli, "XG2022001")
     result = failed(cli, unchanged, ["case", "add", "--case-no", typed, "--date", "2022-03-02", "--type", "online_loan",
-                                     "--grid", GRID], "已登记为 XG2022001", "不能重复登记",
+                                     "--grid", GRID], "案件编号 XG2022001 已登记（第", "不能重复登记",
                     "fanzha case amend XG2022001", "fanzha case void XG2022001")
     assert "联系反诈中心" not in result.stderr
     # Every command finds the case however it is typed.
