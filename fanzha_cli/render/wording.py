@@ -156,25 +156,12 @@ def ranking(c: dict, category: str) -> list[dict]:
 
 # --- the paragraph that opens each section ---
 
-GROUP_LABELS = {"telecom": "电信网络诈骗", "epidemic": "涉疫诈骗", "other": "其他诈骗"}
-
-
 def overall_lead(c: dict) -> str:
     measures = c["summary"].get("measures") or {}
     said = [phrase.format(measures[key]) for key, _, phrase in MEASURES if measures.get(key) is not None]
-    work = f"本周各单位共{'，'.join(said)}。" if said else "本周各单位未报送宣传工作量。"
-    return work + cases_by_group(c)
-
-
-def cases_by_group(c: dict) -> str:
-    """The week's cases by group of fraud type (`cases.by_group` when the circular has it)."""
-    cases = c.get("cases")
-    groups = [g for g in (cases.get("by_group") or [] if isinstance(cases, dict) else []) if g.get("cases")]
-    if not groups:
-        return ""
-    said = [f"{GROUP_LABELS.get(g.get('group'), g.get('group') or '')}{g['cases']}起、损失{yuan_words(g.get('loss') or '0')}"
-            for g in groups]
-    return f"本周发案中，{'；'.join(said)}。"
+    if not said:
+        return "本周各单位未报送宣传工作量。"
+    return f"本周各单位共{'，'.join(said)}。"
 
 
 def ranking_lead(c: dict) -> str:
