@@ -62,15 +62,16 @@ def section_titles() -> list[str]:
 
 def test_layout_header(sample):
     assert layout.title(sample) == "关于2022年第5周反电诈宣传工作情况的通报"
-    assert layout.issue_line(sample) == "第5期"
-    assert layout.issuer(sample) == "县局反诈中心"
+    assert layout.issue_line(sample) == "第2期"  # 2022-W04 is 第1期
+    assert layout.issuer(sample) == "兴县公安局反诈中心"  # the full name, not 县局反诈中心
     assert "2022年1月31日至2月6日" in layout.opening(sample)
     assert "发案减少2起、损失减少13500.50元" in layout.opening(sample)
 
 
 def test_layout_sections_in_circular_order():
     assert [s.title for s in layout.SECTIONS] == [
-        "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象"]
+        "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象",
+        "八、更正与补报", "九、考核规则说明"]
     sheets = [t.sheet for s in layout.SECTIONS for t in s.tables]
     assert len(sheets) == len(set(sheets)) and all(len(name) <= 31 for name in sheets)
 
@@ -122,7 +123,7 @@ def test_empty_sections_say_none(empty):
 def test_markdown_tables_are_github_tables(sample):
     md = circular_text.to_markdown(sample)
     assert "| 名次 | 单位 | 报送 |" in md
-    assert "| 1 | 网安大队 | 按时 | 8 | 8 | 40.00 | 28.50 | 15.00 | 13.00 | 0.00 | 96.50 | 表扬 |" in md
+    assert "| 1 | 网安大队 | 按时 | 8 | 8 | 85 | 40.00 | 28.50 | 15.00 | 13.00 | 0.00 | 96.50 | 表扬 |" in md
 
 
 def test_csv_keeps_formula_like_text_inert(sample):
@@ -225,8 +226,10 @@ def test_docx_tables_and_sign_off(docx_files, sample):
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert department_names(sample) <= cells
     texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts[-2:] == ["县局反诈中心", "2022年2月6日"]
-    assert doc.paragraphs[-1].alignment == 2  # right
+    # Signed on the issue date; the ledger anchor closes the document.
+    assert texts[-3:] == ["兴县公安局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
+    assert "1311:9f2c4e1a7b3d5f60" in texts[-1]
+    assert doc.paragraphs[-2].alignment == 2  # right
 
 
 def test_docx_is_deterministic(tmp_path, docx_files, sample):
@@ -234,7 +237,7 @@ def test_docx_is_deterministic(tmp_path, docx_files, sample):
 
     assert circular_docx.to_docx(sample, tmp_path / "again.docx").read_bytes() == docx_files["sample"].read_bytes()
     props = Document(str(docx_files["sample"])).core_properties
-    assert props.created.date().isoformat() == "2022-02-06" and props.modified == props.created
+    assert props.created.date().isoformat() == "2022-02-04" and props.modified == props.created  # issued_on
 
 
 # --- Excel ---

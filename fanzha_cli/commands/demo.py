@@ -18,7 +18,7 @@ def demo_cmd(
     """生成演示账本（随附计划 + 若干周的模拟报送、案件、回访、扣分和劝阻），然后显示最近一周的每周通报。不会动用您的正式账本：演示账本放在临时目录，除非用 --db 指定一个新文件。"""
     import tempfile
 
-    from fanzha_cli import circular, demo, ledger
+    from fanzha_cli import demo, issuing, ledger
     from fanzha_cli.render import circular_text
     from fanzha_cli.render.console import note
     from fanzha_cli.settings import Settings
@@ -37,7 +37,7 @@ def demo_cmd(
     try:
         last = demo.build(led, plan_file or demo.default_plan_path(), n_weeks=n_weeks, seed=seed,
                           progress=lambda m: note(f"演示：{m}……"))
-        c = circular.build(led, last)
+        c = issuing.preview(led, last)
     finally:
         led.close()
     circular_text.to_console(c)

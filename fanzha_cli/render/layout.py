@@ -167,12 +167,18 @@ def issue_line(c: dict) -> str:
 
 
 def issuer(c: dict) -> str:
+    """Who signs: the office's full name from the plan (兴县公安局反诈中心)."""
+    if c.get("issuer"):
+        return c["issuer"]
     campaign = c["summary"].get("campaign") or {}
     return campaign.get("office") or campaign.get("issuer") or ""
 
 
 def issued_on(c: dict) -> dt.date:
-    """The circular's date: the last day of its week, so that a re-run gives the same file."""
+    """The circular's date: the day it was issued (a preview: the day it was made); for a
+    circular without one, the last day of its week. Never the clock: a re-run gives the same file."""
+    if c.get("issued_on"):
+        return dt.date.fromisoformat(c["issued_on"][:10])
     period = c.get("period") or {}
     if period.get("end"):
         return dt.date.fromisoformat(period["end"][:10])
@@ -293,7 +299,7 @@ def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
             parts = r.get("components") or {}
             out.append({"rank": r.get("rank"), "department": r["department"],
                         "status": STATUS_LABELS.get(r.get("status"), r.get("status")),
-                        "targets": r.get("targets"), "covered": r.get("covered"),
+                        "targets": r.get("targets"), "covered": r.get("covered"), "progress": r.get("progress"),
                         **{k: parts.get(k) for k in ("coverage", "activity", "timeliness", "photos", "deduction")},
                         "score": r.get("score"), "verdict": verdict(c, category, r["department"])})
         return out
@@ -400,6 +406,33 @@ def _commendation_rows(c: dict) -> list[dict]:
     return [{**_subject(r, COMMENDED_LABELS), "reasons": joined(r.get("reasons"), "；")} for r in c.get("commendation_candidates") or []]
 
 
+# --- 八、更正与补报 ---
+
+def _corrections_lead(c: dict) -> str:
+    n = len(c.get("corrections") or [])
+    if not n:
+        return "已印发的各期通报此后没有更正与补报。"
+    return f"已印发的通报印发后，又登记了以下{n}项涉及该周的内容（补报、更正、作废、补登等），自本期起计入："
+
+
+def _correction_rows(c: dict) -> list[dict]:
+    return [{"week": r.get("week"), "issue_no": r.get("issue_no"), "entry_id": r.get("entry_id"),
+             "what": r.get("what"), "operator": r.get("operator"), "recorded_at": r.get("recorded_at"),
+             "reason": r.get("reason")} for r in c.get("corrections") or []]
+
+
+def anchor_line(c: dict) -> str:
+    """The closing line that ties the circular to the ledger: the last entry it covers and the
+    first 16 hex digits of that entry's hash (`fanzha db verify --anchor N:HASH` checks it)."""
+    a = c.get("anchor") or {}
+    if not a.get("entry_id"):
+        return ""
+    n, digest = a["entry_id"], (a.get("hash") or "")[:16]
+    if c.get("status") == "preview":
+        return f"预览稿，未印发（依据账本截至第{n}条记录）"
+    return f"锚点：本期通报依据账本截至第{n}条记录（哈希 {digest}）。核对：fanzha db verify --anchor {n}:{digest}"
+
+
 # --- the layout ---
 
 PERSON_COLUMNS = (Column("subject", "对象类别", width=5), Column("badge", "警号", width=4),
@@ -409,10 +442,29 @@ DUE_COLUMNS = PERSON_COLUMNS + (Column("count", "累计扣分次数", INT, 3), C
 RANKING_COLUMNS = (
     Column("rank", "名次", INT, 2), Column("department", "单位", width=6), Column("status", "报送", width=2),
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
+    Column("progress", "进度%", INT, 2),
     Column("coverage", "覆盖分", SCORE, 3), Column("activity", "工作量分", SCORE, 3),
     Column("timeliness", "时效分", SCORE, 3), Column("photos", "图片分", SCORE, 3),
     Column("deduction", "扣分", SCORE, 3), Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
+
+# --- 八、考核规则说明 ---
+
+RULE_SOURCES = {"plan": "方案规定", "local": "本局细则（非方案原文）"}
+
+
+def _rules_lead(c: dict) -> str:
+    if not c.get("rules_note"):
+        return NONE_TEXT
+    doc = (c["summary"].get("campaign") or {}).get("document_no") or "活动方案"
+    return (f"本通报按以下规则考核：“方案规定”为{doc}原文规定；"
+            "“本局细则”为方案未规定、由本局反诈中心确定的做法和数字。")
+
+
+def _rules_rows(c: dict) -> list[dict]:
+    return [{"source": RULE_SOURCES.get(n.get("source"), n.get("source")), "text": n.get("text"),
+             "quote": n.get("quote") or ""} for n in c.get("rules_note") or []]
+
 
 SECTIONS: tuple[Section, ...] = (
     Section("overall", "一、总体情况", _overall_lead, (
@@ -471,6 +523,18 @@ SECTIONS: tuple[Section, ...] = (
     Section("commendation", "七、拟表彰对象", _commendation_lead, (
         Table("commendation_candidates", "", "拟表彰对象", (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16)),
               _commendation_rows),
+    )),
+    Section("corrections", "八、更正与补报", _corrections_lead, (
+        Table("corrections", "", "更正与补报", (
+            Column("week", "周次", width=5), Column("issue_no", "期数", INT, 2), Column("entry_id", "记录编号", INT, 3),
+            Column("what", "内容", LONG, 18), Column("operator", "录入人", width=3),
+            Column("recorded_at", "录入时间", DATETIME, 6), Column("reason", "原因", LONG, 8),
+        ), _correction_rows),
+    )),
+    Section("rules", "九、考核规则说明", _rules_lead, (
+        Table("rules_note", "", "考核规则说明", (
+            Column("source", "来源", width=6), Column("text", "规则", LONG, 16), Column("quote", "方案原文", LONG, 16),
+        ), _rules_rows),
     )),
 )
 
