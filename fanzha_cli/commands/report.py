@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, ShowPiiOption, edge, settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -189,14 +189,15 @@ def void_cmd(ctx: typer.Context, line_id: LineId, reason: Reason = None) -> None
 
 @app.command("history")
 @edge
-def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.table) -> None:
+def history_cmd(ctx: typer.Context, line_id: LineId, show_pii: ShowPiiOption = False,
+                fmt: FormatOption = Format.table) -> None:
     """一条报送的全部版本：登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
     led = _open(ctx)
     try:
-        hist = reports.history(led, line_id)
+        hist = reports.history(led, line_id, show_pii=show_pii)
     finally:
         led.close()
     render.history(hist, fmt)
@@ -208,6 +209,7 @@ def list_cmd(
     ctx: typer.Context,
     week: Week,
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
+    show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """列出某周的现行报送（已更正的显示最新数值，已作废的不列）。csv 格式可直接再导入。"""
@@ -216,7 +218,7 @@ def list_cmd(
 
     led = _open(ctx)
     try:
-        wk, rows = reports.list_lines(led, week, dept)
+        wk, rows = reports.list_lines(led, week, dept, show_pii=show_pii)
     finally:
         led.close()
     render.lines(wk.label, rows, fmt)
