@@ -366,12 +366,17 @@ class Pairings:
         """The case-free pairings, in `keys` order."""
         return [k for k in self.keys() if not self.had_case[k]]
 
+    def free_departments(self) -> set[str]:
+        """The departments all of whose pairings were case-free: the one judgement of a
+        zero-case department (`zero-case`, the commendation, the circular)."""
+        hit = {key[0] for key, had in self.had_case.items() if had}
+        return {key[0] for key in self.had_case} - hit
+
     def per_department(self, keys: list[Pairing]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for key in keys:
-            c = out.setdefault(key[0], {"unit": 0, "grid": 0, "with_case": 0})
+            c = out.setdefault(key[0], {"unit": 0, "grid": 0})
             c[key[1]] += 1
-            c["with_case"] += self.had_case[key]
         return out
 
 
@@ -429,9 +434,7 @@ def case_free(led: Ledger, start: str, end: str, upto: int | None = None) -> tup
 
 def free_of(p: Pairings) -> tuple[set[Pairing], set[str]]:
     """`case_free` of pairings already judged."""
-    free = {key for key, had in p.had_case.items() if not had}
-    hit = {key[0] for key, had in p.had_case.items() if had}
-    return free, {key[0] for key in p.had_case} - hit
+    return set(p.free()), p.free_departments()
 
 
 def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None,
@@ -446,6 +449,7 @@ def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | 
     day_from = max(day_from, effective or day_from)
     p = pairings(led, day_from, day_to, upto)
     keys = p.keys()
+    free_depts = p.free_departments()
     targets = [
         {
             "department": key[0],
@@ -462,7 +466,7 @@ def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | 
     departments = [
         {"department": d, "category": p.categories.get(d, ""), "units": c["unit"], "grids": c["grid"]}
         for d, c in sorted(per_dept.items(), key=lambda x: p.order.get(x[0], last))
-        if c["with_case"] == 0
+        if d in free_depts
     ]
     return {
         "from": day_from,

@@ -181,10 +181,7 @@ def first_week(campaign_start: str, due_weekday: int) -> Week:
     """The campaign's first reporting week: the first whose deadline day lies in the campaign
     (2022-01-01 is a Saturday, so the first circular is for 2022-W01, not 2021-W52).
     Which weeks are *due* depends on when the plan took effect: see clock.first_due_week."""
-    week = weeks.resolve(campaign_start)
-    if (week.monday + dt.timedelta(days=due_weekday - 1)).isoformat() < campaign_start:
-        week = weeks.resolve((week.monday + dt.timedelta(days=7)).isoformat())
-    return week
+    return weeks.first_due_from(dt.date.fromisoformat(campaign_start), due_weekday, inclusive=True)
 
 
 def _trend(led: Ledger, week: Week, first: Week, n_weeks: int, upto: int | None = None) -> list[dict[str, Any]]:
@@ -212,28 +209,21 @@ def _case_department(idx: plan_store.PlanIndex, case: dict[str, Any]) -> str:
 
 
 def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex, upto: int | None = None) -> tuple[list[dict], list[dict]]:
+    """Who is due a talk or accountability as the week's last day saw it (discipline.due)."""
     r = discipline.rules(led)
-    as_of = week.sunday.isoformat()
-    done: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for s in led.query(queries.ALL_DISCIPLINE_STEPS, {"upto": upto}):
-        if s["step_date"] <= as_of:
-            done[(s["subject_kind"], s["subject"])].setdefault(s["step"], s["step_date"])
     talks, accountability = [], []
-    rows = led.query(queries.DEDUCTION_COUNTS_AS_OF,
-                     {"start": r.start, "end": r.end, "as_of": as_of, "at_least": r.talk_at, "upto": upto})
-    for row in rows:
-        kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
-        steps = done.get((kind, key), {})
+    for who in discipline.due(led, r, as_of=week.sunday.isoformat(), upto=upto):
+        kind, key, n = who.kind, who.key, who.deductions
         if kind == "officer":
             o = idx.officers.get(key)
-            name, dept = (o["name"], o["station"]) if o else (key, row["department"])
+            name, dept = (o["name"], o["station"]) if o else (key, who.department)
         else:
             name, dept = f"{key}负责人", key
         base = {"subject_kind": kind, "badge": key if kind == "officer" else None, "name": name,
                 "department": dept, "count": n}
 
-        def state(wanted: tuple[str, ...]) -> dict[str, Any]:
-            dates = [steps[s] for s in wanted if s in steps]
+        def state(wanted: tuple[str, ...], done: dict[str, dict[str, Any]] = who.done) -> dict[str, Any]:
+            dates = [done[s]["step_date"] for s in wanted if s in done]
             complete = bool(wanted) and len(dates) == len(wanted)
             return {"done": complete, "done_on": max(dates) if complete else None}
 

@@ -35,11 +35,7 @@ def plan_start(led: Ledger, upto: int | None = None) -> str | None:
 
 def first_due_week(start: str, due_weekday: int) -> Week:
     """The first week whose deadline day falls after `start` (the day the plan took effect)."""
-    day = dt.date.fromisoformat(start)
-    week = weeks.resolve(day.isoformat())
-    if week.monday + dt.timedelta(days=due_weekday - 1) <= day:
-        week = weeks.resolve((week.monday + dt.timedelta(days=7)).isoformat())
-    return week
+    return weeks.first_due_from(dt.date.fromisoformat(start), due_weekday, inclusive=False)
 
 
 def first_due(led: Ledger, settings: dict, upto: int | None = None) -> tuple[str, Week]:

@@ -14,23 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fanzha_cli import cases, clock, discipline, dissuasion, plan_store, queries, rules
-from fanzha_cli.dates import week_label
+from fanzha_cli import cases, clock, discipline, dissuasion, plan_store, queries, rules, weeks
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan
 
 
 def weeks_between(start: str, end: str, due_weekday: int = 5) -> list[str]:
     """ISO week labels of every week whose report deadline day falls in [start, end]."""
-    first = dt.date.fromisoformat(start)
-    due = first + dt.timedelta(days=(due_weekday - 1 - first.weekday()) % 7)
-    last = dt.date.fromisoformat(end)
-    out = []
-    while due <= last:
-        y, w, _ = due.isocalendar()
-        out.append(week_label(y, w))
-        due += dt.timedelta(days=7)
-    return out
+    return [w.label for w in weeks.due_weeks(dt.date.fromisoformat(start), dt.date.fromisoformat(end), due_weekday)]
 
 
 def on_time_weeks(led: Ledger, week_labels: list[str]) -> dict[str, int]:

@@ -126,11 +126,30 @@ def counts(led: Ledger, start: str, end: str, at_least: int = 1, upto: int | Non
     return {(r["subject_kind"], r["subject"]): r["deductions"] for r in rows}
 
 
-def _steps_done(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
-    done: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in rows:
-        done.setdefault((row["subject_kind"], row["subject"], row["step"]), row)
-    return done
+@dataclass(frozen=True)
+class Due:
+    """Someone whose counting deductions reach the warning-talk threshold."""
+
+    kind: str  # officer | department
+    key: str  # badge or department name
+    department: str | None  # as the deductions name it
+    deductions: int
+    done: dict[str, dict[str, Any]]  # step -> the step as first carried out (step_date, entry_id)
+
+
+def due(led: Ledger, r: Rules, as_of: str | None = None, upto: int | None = None) -> list[Due]:
+    """Who is due a warning talk or accountability, and the steps carried out: the one
+    judgement `discipline list` and the circular both read. `as_of` (a week's last day, for
+    its circular): only deductions verified by then and steps carried out by then count."""
+    done: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for s in led.query(queries.ALL_DISCIPLINE_STEPS, {"upto": upto}):
+        if as_of is None or s["step_date"] <= as_of:
+            done.setdefault((s["subject_kind"], s["subject"]), {}).setdefault(s["step"], s)
+    params = {"start": r.start, "end": r.end, "at_least": r.talk_at, "upto": upto}
+    rows = (led.query(queries.DEDUCTION_COUNTS, params) if as_of is None
+            else led.query(queries.DEDUCTION_COUNTS_AS_OF, {**params, "as_of": as_of}))
+    return [Due(row["subject_kind"], row["subject"], row["department"], row["deductions"],
+                done.get((row["subject_kind"], row["subject"]), {})) for row in rows]
 
 
 def due_list(led: Ledger, open_only: bool = False, upto: int | None = None) -> dict[str, Any]:
@@ -138,18 +157,17 @@ def due_list(led: Ledger, open_only: bool = False, upto: int | None = None) -> d
     the count calls for and whether it has been carried out."""
     r = rules(led)
     idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
-    done = _steps_done(led.query(queries.ALL_DISCIPLINE_STEPS, {"upto": upto}))
     out = []
-    for row in led.query(queries.DEDUCTION_COUNTS, {"start": r.start, "end": r.end, "at_least": r.talk_at, "upto": upto}):
-        kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
+    for who in due(led, r, upto=upto):
+        kind, key, n = who.kind, who.key, who.deductions
         if kind == "officer":
             o = idx.officers.get(key)
-            name, department = (o["name"], o["station"]) if o else (None, row["department"])
+            name, department = (o["name"], o["station"]) if o else (None, who.department)
         else:
             name, department = f"{key}负责人", key
         steps = []
         for step in r.steps_due(n):
-            d = done.get((kind, key, step))
+            d = who.done.get(step)
             steps.append({"step": step, "label": STEP_LABELS.get(step, step), "done": d is not None,
                           "step_date": d["step_date"] if d else None, "entry_id": d["entry_id"] if d else None})
         item = {

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fanzha_cli import rules as _rules_mod
+from fanzha_cli import scoring as _scoring
 from fanzha_cli.errors import FanzhaError, PlanError
 
 SCHEMA_VERSION = 1
@@ -165,9 +166,7 @@ class _Validator:
         """Scoring and commendation settings: nested mappings whose leaves are numbers ≥ 0."""
         if isinstance(value, dict):
             return {str(k): self.numbers(v, _join(path, str(k))) for k, v in value.items()}
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             if value < 0:
                 self.fail(path, f"不能为负数：{value}")
             # Stored as text in the ledger's JSON, so a float weight is hashed exactly.
@@ -352,17 +351,13 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
     officers: list[Officer] = []
     badge_home: dict[str, str] = {}
     for i, raw in enumerate(v.seq(top.get("departments", []), "departments")):
-        here = _at("departments", i, raw.get("name") if isinstance(raw, dict) else None)
-        m = v.mapping(raw, here)
-        if m is None:
-            continue
-        name = v.text(m, "name", here)
-        category = m.get("category", "bureau")
-        if category != "bureau":
-            v.fail(_join(here, "category"), "departments 中只放科室、大队（bureau）；派出所请写在 stations 中")
-        units = _units(v, m.get("units", []), _join(here, "units"))
         # Officers of an office or brigade: answerable for its paired units' cases.
-        _officers(v, m.get("officers", []), here, name, badge_home, officers)
+        head = _head(v, raw, "departments", i, badge_home, officers)
+        if head is None:
+            continue
+        here, m, name, units, _ = head
+        if m.get("category", "bureau") != "bureau":
+            v.fail(_join(here, "category"), "departments 中只放科室、大队（bureau）；派出所请写在 stations 中")
         if name:
             departments.append(
                 Department(name=name, category="bureau", kind=v.text(m, "kind", here) or "", units=units,
@@ -372,14 +367,11 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
     grids: list[Grid] = []
     grid_home: dict[str, str] = {}
     for i, raw in enumerate(v.seq(top.get("stations", []), "stations")):
-        here = _at("stations", i, raw.get("name") if isinstance(raw, dict) else None)
-        m = v.mapping(raw, here)
-        if m is None:
+        head = _head(v, raw, "stations", i, badge_home, officers)
+        if head is None:
             continue
-        name = v.text(m, "name", here)
+        here, m, name, units, station_badges = head
         sample = v.boolean(m, "sample", here)
-        units = _units(v, m.get("units", []), _join(here, "units"))
-        station_badges = _officers(v, m.get("officers", []), here, name, badge_home, officers)
         for j, g in enumerate(v.seq(m.get("grids", []), _join(here, "grids"))):
             gpath = _at(_join(here, "grids"), j, g.get("name") if isinstance(g, dict) else None)
             gm = v.mapping(g, gpath)
@@ -417,6 +409,19 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
         raise PlanError(v.problems, source)
     return Plan(source=source, sha256=digest, settings=settings, departments=departments,
                 officers=officers, grids=grids)
+
+
+def _head(v: _Validator, raw: Any, section: str, i: int, badge_home: dict[str, str],
+          officers: list[Officer]) -> tuple[str, dict, str | None, list[Unit], set[str]] | None:
+    """What a department (`departments`) and a station (`stations`) both have: a name, paired
+    units and officers. Returns its key path, mapping, name, units and officers' badges."""
+    here = _at(section, i, raw.get("name") if isinstance(raw, dict) else None)
+    m = v.mapping(raw, here)
+    if m is None:
+        return None
+    name = v.text(m, "name", here)
+    units = _units(v, m.get("units", []), _join(here, "units"))
+    return here, m, name, units, _officers(v, m.get("officers", []), here, name, badge_home, officers)
 
 
 def _officers(v: _Validator, raw: Any, here: str, dept: str | None, badge_home: dict[str, str],
@@ -648,8 +653,7 @@ def _local_value(v: _Validator, key: str, value: Any, path: str) -> Any:
         sm = v.mapping(value, path)
         if sm is None:
             return None
-        _unknown_keys(v, sm, _rules_mod.LOCAL_DEFAULTS["scoring"], path)
-        return v.numbers(sm, path)
+        return _scoring_value(v, sm, path)
     if key in ("deduction_points", "major_loss"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             v.fail(path, f"应为不小于 0 的数字，实际是 {_describe(value)}")
@@ -673,6 +677,33 @@ def _local_value(v: _Validator, key: str, value: Any, path: str) -> Any:
             v.fail(path, "同一比较项写了两次")
         return items
     return value
+
+
+# The parts of `local_rules.scoring` that are mappings, and the keys each may hold.
+_SCORING_PARTS = {
+    "timeliness": _scoring.STATUSES,
+    "photos": ("points", "full_at_per_target"),
+    "activity_weights": _scoring.ACTIVITY_MEASURES,
+    "activity_caps": _scoring.ACTIVITY_MEASURES,
+}
+
+
+def _scoring_value(v: _Validator, sm: dict, path: str) -> Any:
+    """The scoring weights: known keys only (a typo would score 0 for everyone), numbers ≥ 0,
+    and the caps per target (how many leaflets, lectures, ...) whole numbers."""
+    _unknown_keys(v, sm, _rules_mod.LOCAL_DEFAULTS["scoring"], path)
+    for key, known in _SCORING_PARTS.items():
+        if key in sm and v.mapping(sm[key], _join(path, key)) is not None:
+            _unknown_keys(v, sm[key], known, _join(path, key))
+    for key in _rules_mod.LOCAL_DEFAULTS["scoring"]:
+        if key not in _SCORING_PARTS and isinstance(sm.get(key), dict):
+            v.fail(_join(path, key), f"应为数字，实际是 {_describe(sm[key])}")
+    out = v.numbers(sm, path)
+    caps = sm.get("activity_caps")
+    for measure, cap in (caps.items() if isinstance(caps, dict) else ()):
+        if isinstance(cap, float) and cap >= 0:
+            v.fail(_join(_join(path, "activity_caps"), str(measure)), f"封顶是次数、份数，应为整数，实际是 {cap}")
+    return out
 
 
 def _sector_duties(v: _Validator, raw: Any, departments: list[Department]) -> list[dict[str, Any]]:

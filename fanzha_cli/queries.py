@@ -56,8 +56,6 @@ FROM plan_versions AS v JOIN entries AS e ON e.id = v.entry_id
 ORDER BY v.entry_id
 """
 
-ENTRY_COUNT = "SELECT count(*) AS n FROM entries"
-
 # --- cases, audits, discipline ---
 #
 # "As of" reading: every derivation below takes :upto, the last entry to read (NULL: all),

@@ -66,12 +66,42 @@ def refuse_future(week: Week, today: dt.date) -> None:
         )
 
 
+def due_day(week: Week, due_weekday: int) -> dt.date:
+    """The day a week's report is due: its ISO weekday `due_weekday` (5 = Friday). The one
+    place the deadline day is worked out (the deadline, the first due week, the weeks a
+    commendation counts)."""
+    return week.monday + dt.timedelta(days=due_weekday - 1)
+
+
+def week_of(day: dt.date) -> Week:
+    """The ISO week a day falls in."""
+    year, number, _ = day.isocalendar()
+    return Week(year, number)
+
+
+def first_due_from(day: dt.date, due_weekday: int, *, inclusive: bool) -> Week:
+    """The first week whose due day falls on or after `day` (`inclusive`), or after it."""
+    week = week_of(day)
+    due = due_day(week, due_weekday)
+    if due < day or (due == day and not inclusive):
+        week = week_of(week.monday + dt.timedelta(days=7))
+    return week
+
+
+def due_weeks(start: dt.date, end: dt.date, due_weekday: int) -> list[Week]:
+    """Every week whose due day falls in [start, end]."""
+    out = []
+    week = first_due_from(start, due_weekday, inclusive=True)
+    while due_day(week, due_weekday) <= end:
+        out.append(week)
+        week = week_of(week.monday + dt.timedelta(days=7))
+    return out
+
+
 def deadline(week: Week, rule: dict) -> dt.datetime:
     """The plan's weekly deadline: ISO weekday `due_weekday` (5 = Friday) at `due_time`."""
-    weekday = int(rule.get("due_weekday", 5))
     hour, minute = (int(x) for x in str(rule.get("due_time", "18:00")).split(":")[:2])
-    day = week.monday + dt.timedelta(days=weekday - 1)
-    return dt.datetime.combine(day, dt.time(hour, minute))
+    return dt.datetime.combine(due_day(week, int(rule.get("due_weekday", 5))), dt.time(hour, minute))
 
 
 def describe_deadline(when: dt.datetime) -> str:

@@ -72,7 +72,7 @@ def _office_text(path: Path) -> str:
     return raw + "\n" + re.sub(r"<[^>]+>", "", raw)
 
 
-@settings(max_examples=examples(2))
+@settings(max_examples=examples(2, long=100))
 @given(victims=VICTIMS)
 def test_no_output_shows_a_victim_unmasked(cli, scene_template, db_path, tmp_path, victims):  # noqa: F811
     fresh_copy(scene_template[0], db_path)
