@@ -103,23 +103,24 @@ def _build_scene(cli: Cli) -> dict[str, int]:
     return ids
 
 
-_BUILT: list[tuple[Path, dict[str, int]]] = []
+_BUILT: list[tuple[Path, dict[str, int], Path]] = []
 
 
 @pytest.fixture(scope="session")
-def scene_template(tmp_path_factory):
+def scene_template(tmp_path_factory, session_key_file):
     # Each test module that imports this fixture gets its own copy of it; build once for all.
-    # Rebuilt when its file is gone: a runner that calls pytest several times in one process
-    # (mutmut) keeps this module's cache while pytest clears old temporary folders.
-    if _BUILT and not _BUILT[0][0].exists():
+    # Rebuilt when its file is gone or the run's key is another: a runner that calls pytest
+    # several times in one process (mutmut) keeps this module's cache while pytest clears old
+    # temporary folders and makes a new key for each run (the scene's victims are sealed under it).
+    if _BUILT and (not _BUILT[0][0].exists() or _BUILT[0][2] != session_key_file):
         _BUILT.clear()
     if not _BUILT:
         path = tmp_path_factory.mktemp("scene") / "ledger.db"
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("FANZHA_DB", str(path))
             mp.setenv("FANZHA_OPERATOR", "测试员")
-            _BUILT.append((path, _build_scene(Cli())))
-    return _BUILT[0]
+            _BUILT.append((path, _build_scene(Cli()), session_key_file))
+    return _BUILT[0][:2]
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from fanzha_cli import chain
 from fanzha_cli.render import data
 
+from .reliawork import examples
+
 SAMPLE = Path(__file__).parent / "data" / "circular_sample.json"
 
 _scalars = st.one_of(
@@ -39,13 +41,13 @@ def test_the_circular_contract_comes_out_byte_for_byte_as_the_standard_library_w
     assert _written(circular) == _stdlib(circular)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100))
 @given(_values.filter(lambda v: all(0xD800 > ord(ch) or ord(ch) > 0xDFFF for ch in json.dumps(v, ensure_ascii=False))))
 def test_any_value_comes_out_as_the_standard_library_writes_it(value):
     assert _written(value) == _stdlib(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(60))
 @given(st.dictionaries(st.text(), _values, max_size=5).filter(
     lambda v: all(0xD800 > ord(ch) or ord(ch) > 0xDFFF for ch in json.dumps(v, ensure_ascii=False))))
 def test_a_document_written_a_section_at_a_time_is_the_same_document(value):
@@ -91,7 +93,7 @@ _cells = st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70), 
 _rows = st.lists(st.dictionaries(st.text(min_size=1, max_size=12), _cells, max_size=6), max_size=5)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100))
 @given(st.dictionaries(st.sampled_from(chain.META_FIELDS), _cells, max_size=5),
        st.dictionaries(st.text(min_size=1, max_size=8), _rows, max_size=3))
 def test_an_entry_hashed_a_row_at_a_time_has_the_hash_first_written(meta, tables):
