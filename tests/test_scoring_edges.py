@@ -139,3 +139,17 @@ def test_the_last_word_is_plan_order_then_name(breaks, first):
     assert rank([b, a], breaks)[0].dept == first
     # same order too (a plan never gives two the same): by name, as Python orders text
     assert [s.dept for s in rank([_s("甲", 10, order=1), _s("乙", 10, order=1)], [])] == sorted(["甲", "乙"])
+
+
+def test_a_weight_left_out_of_the_plan_scores_nothing_however_much_was_done():
+    rules = {"activity_weights": {"leaflets": 1}, "activity_full_at": 1, "coverage": 0}
+    w = DeptWeek(dept="甲", category="bureau", order=1, targets=1, status="on_time",
+                 tally=tally({"a": {"leaflets": 5}}, ["a"], rules))
+    s = score(w, rules)
+    assert (s.activity_per_target, s.activity, s.total) == (5, 0, 0)
+
+
+def test_timeliness_points_are_rounded_to_the_cent_too():
+    w = DeptWeek(dept="甲", category="bureau", order=1, targets=1, status="late")
+    s = score(w, {"timeliness": {"late": 6.666}})
+    assert (s.timeliness, s.total) == (6.67, 6.67) and isinstance(s.timeliness, float)
