@@ -35,8 +35,9 @@ def test_the_first_and_last_years_are_weeks():
 def test_a_future_week_is_refused_from_its_monday():
     w = weeks.resolve("2022-W05")
     weeks.refuse_future(w, D("2022-01-31"))  # its Monday: not the future
-    with pytest.raises(FanzhaError, match="还没有到"):
+    with pytest.raises(FanzhaError, match="还没有到") as e:
         weeks.refuse_future(w, D("2022-01-30"))
+    assert e.value.hint == "今天是 2022-01-30（第 4 周）；检查周次是否写错。"
 
 
 @pytest.mark.parametrize("weekday, day", [(1, "2022-01-31"), (4, "2022-02-03"), (5, "2022-02-04"), (7, "2022-02-06")])
@@ -103,7 +104,7 @@ def test_a_time_with_an_offset_is_the_computers_wall_clock():
 def test_a_wrong_time_names_the_field(typed):
     with pytest.raises(FanzhaError, match="报送时间格式不对") as e:
         weeks.parse_datetime(typed)
-    assert "YYYY-MM-DD HH:MM" in e.value.hint
+    assert e.value.hint == "时间请写成 YYYY-MM-DD HH:MM，例如 2022-02-04 17:30（只写日期按当天 00:00 计）。"
     with pytest.raises(FanzhaError, match="补录时间格式不对"):
         weeks.parse_datetime(typed, "补录时间")
 
