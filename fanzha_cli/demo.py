@@ -24,14 +24,10 @@ GIVEN = "建国文华秀英玉兰桂芳志强海燕丽娟明亮红梅春生金�
 
 
 def default_plan_path() -> Path:
-    """data/assignments.yaml here, else the one shipped beside the package (a source checkout)."""
-    here = Path("data/assignments.yaml")
-    if here.exists():
-        return here
-    shipped = Path(__file__).resolve().parent.parent / "data" / "assignments.yaml"
-    if shipped.exists():
-        return shipped
-    raise FanzhaError("找不到计划文件 data/assignments.yaml。", hint="在 fanzha 仓库目录中运行，或用 --plan 指定计划文件。")
+    """The plan shipped inside the package (the repository's data/assignments.yaml)."""
+    from fanzha_cli import shipped
+
+    return shipped.plan_path()
 
 
 def _person(rng: random.Random) -> str:

@@ -27,7 +27,7 @@ def check_cmd(file: PlanFile) -> None:
 @edge
 def load_cmd(
     ctx: typer.Context,
-    file: PlanFile,
+    file: Annotated[Optional[Path], typer.Argument(help="计划文件（YAML）。不写则载入随工具提供的计划（安装包中的 assignments.yaml），并显示其路径。")] = None,
     effective: Annotated[Optional[str], typer.Option("--effective", help="变动生效日期 YYYY-MM-DD。首次载入默认活动开始日，之后默认今天。")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="变动原因（首次载入之后的变动必填）。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要发生的变动，不写入账本。")] = False,
@@ -36,6 +36,12 @@ def load_cmd(
     from fanzha_cli import ledger, plan, plan_checks, plan_store
     from fanzha_cli.render import plan as render
 
+    if file is None:
+        from fanzha_cli import shipped
+        from fanzha_cli.render.console import note
+
+        file = shipped.plan_path()
+        note(f"未指定计划文件，载入随工具提供的计划：{file}")
     parsed = plan.parse_plan(file)
     conf = settings(ctx)
     if dry_run and not conf.db_path.exists():
