@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from fanzha_cli import audits, cases, discipline, dissuasion, plan, plan_store, reports, weeks
-from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"

@@ -66,12 +66,16 @@ def test_usage_errors_are_chinese_and_exit_2(cli, args, expected):
     (("plan", "show", "-fjson", "--format", "csv"), "只能写一次，这里写了 2 次（json、csv）"),
     (("--db", "a.db", "--db", "b.db", "db", "path"), "选项 --db 只能写一次"),
     (("audit", "list", "--status", "pending", "--status", "revoked"), "选项 --status 只能写一次"),
-    (("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--self", "--self"), "选项 --self 只能写一次"),
+    (("audit", "verify", "1", "--negligent", "--not-negligent", "--note", "x"), "选项 --negligent、--not-negligent 只能写一次"),
 ])
 def test_a_single_value_option_given_twice_is_refused(cli, db_path, args, expected):
     err = usage_error(cli, *args)
     assert expected in err
     assert not db_path.exists()
+
+
+def test_the_same_value_twice_is_not_a_contradiction(cli, loaded):
+    assert cli.json("plan", "show", "--format", "json")["campaign"]
 
 
 def test_a_repeatable_option_and_a_value_that_looks_like_an_option_pass(cli, loaded):

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ToOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="受害人回访：登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
 
@@ -80,10 +80,12 @@ def list_cmd(
     end: ToOption = None,
     status: Annotated[Optional[str], typer.Option("--status", help="只看一种状态：received（已收到宣传）、pending（待核实）、not_negligent、negligent（已扣分）、revoked（已撤销）。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内（按回访日期）的回访及其当前状态。"""
     from fanzha_cli import audits
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, audits.list_audits, start, end, status)
-    render.emit(fmt.value, rows, rows, render.AUDIT_COLUMNS, render.audits)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, rows, render.AUDIT_COLUMNS, render.audits)

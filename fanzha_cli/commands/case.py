@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ShowPiiOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="发案登记：登记电信网络诈骗案件、查看案件（受害人信息默认脱敏）。")
 
@@ -42,10 +42,12 @@ def list_cmd(
     type_: Annotated[Optional[str], typer.Option("--type", help="只看一种诈骗类型（代码或中文名称）。")] = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内的案件（按发案日期）。受害人姓名、电话、身份证号在各种格式中均脱敏，除非加 --show-pii。"""
     from fanzha_cli import cases
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, cases.list_cases, start, end, type_, show_pii)
-    render.emit(fmt.value, rows, render.case_rows(rows), render.CASE_COLUMNS, render.cases)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, render.case_rows(rows), render.CASE_COLUMNS, render.cases)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, fail, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, fail, output_to, settings
 
 
 class CircularFormat(str, Enum):
@@ -37,6 +37,7 @@ def rank_cmd(
     week: WeekOption = None,
     explain: Annotated[Optional[str], typer.Option("--explain", help="逐项说明某科所队的得分是怎样算出来的。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """每周排名：按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
     from fanzha_cli import circular, ledger
@@ -57,14 +58,15 @@ def rank_cmd(
         if not chosen:
             plan.index.dept(explain)  # raises with suggestions
         rows = chosen
-    if fmt is Format.json:
-        data.emit_json({"week": wk.label, "ranking": rows} if not explain else {"week": wk.label, **rows[0], "rules": rules})
-    elif fmt is Format.csv:
-        data.emit_csv(render.csv_rows(rows), render.CSV_COLUMNS)
-    elif explain:
-        render.explain(wk.label, rows[0], rules)
-    else:
-        render.table(wk.label, rows)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json({"week": wk.label, "ranking": rows} if not explain else {"week": wk.label, **rows[0], "rules": rules})
+        elif fmt is Format.csv:
+            data.emit_csv(render.csv_rows(rows), render.CSV_COLUMNS)
+        elif explain:
+            render.explain(wk.label, rows[0], rules)
+        else:
+            render.table(wk.label, rows)
 
 
 def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
@@ -126,16 +128,22 @@ def circular_cmd(
     week: WeekOption = None,
     fmt: Annotated[CircularFormat, typer.Option("--format", "-f", help="table（终端表格，默认）、json、md、html、docx（Word 公文）、xlsx、csv。")] = CircularFormat.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件。docx、xlsx 不写则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="-o 的文件已存在且不是本周的通报时，仍然覆盖。")] = False,
 ) -> None:
     """每周通报：总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象。受害人个人信息不会出现在任何格式中。"""
+    from fanzha_cli import outputs
     from fanzha_cli.render import circular_text, console
 
+    if output is not None:
+        if fmt is CircularFormat.table:
+            raise fail("错误：终端表格不能写入文件。\n提示：用 --format 选择 docx、xlsx、html、md、csv 或 json。")
+        outputs.check_file(output)  # before the work: a cron job learns at once
     c = _build(ctx, week)
     if output is None and fmt in (CircularFormat.docx, CircularFormat.xlsx):
         output = Path(f"每周通报-{c['week']}.{fmt.value}")
     if output is not None:
-        if fmt is CircularFormat.table:
-            raise fail("错误：终端表格不能写入文件。\n提示：用 --format 选择 docx、xlsx、html、md、csv 或 json。")
+        outputs.check_file(output)
+        outputs.refuse_other_week(output, c["week"], force)
         _render_to(c, fmt, output)
         console.note(f"已生成 {c['week']} 每周通报：{output}")
     elif fmt is CircularFormat.table:
@@ -171,8 +179,12 @@ def export_cmd(
     bad = [f for f in wanted if f not in allowed]
     if bad or not wanted:
         raise fail(f"错误：不支持的导出格式：{'、'.join(bad) or '（空）'}\n提示：--formats 可选 {'、'.join(sorted(allowed))}，用逗号分隔。")
+    from fanzha_cli import outputs
+
+    outputs.make_folder(out)  # before the work: a cron job learns at once
     c = _build(ctx, week)
     folder = out / c["week"]
+    outputs.make_folder(folder)
     written = []
     for f in dict.fromkeys(wanted):
         dest = folder / f"每周通报-{c['week']}.{f}"

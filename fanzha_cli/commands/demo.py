@@ -28,9 +28,14 @@ def demo_cmd(
         path = conf.db_path
         if path.exists() and path.stat().st_size > 0:
             raise fail(f"错误：{path} 已存在，演示数据不会写入已有的账本。\n提示：用 --db 指定一个新文件名，或不写 --db（演示账本放在临时目录）。")
+        note(f"新建演示账本：{path}")
     else:
         # FANZHA_DB names the real ledger: the demo never uses it.
         path = Path(tempfile.gettempdir()) / f"fanzha-demo-{seed}.db"
+        if path.exists():
+            note(f"替换上次生成的演示账本：{path}")
+        else:
+            note(f"新建演示账本：{path}")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     led = ledger.open_ledger(Settings(path, conf.operator), create=True)

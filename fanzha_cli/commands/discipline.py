@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, ShowPiiOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, ShowPiiOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
 
@@ -18,13 +18,15 @@ def list_cmd(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="只列出尚有处理步骤未落实的人员。")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 
     result = on_ledger(ctx, discipline.due_list, open_only)
-    render.emit(fmt.value, result, render.discipline_rows(result), render.DISCIPLINE_COLUMNS, render.discipline)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, result, render.discipline_rows(result), render.DISCIPLINE_COLUMNS, render.discipline)
 
 
 @app.command("record")
@@ -53,10 +55,12 @@ def explain_cmd(
     dept: DeptOption = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出累计扣分背后的每一条记录：案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 
     result = on_ledger(ctx, discipline.explain, officer=officer, dept=dept, show_pii=show_pii)
-    render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)

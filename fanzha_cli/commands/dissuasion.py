@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ToOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="劝阻登记：民辅警劝阻正在被骗的群众、避免的损失。")
 
@@ -36,10 +36,12 @@ def list_cmd(
     start: FromOption = None,
     end: ToOption = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内的劝阻登记。"""
     from fanzha_cli import dissuasion
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, dissuasion.list_period, start, end)
-    render.emit(fmt.value, rows, rows, render.DISSUASION_COLUMNS, render.dissuasions)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, rows, render.DISSUASION_COLUMNS, render.dissuasions)

@@ -418,8 +418,8 @@ def report_usage_error(exc) -> None:
 # --- an option given twice ------------------------------------------------------------------
 
 def repeated_option(cmd, ctx, args: list[str]) -> str | None:
-    """A single-value option (or a flag) given more than once among this command's own
-    arguments: the Chinese message refusing it, else None. Walks the arguments the way the
+    """A single-value option (or a flag) given more than once, with different values, among
+    this command's own arguments: the Chinese message refusing it, else None. Walks the arguments the way the
     parser does (--opt=value, -fjson, values that look like options, `--`)."""
     by_name: dict[str, Any] = {}
     for p in cmd.params:
@@ -459,8 +459,12 @@ def repeated_option(cmd, ctx, args: list[str]) -> str | None:
         if param is None or param.multiple or getattr(param, "count", False):
             continue
         seen.setdefault(param.name, []).append((name, value))
-    for uses in seen.values():
-        if len(uses) > 1:
+    for param_name, uses in seen.items():
+        # the same value twice says nothing new (a script adding "--format json" to its own);
+        # two different values, or a flag and its opposite, are a contradiction
+        param = next(p for p in cmd.params if p.name == param_name)
+        meaning = {v if v is not None else n in param.secondary_opts for n, v in uses}
+        if len(meaning) > 1:
             names = "、".join(dict.fromkeys(n for n, _ in uses))
             values = [v for _, v in uses if v is not None]
             given = f"（{'、'.join(values)}）" if values else ""

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, output_to, settings
 
 app = typer.Typer(no_args_is_help=True, help="包联计划：检查、载入、查看科所队与包联单位、派出所网格与结对民辅警。")
 
@@ -62,6 +62,7 @@ def show_cmd(
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队或派出所。")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="查看某天生效的计划（YYYY-MM-DD），默认现行计划。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """查看账本中的计划：活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
     from fanzha_cli import ledger, plan_store
@@ -76,19 +77,20 @@ def show_cmd(
         led.close()
     if dept:
         state = plan_store.select_department(state, dept)
-    if fmt is Format.json:
-        data.emit_json(state)
-    elif fmt is Format.csv:
-        data.emit_csv(render.csv_rows(state), render.CSV_COLUMNS)
-    else:
-        render.show(state)
-        if dept and state["stations"]:
-            render.show_station_units(state)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json(state)
+        elif fmt is Format.csv:
+            data.emit_csv(render.csv_rows(state), render.CSV_COLUMNS)
+        else:
+            render.show(state)
+            if dept and state["stations"]:
+                render.show_station_units(state)
 
 
 @app.command("history")
 @edge
-def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
     """列出每次载入计划的记录：生效日期、变动数、操作人和原因。"""
     from fanzha_cli import ledger, queries
     from fanzha_cli.render import data, plan as render
@@ -101,9 +103,10 @@ def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     columns = [("entry_id", "记录编号"), ("effective", "生效日期"), ("source", "来源文件"),
                ("started", "新增或变更"), ("ended", "结束"), ("operator", "操作人"),
                ("recorded_at", "录入时间"), ("reason", "原因")]
-    if fmt is Format.json:
-        data.emit_json(rows)
-    elif fmt is Format.csv:
-        data.emit_csv(rows, columns)
-    else:
-        render.history(rows)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json(rows)
+        elif fmt is Format.csv:
+            data.emit_csv(rows, columns)
+        else:
+            render.history(rows)

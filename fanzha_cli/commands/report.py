@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, output_to, settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -189,7 +189,8 @@ def void_cmd(ctx: typer.Context, line_id: LineId, reason: Reason = None) -> None
 
 @app.command("history")
 @edge
-def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.table) -> None:
+def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.table,
+                output: OutputOption = None) -> None:
     """一条报送的全部版本：登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
@@ -199,27 +200,41 @@ def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.
         hist = reports.history(led, line_id)
     finally:
         led.close()
-    render.history(hist, fmt)
+    with output_to(output, fmt) as fmt:
+        render.history(hist, fmt)
 
 
 @app.command("list")
 @edge
 def list_cmd(
     ctx: typer.Context,
-    week: Week,
+    week: Annotated[Optional[str], typer.Option("--week", help="周次：2022-W05、某天的日期、current 或 last。不写且写了 --dept 时，列出该科所队整个活动期的报送。")] = None,
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """列出某周的现行报送（已更正的显示最新数值，已作废的不列）。csv 格式可直接再导入。"""
+    """列出现行报送。
+
+    已更正的显示最新数值，已作废的不列。--week 看一周；只写 --dept 看该科所队整个活动期的报送。csv 格式可直接再导入。"""
     from fanzha_cli import reports
+    from fanzha_cli.errors import FanzhaError
     from fanzha_cli.render import report as render
 
+    if week is None and dept is None:
+        raise FanzhaError("请写明要看哪一周（--week），或哪个科所队（--dept）。",
+                          hint="例如 fanzha report list --week current，或 fanzha report list --dept 宣传科。")
     led = _open(ctx)
     try:
-        wk, rows = reports.list_lines(led, week, dept)
+        if week is None:
+            label, rows = reports.list_department(led, dept)
+            label = f"{label} 活动期内"
+        else:
+            wk, rows = reports.list_lines(led, week, dept)
+            label = wk.label
     finally:
         led.close()
-    render.lines(wk.label, rows, fmt)
+    with output_to(output, fmt) as fmt:
+        render.lines(label, rows, fmt, by_week=week is None)
 
 
 @app.command("missing")
@@ -227,16 +242,28 @@ def list_cmd(
 def missing_cmd(
     ctx: typer.Context,
     week: Week,
-    show_all: Annotated[bool, typer.Option("--all", help="也列出按时报送的科所队。")] = False,
+    dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
+    show_all: Annotated[bool, typer.Option("--all", hidden=True, help="（已不需要：默认即列出全部科所队。）")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """某周未报送和迟报的科所队（按当周生效的计划判断），以及各自未报的包联对象数。"""
+    """谁还没报齐：某周各科所队的报送进度。
+
+    按当周生效的计划，先列出没有报齐全部包联对象的科所队（如“已报 3/5”）、未报送和迟报的，再列出已报齐的。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
     led = _open(ctx)
     try:
         status = reports.missing(led, week)
+        if dept:
+            from fanzha_cli import plan_store
+
+            names = [d["dept"] for d in status["departments"]]
+            if dept not in names:
+                raise plan_store.unknown_name("科所队", dept, names)
+            status = {**status, "departments": [d for d in status["departments"] if d["dept"] == dept]}
     finally:
         led.close()
-    render.missing(status, fmt, show_all)
+    with output_to(output, fmt) as fmt:
+        render.missing(status, fmt)

@@ -17,17 +17,13 @@ def csv_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def table(result: dict[str, Any]) -> None:
-    from rich.table import Table
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
     crit = result["criteria"]
-    t = Table(title=f"拟表彰对象（{result['from']} 至 {result['to']}，共 {result['weeks']} 个报送周）")
-    for col in ("类别", "姓名或单位", "警号", "所在单位"):
-        t.add_column(col, no_wrap=True)
-    t.add_column("依据", overflow="fold")
-    for c in result["candidates"]:
-        t.add_row(KIND[c["subject_kind"]], c["name"], c["badge"] or "", c["department"] or "", "；".join(c["reasons"]))
     out = console()
-    out.print(t)
+    cols = [Col(k, h) for k, h in CSV_COLUMNS[:4]] + [Col("reasons", "依据", TEXT)]
+    print_table(f"拟表彰对象（{result['from']} 至 {result['to']}，共 {result['weeks']} 个报送周）", cols,
+                list(csv_rows(result)))
     out.print(
         f"评选条件（计划 rules.commendation）：通报扣分不超过 {crit.get('max_deductions', 0)} 次，按时报送不少于 "
         f"{crit.get('min_on_time_share', 0):.0%} 的周次；并且劝阻不少于 {crit.get('min_dissuasions', 1)} 起"
