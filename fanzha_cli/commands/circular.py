@@ -127,13 +127,17 @@ def circular_cmd(
     ctx: typer.Context,
     week: WeekOption = None,
     fmt: Annotated[CircularFormat, typer.Option("--format", "-f", help="table（终端表格，默认）、json、md、html、docx（Word 公文）、xlsx、csv。")] = CircularFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件。docx、xlsx 不写则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（不写 --format 时按文件扩展名定格式，如 通报.docx）。docx、xlsx 不写 -o 则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
     force: Annotated[bool, typer.Option("--force", help="-o 的文件已存在且不是本周的通报时，仍然覆盖。")] = False,
 ) -> None:
     """每周通报：总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象。受害人个人信息不会出现在任何格式中。"""
     from fanzha_cli import outputs
     from fanzha_cli.render import circular_text, console
 
+    if output is not None and fmt is CircularFormat.table:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in CircularFormat} - {"table"}:
+            fmt = CircularFormat(suffix)  # -o 通报.docx says the format
     if output is not None:
         if fmt is CircularFormat.table:
             raise fail("错误：终端表格不能写入文件。\n提示：用 --format 选择 docx、xlsx、html、md、csv 或 json。")
