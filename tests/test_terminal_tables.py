@@ -67,6 +67,7 @@ COMMANDS = {
     ("report", "list", "--week", "2022-W05"): {"line_id", "dept"},
     ("report", "missing", "--week", "2022-W05"): {"dept"},
     ("rank", "--week", "2022-W05"): {"department", "rank"},
+    ("report", "history", "1"): {"entry_id", "operator", "line_id"},
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from fanzha_cli.render.console import console, note
 from fanzha_cli.render.data import _cell
 
-ATOM, TEXT = "atom", "text"  # as render/fit.py: kept whole / may fold
+ATOM, TEXT, LIST = "atom", "text", "list"  # as render/fit.py: kept whole / may fold / folds between items
 
 TARGET_LABELS = {"unit": "单位", "grid": "网格"}
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
@@ -55,8 +55,8 @@ TERMINAL = {
     "note": (TEXT, 5), "revocation_reason": (TEXT, 4), "victim_id_number": (ATOM, 4), "victim_phone": (ATOM, 3),
     "victim_name": (ATOM, 2), "target_kind_label": (ATOM, 1), "publicity_received": (ATOM, 1),
     "operator": (ATOM, 3), "recorded_at": (ATOM, 3), "entry_id": (ATOM, 2), "at_count": (ATOM, 1),
-    "department": (ATOM, 1), "fraud_type_name": (TEXT, 0), "target": (TEXT, 0), "officers": (TEXT, 0),
-    "steps_text": (TEXT, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
+    "department": (ATOM, 1), "fraud_type_name": (TEXT, 0), "target": (TEXT, 0), "officers": (LIST, 0),
+    "steps_text": (LIST, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
 }
 RIGHT = {"loss", "amount_saved", "deductions", "units", "grids", "audit_id", "entry_id", "at_count"}
 

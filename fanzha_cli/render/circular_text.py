@@ -35,13 +35,16 @@ def _sign_off(c: dict) -> list[str]:
 _OPTIONAL = {"coverage": 1, "activity": 1, "timeliness": 1, "photos": 1, "deduction": 1, "targets": 2,
              "covered": 2, "cases_previous": 1, "loss_previous": 1, "done_on": 1}
 _MORE = "--format md、csv 或 xlsx"
+_LISTS = {"departments", "officers", "reasons"}
 
 
 def _print_table(table: layout.Table, heading: str, rows: list[dict], console) -> None:
-    from fanzha_cli.render.fit import ATOM, TEXT, Col, print_table
+    from fanzha_cli.render.fit import ATOM, LIST, TEXT, Col, print_table
 
-    # Names and numbers are never broken (render/fit.py); only free text (LONG) folds.
-    cols = [Col(col.key, col.header, TEXT if col.kind == LONG else ATOM, _OPTIONAL.get(col.key, 0),
+    # Names and numbers are never broken (render/fit.py); only free text (LONG) folds, and a
+    # list of names only between its items.
+    kinds = {col.key: (LIST if col.key in _LISTS else TEXT) if col.kind == LONG else ATOM for col in table.columns}
+    cols = [Col(col.key, col.header, kinds[col.key], _OPTIONAL.get(col.key, 0),
                 "right" if col.kind in NUMERIC else "left") for col in table.columns]
     print_table(heading or None, cols, [dict(zip((c.key for c in table.columns), _cells(table, row))) for row in rows],
                 more=_MORE, console=console)

@@ -17,11 +17,11 @@ def csv_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def table(result: dict[str, Any]) -> None:
-    from fanzha_cli.render.fit import TEXT, Col, print_table
+    from fanzha_cli.render.fit import LIST, Col, print_table
 
     crit = result["criteria"]
     out = console()
-    cols = [Col(k, h) for k, h in CSV_COLUMNS[:4]] + [Col("reasons", "依据", TEXT)]
+    cols = [Col(k, h) for k, h in CSV_COLUMNS[:4]] + [Col("reasons", "依据", LIST)]
     print_table(f"拟表彰对象（{result['from']} 至 {result['to']}，共 {result['weeks']} 个报送周）", cols,
                 list(csv_rows(result)))
     out.print(

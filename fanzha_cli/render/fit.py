@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-ATOM, TEXT = "atom", "text"
+ATOM, TEXT, LIST = "atom", "text", "list"  # LIST: text that folds only between its items
 TEXT_MIN = 12  # cells a folding column keeps at least (six Chinese characters)
 HEADER_MIN = 8  # an atom column widens for its header up to this; a longer header wraps
 GAP = 3  # cells between two columns: padding, rule, padding
@@ -36,8 +36,22 @@ def _width(text: str) -> int:
 
 
 def _soft(text: str) -> str:
-    """A list folds between its items, never inside a name: a space after each separator."""
+    """A list folds between its items, never inside a name: a space after each separator
+    (a terminal breaks lines at spaces; a Chinese line without them anywhere)."""
     return text.replace("、", "、 ").replace("；", "； ")
+
+
+def _header(header: str, content: int) -> str:
+    """A header wider than its column's values breaks in two: before its unit (损失金额\n（元）),
+    after a slash (已报/\n应报), else in the middle (累计扣分\n次数)."""
+    if _width(header) <= max(content, HEADER_MIN) or "\n" in header:
+        return header
+    if "（" in header[1:]:
+        return header[0] + header[1:].replace("（", "\n（", 1)
+    if "/" in header[1:-1]:
+        return header.replace("/", "/\n", 1)
+    half = (len(header) + 1) // 2
+    return f"{header[:half]}\n{header[half:]}"
 
 
 def plan_columns(cols: list[Col], cells: list[list[str]], width: int) -> tuple[list[int], dict[int, int]] | None:
@@ -46,7 +60,7 @@ def plan_columns(cols: list[Col], cells: list[list[str]], width: int) -> tuple[l
     for i, col in enumerate(cols):
         content = max((_width(row[i]) for row in cells), default=0)
         if col.kind == ATOM:
-            need[i] = max(content, min(_width(col.header), HEADER_MIN), 1)
+            need[i] = max(content, _width(_header(col.header, content)), 1)
         else:
             need[i] = max(min(content, TEXT_MIN), min(_width(col.header), 4), 1)
     shown = list(range(len(cols)))
@@ -80,7 +94,7 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
     cells = [["" if r.get(c.key) is None else plain(str(r.get(c.key))) for c in cols] for r in rows]
     for row in cells:
         for i, col in enumerate(cols):
-            if col.kind == TEXT:
+            if col.kind == LIST:
                 row[i] = _soft(row[i])
     planned = plan_columns(cols, cells, out.width)
     if planned is None:
@@ -92,7 +106,8 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
     for i in shown:
         col = cols[i]
         if col.kind == ATOM:
-            t.add_column(col.header, width=need[i], no_wrap=False, overflow="fold", justify=col.justify)
+            header = _header(col.header, max((_width(row[i]) for row in cells), default=0))
+            t.add_column(header, width=need[i], no_wrap=False, overflow="fold", justify=col.justify)
         else:
             t.add_column(col.header, min_width=need[i], overflow="fold", justify=col.justify)
     for row in cells:
@@ -100,6 +115,7 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
     out.print(t)
     dropped = [cols[i].header for i in range(len(cols)) if i not in shown]
     if dropped:
+        out.file.flush()  # the note after the table, also when both streams go to one place
         note(f"（终端宽 {out.width} 列，未显示：{'、'.join(dropped)}；加宽终端，或用 {more} 查看全部列。）")
 
 

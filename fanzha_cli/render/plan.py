@@ -82,7 +82,7 @@ def show(state: dict[str, Any]) -> None:
     on = state["on"] or "现行"
     out.print(f"计划版本：第 {v['entry_id']} 条记录，{v['effective']} 起生效（{v['source']}，{v['operator']} 于 {v['recorded_at']} 载入）；查看日期：{on}")
 
-    from fanzha_cli.render.fit import TEXT, Col, print_table
+    from fanzha_cli.render.fit import LIST, TEXT, Col, print_table
 
     if state["departments"]:
         rows = []
@@ -112,7 +112,7 @@ def show(state: dict[str, Any]) -> None:
                 rows.append({"station": label, "area": s.get("jurisdiction") or "", "grid": "无网格"})
         print_table("基层派出所：网格与结对民辅警", [Col("station", "派出所"), Col("area", "辖区", priority=1),
                                               Col("grid", "网格", TEXT), Col("worker", "网格员"),
-                                              Col("officers", "结对民辅警", TEXT)], rows,
+                                              Col("officers", "结对民辅警", LIST)], rows,
                     more="--dept 名称 或 --format csv")
         units = sum(len(s["units"]) for s in state["stations"])
         out.print(f"各派出所另包联辖区单位共 {units} 个（用 --dept 查看某所明细）。")

@@ -10,7 +10,7 @@ from fanzha_cli import reports as R
 from fanzha_cli.commands.base import Format
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.render import data
-from fanzha_cli.render.console import console, note, plain
+from fanzha_cli.render.console import console, note
 
 STATUS_LABELS = {"missing": "未报送", "pending": "未报送（未到截止时间）", "late": "迟报", "on_time": "按时"}
 SHORT = {"leaflets": "折页", "notices": "告知书", "pledges": "承诺书", "app_installs": "装APP",
@@ -126,30 +126,28 @@ def history(hist: dict[str, Any], fmt: Format) -> None:
         data.emit_csv(({**v, "action_label": R.ACTION_LABELS[v["action"]], "duties": "；".join(v["duties"])}
                        for v in hist["versions"]), columns)
         return
-    from rich.table import Table
-    from rich.text import Text
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
     out = console()
     state = "已作废" if hist["voided"] else "有效"
     out.print(f"第 {hist['line_id']} 条报送：{hist['dept']} {hist['week']} {_kind(hist['target_kind'])}"
               f"“{R.target_label(hist['target_kind'], hist['target'] or '')}”（{state}）")
-    t = Table(title="各版本")
-    t.add_column("项目", no_wrap=True)
-    for v in hist["versions"]:
-        t.add_column(f"第 {v['version']} 版：{R.ACTION_LABELS[v['action']]}", overflow="fold")
-    t.add_row("记录编号", *(str(v["entry_id"]) for v in hist["versions"]))
-    t.add_row("操作人", *(v["operator"] for v in hist["versions"]))
-    t.add_row("录入时间", *(v["recorded_at"] for v in hist["versions"]))
-    t.add_row("原因", *(v["reason"] or "" for v in hist["versions"]), end_section=True)
+    # One row per version; a value an amendment changed is marked （改）. Too many columns for
+    # any terminal side by side, so render/fit.py shows each version as a 「字段：值」 block.
     versions = hist["versions"]
-    for key, label in HISTORY_FIELDS:
-        cells = []
-        for i, v in enumerate(versions):
+    cols = [Col("version", "版本"), Col("action", "操作"), Col("entry_id", "记录编号"), Col("operator", "操作人"),
+            Col("recorded_at", "录入时间"), Col("reason", "原因", TEXT)]
+    cols += [Col(key, label, TEXT if key in ("duties", "note") else "atom") for key, label in HISTORY_FIELDS]
+    rows = []
+    for i, v in enumerate(versions):
+        row = {"version": f"第 {v['version']} 版", "action": R.ACTION_LABELS[v["action"]], "entry_id": str(v["entry_id"]),
+               "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"] or ""}
+        for key, _ in HISTORY_FIELDS:
             text = _value(key, v[key])
             changed = i > 0 and v["action"] == "amend" and _value(key, versions[i - 1][key]) != text
-            cells.append(Text(plain(f"{text}（改）"), style="bold") if changed else text)
-        t.add_row(label, *cells)
-    out.print(t)
+            row[key] = f"{text}（改）" if changed else text
+        rows.append(row)
+    print_table("各版本", cols, rows)
     if hist["photos"]:
         out.print("所附照片：")
         for p in hist["photos"]:
