@@ -66,7 +66,9 @@ def revoke_cmd(
     audit_id: AuditId,
     reason: Annotated[str, typer.Option("--reason", help="撤销原因：申诉成立的理由和依据（必填）。")] = "",
 ) -> None:
-    """申诉成立：撤销该回访的扣分（民辅警和单位的扣分都不再计入），原记录和撤销原因永久保留。只能撤销一次。"""
+    """撤销扣分（申诉成立时）。
+
+    该回访的扣分（民辅警和单位的扣分）都不再计入，原记录和撤销原因永久保留。只能撤销一次。"""
     from fanzha_cli import audits
 
     on_ledger(ctx, _write_and_report, audits.revoke, audit_id, reason)
