@@ -109,3 +109,16 @@ def test_the_wheel_ships_the_plan_from_data_and_nothing_else_of_the_repository()
     text = (root / "setup.py").read_text(encoding="utf-8")
     assert '"fanzha_cli.plan_data": "data"' in text
     assert not list((root / "fanzha_cli").rglob("assignments.yaml"))
+
+
+def test_the_readme_usage_tables_show_the_new_options():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in readme.splitlines() if line.startswith("| `fanzha ")}
+    for command in LISTS:
+        name = "fanzha " + " ".join(a for a in command if not a.startswith(("-", "20")) and a != WEEK)
+        row = next(v for k, v in rows.items() if k.startswith(name + " ") or k == name)
+        assert "-o 文件" in row, name
+    assert "--force" in next(v for k, v in rows.items() if k.startswith("fanzha weekly-circular"))
+    assert "fanzha plan load [文件]" in readme and "--dept 科所队" in rows[next(k for k in rows if k.startswith("fanzha report missing"))]
