@@ -142,3 +142,24 @@ def test_wrap_keeps_words_and_punctuation():
     text = "".join(lines)
     assert "2022-W05" in text and "current" in text
     assert not any(line.startswith(("，", "。", "、", "）")) for line in lines)
+
+
+def test_a_bad_parameter_raised_by_a_command_keeps_its_chinese_words(monkeypatch):
+    """Typer's documented BadParameter, raised with a Chinese message by a command or a
+    callback, passes the error edge and is said as a usage error."""
+    import typer
+    from typer.testing import CliRunner
+
+    demo = typer.Typer(cls=frame.FanzhaGroup)
+
+    @demo.command("x")
+    def x(n: int = typer.Option(1, "--n")) -> None:
+        raise typer.BadParameter("须为偶数")
+
+    @demo.command("y")
+    def y() -> None:
+        pass
+
+    result = CliRunner().invoke(demo, ["x", "--n", "3"])
+    assert result.exit_code == 2
+    assert "错误：值不对：须为偶数" in result.stderr

@@ -165,8 +165,8 @@ def edge(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise  # BadParameter: a usage error (exit 2), said in Chinese by commands/frame.py
         except FanzhaError as exc:
             raise fail(f"错误：{exc}", exc.exit_code)
         except sqlite3.OperationalError as exc:

@@ -312,7 +312,9 @@ def _bad_value(exc) -> str:
     kind = first.get("type", "")
     ctx = first.get("ctx") or {}
     annotation = _annotation(param) if param is not None else None
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+    if not errors and exc.message:  # raised by a command or callback with its own words
+        why = exc.message.rstrip("。.")
+    elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         why = f"可选 {'、'.join(str(m.value) for m in annotation)}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than") or (
             param is not None and (param.min is not None or param.max is not None) and kind.endswith("than_equal")):
@@ -369,6 +371,8 @@ def chinese_message(exc, ctx=None) -> str:
         return f"选项 {option} 用法不对。"
     if isinstance(exc, ex.BadParameter) and exc.param is not None:
         return _bad_value(exc)
+    if isinstance(exc, ex.BadParameter):
+        return f"值不对：{exc.message}"
     message = getattr(exc, "message", str(exc))
     if message.startswith("No such command"):
         name = message.split("'")[1] if "'" in message else message
