@@ -92,15 +92,16 @@ def test_list_tables_keep_values_whole(cli, demo_db, monkeypatch, columns, comma
     assert not missing or dropped, (command, missing[:5])
 
 
-def test_the_circular_at_80_columns_keeps_scores_dates_and_names_whole(cli, demo_db, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_circular_keeps_scores_dates_and_names_whole(cli, demo_db, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
     from fanzha_cli.render.console import console
 
     console.cache_clear()
     out = cli.ok("--db", demo_db, "weekly-circular").stdout
     c = json.loads(cli.ok("--db", demo_db, "weekly-circular", "--format", "json").stdout)
     for line in out.splitlines():
-        assert fit._width(line.rstrip()) <= 80, line
+        assert fit._width(line.rstrip()) <= columns, line
     for r in c["ranking"]:
         assert whole_in_lines(f"{r['score']:.2f}", out) and whole_in_lines(r["department"], out)
     for d in c["deductions"]:
@@ -129,3 +130,20 @@ def test_a_dropped_column_is_named_and_a_too_narrow_table_is_stacked():
     text = buf.getvalue()
     assert "案件编号：" in text and "备注：" in text  # stacked: every field, none dropped
     assert "XG2022020001" in text
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_discipline_explain_keeps_values_whole(cli, demo_db, monkeypatch, columns):
+    from fanzha_cli.render.console import console
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    console.cache_clear()
+    badge = cli.json("--db", demo_db, "discipline", "list")["items"][0]["subject"]
+    out = cli.ok("--db", demo_db, "discipline", "explain", "--officer", badge).stdout
+    data = cli.json("--db", demo_db, "discipline", "explain", "--officer", badge)
+    for line in out.splitlines():
+        assert fit._width(line.rstrip()) <= columns, line
+    for e in data["entries"]:
+        for v in (str(e["entry_id"]), e.get("case_no"), e["operator"]):
+            if v:
+                assert whole_in_lines(v, out), v
