@@ -163,3 +163,14 @@ def test_a_bad_parameter_raised_by_a_command_keeps_its_chinese_words(monkeypatch
     result = CliRunner().invoke(demo, ["x", "--n", "3"])
     assert result.exit_code == 2
     assert "错误：值不对：须为偶数" in result.stderr
+
+
+def test_typers_own_path_checks_are_said_in_chinese():
+    import typer
+
+    out = next(p for path, cmd in all_commands() if path == ["export"] for p in cmd.params if p.name == "out")
+    for english, chinese in (("is not readable", "没有读取权限"), ("does not exist", "不存在"),
+                             ("is a file", "是文件，这里要的是文件夹")):
+        exc = typer.BadParameter(f"Path '/srv/通报' {english}.", param=out)
+        assert frame.chinese_message(exc) == f"选项 --out 的值“/srv/通报”不对：{chinese}。"
+    assert frame.chinese_message(typer.BadParameter("Something English.", param=out)) == "选项 --out 的值不对：格式不对。"

@@ -302,6 +302,13 @@ def _quote(value: Any) -> str:
     return f"“{value}”"
 
 
+# Typer's checks of a path parameter ("Path 'x' is not readable."), in Chinese.
+_PATH_PROBLEM = __import__("re").compile(
+    r"^\w+ '(?P<path>.*)' (?P<what>does not exist|is a file|is a directory|is not readable|is not writable)\.$")
+_PATH_WORDS = {"does not exist": "不存在", "is a file": "是文件，这里要的是文件夹", "is a directory": "是文件夹，这里要的是文件",
+               "is not readable": "没有读取权限", "is not writable": "没有写入权限"}
+
+
 def _bad_value(exc) -> str:
     """What is wrong with the value, from the validation error beneath Typer's message."""
     param = exc.param
@@ -312,7 +319,10 @@ def _bad_value(exc) -> str:
     kind = first.get("type", "")
     ctx = first.get("ctx") or {}
     annotation = _annotation(param) if param is not None else None
-    if not errors and exc.message:  # raised by a command or callback with its own words
+    path_problem = _PATH_PROBLEM.match(exc.message or "") if not errors else None
+    if path_problem:  # Typer's own check of a path option
+        value, why = path_problem["path"], _PATH_WORDS[path_problem["what"]]
+    elif not errors and exc.message and not exc.message.isascii():  # a command's own Chinese words
         why = exc.message.rstrip("。.")
     elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         why = f"可选 {'、'.join(str(m.value) for m in annotation)}"
