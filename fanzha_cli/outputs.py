@@ -32,11 +32,15 @@ def os_error(exc: OSError) -> FanzhaError:
     return FanzhaError(f"无法读写 {exc.filename}：{reason(exc)}。", hint="检查路径是否写对、文件夹是否存在、是否有权限。")
 
 
-def check_file(path: Path) -> None:
-    """`path` can be written as a file: its folder exists, is a folder, and is writable."""
+def check_file(path: Path, *, may_create_folder: bool = False) -> None:
+    """`path` can be written as a file: its folder exists (or, if `may_create_folder`, can be
+    made inside the nearest folder that exists), is a folder, and is writable."""
     folder = path.parent
     if path.is_dir():
         raise FanzhaError(f"无法写入 {path}：这是一个文件夹，不是文件。", hint="在 -o 后写文件名，如 -o 通报.docx。")
+    if may_create_folder:
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
     if not folder.exists():
         raise FanzhaError(f"无法写入 {path}：文件夹 {folder} 不存在。", hint="先建好该文件夹，或换一个路径。")
     if not folder.is_dir():

@@ -293,6 +293,9 @@ def check_output(path: Path, force: bool) -> None:
         raise FanzhaError(f"模板文件须以 .xlsx 结尾：{path}", hint="例如 -o 宣传科-2022-W05.xlsx。")
     if path.exists() and not force:
         raise FanzhaError(f"文件已存在：{path}（可能是已填好的报送表）", hint="换一个文件名，或加 --force 覆盖。")
+    from fanzha_cli.outputs import check_file
+
+    check_file(path, may_create_folder=True)  # missing folders are made; an unwritable place is said at once
 
 
 def write_template(path: Path, t: dict[str, Any]) -> None:
