@@ -59,16 +59,22 @@ def to_console(c: dict, console=None) -> None:
     def _text(value: str, **style) -> Text:
         return Text(plain(value), **style)  # names come from the plan file: shown, never obeyed
 
+    def _paragraph(value: str) -> Text:
+        # broken where Chinese may break: never a line that starts with ，or 。 (fanzha_cli/cjk.py)
+        from fanzha_cli.cjk import wrap
+
+        return _text("\n".join(wrap("　　" + value, out.width)))
+
     out = console or default_console()
     out.print(_text(layout.title(c), style="bold"), justify="center")
     out.print(_text(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"),
               justify="center")
     out.print(_text(layout.ADDRESSEE))
-    out.print(_text("　　" + layout.opening(c)))
+    out.print(_paragraph(layout.opening(c)))
     for section in SECTIONS:
         out.print()
         out.print(_text(section.title, style="bold"))
-        out.print(_text("　　" + section.lead(c)))
+        out.print(_paragraph(section.lead(c)))
         for table in section.tables:
             rows = table.rows(c)
             empty = f"{table.title}：{NONE_TEXT}" if table.title else NONE_TEXT
