@@ -101,8 +101,9 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
         _stacked(title, cols, cells, out)
         return
     shown, need = planned
-    t = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-              pad_edge=False, header_style="bold")
+    if title:  # its own line: a title is never squeezed into a narrow table's width
+        out.print(Text(title, style="bold"))
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     for i in shown:
         col = cols[i]
         if col.kind == ATOM:
