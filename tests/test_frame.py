@@ -174,3 +174,15 @@ def test_typers_own_path_checks_are_said_in_chinese():
         exc = typer.BadParameter(f"Path '/srv/通报' {english}.", param=out)
         assert frame.chinese_message(exc) == f"选项 --out 的值“/srv/通报”不对：{chinese}。"
     assert frame.chinese_message(typer.BadParameter("Something English.", param=out)) == "选项 --out 的值不对：格式不对。"
+
+
+def test_every_command_has_a_short_first_line(cli, monkeypatch):
+    """The list of commands shows each one's first line: it fits one line at 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for path, cmd in all_commands():
+        if not path:
+            continue
+        short = frame.short_help(cmd)
+        assert short and frame.cells(short) <= 56, (path, short)
+        parent = cli.ok(*path[:-1], "--help").stdout
+        assert any(line.strip().startswith(path[-1]) and line.rstrip().endswith(short) for line in parent.splitlines()), path

@@ -6,7 +6,7 @@ import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ToOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="受害人回访：登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
+app = typer.Typer(no_args_is_help=True, help="受害人回访与通报扣分。\n\n登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
 
 AuditId = Annotated[str, typer.Argument(help="回访编号（fanzha audit list 中的“回访编号”）。")]
 OfficerOption = Annotated[Optional[str], typer.Option("--officer", help="责任民辅警警号。网格案件不写则取发案当日与该网格结对的民警（多人时取警号最小者，无民警时取辅警）；单位案件必须写明。")]

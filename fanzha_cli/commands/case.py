@@ -6,7 +6,7 @@ import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="发案登记：登记电信网络诈骗案件、查看案件（受害人信息默认脱敏）。")
+app = typer.Typer(no_args_is_help=True, help="发案登记：登记、查看案件。\n\n登记电信网络诈骗案件、查看案件（受害人信息默认脱敏）。")
 
 @app.command("add")
 @edge

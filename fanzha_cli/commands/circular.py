@@ -39,7 +39,9 @@ def rank_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """每周排名：按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
+    """每周排名。
+
+    按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
     from fanzha_cli import circular, ledger
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import data, rank as render
@@ -130,7 +132,9 @@ def circular_cmd(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（不写 --format 时按文件扩展名定格式，如 通报.docx）。docx、xlsx 不写 -o 则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
     force: Annotated[bool, typer.Option("--force", help="-o 的文件已存在且不是本周的通报时，仍然覆盖。")] = False,
 ) -> None:
-    """每周通报：总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象。受害人个人信息不会出现在任何格式中。"""
+    """每周通报。
+
+    总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象。受害人个人信息不会出现在任何格式中。"""
     from fanzha_cli import outputs
     from fanzha_cli.render import circular_text, console
 
@@ -175,7 +179,9 @@ def export_cmd(
     formats: Annotated[str, typer.Option("--formats", help="逗号分隔的格式：docx、xlsx、html、json、md、csv。")] = ",".join(EXPORT_FORMATS),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误（供 cron 定时任务使用）。")] = False,
 ) -> None:
-    """导出某周通报到文件夹（供定时任务使用）：原子写入，同一账本重复导出结果相同，从不写入账本。"""
+    """导出某周通报到文件夹（供定时任务使用）。
+
+    原子写入，同一账本重复导出结果相同，从不写入账本。"""
     from fanzha_cli.render import console
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]

@@ -16,7 +16,9 @@ def candidates_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """拟表彰对象：无通报扣分、按时报送达标，并且有劝阻成效或包联单位、网格零发案的民辅警和单位，附每人的依据。"""
+    """拟表彰对象及每人的依据。
+
+    无通报扣分、按时报送达标，并且有劝阻成效或包联单位、网格零发案的民辅警和单位，附每人的依据。"""
     from fanzha_cli import commend
     from fanzha_cli.render import commend as render, data
 

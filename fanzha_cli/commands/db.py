@@ -13,7 +13,9 @@ app = typer.Typer(no_args_is_help=True, help="账本文件：路径、完整性�
 @app.command("path")
 @edge
 def path_cmd(ctx: typer.Context) -> None:
-    """打印账本文件的路径（--db、环境变量 FANZHA_DB 或默认位置）。"""
+    """打印账本文件的路径。
+
+    --db、环境变量 FANZHA_DB 或默认位置。"""
     typer.echo(str(settings(ctx).db_path))
 
 
@@ -34,7 +36,9 @@ def backup_cmd(
     ctx: typer.Context,
     dest: Annotated[Path, typer.Argument(help="备份文件路径（或文件夹）。正在使用的账本也可安全备份。")],
 ) -> None:
-    """用 SQLite 在线备份生成账本的一致副本（写入过程中也安全）。"""
+    """备份账本（写入过程中也安全）。
+
+    用 SQLite 在线备份生成账本的一致副本。"""
     from fanzha_cli import ledger
 
     led = ledger.open_ledger(settings(ctx))

@@ -15,7 +15,9 @@ def demo_cmd(
     seed: Annotated[int, typer.Option("--seed", help="随机种子；同一种子生成相同的演示数据。")] = 2022,
     plan_file: Annotated[Optional[Path], typer.Option("--plan", help="计划文件，默认 data/assignments.yaml。")] = None,
 ) -> None:
-    """生成演示账本（随附计划 + 若干周的模拟报送、案件、回访、扣分和劝阻），然后显示最近一周的每周通报。不会动用您的正式账本：演示账本放在临时目录，除非用 --db 指定一个新文件。"""
+    """生成演示账本，显示最近一周的每周通报。
+
+    演示账本含随附计划和若干周的模拟报送、案件、回访、扣分和劝阻。不会动用您的正式账本：演示账本放在临时目录，除非用 --db 指定一个新文件。"""
     import tempfile
 
     from fanzha_cli import circular, demo, ledger

@@ -6,7 +6,7 @@ import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, OutputOption, ShowPiiOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
+app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：约谈、再宣传、问责。\n\n累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
 
 OfficerOption = Annotated[Optional[str], typer.Option("--officer", help="民辅警警号。")]
 DeptOption = Annotated[Optional[str], typer.Option("--dept", help="科所队名称（单位负责人）。")]
@@ -20,7 +20,9 @@ def list_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """列出累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
+    """应约谈、应问责的人员及落实情况。
+
+    累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 
@@ -57,7 +59,9 @@ def explain_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """列出累计扣分背后的每一条记录：案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
+    """累计扣分背后的每一条记录。
+
+    案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 

@@ -7,7 +7,7 @@ import typer
 
 from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, output_to, settings
 
-app = typer.Typer(no_args_is_help=True, help="包联计划：检查、载入、查看科所队与包联单位、派出所网格与结对民辅警。")
+app = typer.Typer(no_args_is_help=True, help="包联计划：检查、载入、查看。\n\n科所队与包联单位、派出所网格与结对民辅警。")
 
 PlanFile = Annotated[Path, typer.Argument(help="计划文件（YAML），随工具提供的是 data/assignments.yaml。")]
 
@@ -64,7 +64,9 @@ def show_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """查看账本中的计划：活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
+    """查看账本中的计划。
+
+    活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
     from fanzha_cli import ledger, plan_store
     from fanzha_cli.dates import iso_date
     from fanzha_cli.render import data, plan as render
@@ -91,7 +93,9 @@ def show_cmd(
 @app.command("history")
 @edge
 def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
-    """列出每次载入计划的记录：生效日期、变动数、操作人和原因。"""
+    """每次载入计划的记录。
+
+    生效日期、变动数、操作人和原因。"""
     from fanzha_cli import ledger, queries
     from fanzha_cli.render import data, plan as render
 

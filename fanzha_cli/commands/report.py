@@ -9,7 +9,7 @@ from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, o
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="每周报送：各科所队每周五报回包联单位、结对网格和民辅警本人亲友的宣传情况；可逐条登记，也可用 Excel 模板批量导入。",
+    help="每周报送：登记、导入、更正、查看。\n\n各科所队每周五报回包联单位、结对网格和民辅警本人亲友的宣传情况；可逐条登记，也可用 Excel 模板批量导入。",
 )
 
 Week = Annotated[str, typer.Option("--week", help="周次：2022-W05、某天的日期（取其所在周），或 current（本周）、last（上周）。")]
@@ -76,7 +76,9 @@ def add_cmd(
     note: Note = None,
     submitted_at: SubmittedAt = None,
 ) -> None:
-    """登记一条报送：一个科所队、一周、一个包联对象（--unit、--grid 或 --self 三选一）。同一对象同一周只能登记一次，之后用 amend 更正。"""
+    """登记一条报送。
+
+    一个科所队、一周、一个包联对象（--unit、--grid 或 --self 三选一）。同一对象同一周只能登记一次，之后用 amend 更正。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -99,7 +101,9 @@ def template_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="要生成的 .xlsx 文件。")],
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
 ) -> None:
-    """生成某科所队某周的 Excel 报送表：每个包联单位、结对网格一行，外加民辅警本人亲友一行；数量格带数据校验。"""
+    """生成某科所队某周的 Excel 报送表。
+
+    每个包联单位、结对网格一行，外加民辅警本人亲友一行；数量格带数据校验。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -121,7 +125,9 @@ def import_cmd(
     submitted_at: Annotated[Optional[str], typer.Option("--submitted-at", help="表中“报送时间”为空的行按此时间计（收到表格的时间），默认现在。")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """导入报送表：先校验全部文件的每一行，有任何错误则逐行列出（文件、工作表、行号、列、原因）且不写入；无误则一次写入。重复导入同一文件不会新增。"""
+    """导入报送表（.xlsx 或 .csv）。
+
+    先校验全部文件的每一行，有任何错误则逐行列出（文件、工作表、行号、列、原因）且不写入；无误则一次写入。重复导入同一文件不会新增。"""
     from fanzha_cli import reports
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import report as render
@@ -158,7 +164,9 @@ def amend_cmd(
     submitted_at: SubmittedAt = None,
     reason: Reason = None,
 ) -> None:
-    """更正一条报送：只写要改的字段（--duty 给出则替换整张清单，--photo 追加照片）。新记录取代旧记录，旧值保留，可用 history 查看。"""
+    """更正一条报送。
+
+    只写要改的字段（--duty 给出则替换整张清单，--photo 追加照片）。新记录取代旧记录，旧值保留，可用 history 查看。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -191,7 +199,9 @@ def void_cmd(ctx: typer.Context, line_id: LineId, reason: Reason = None) -> None
 @edge
 def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.table,
                 output: OutputOption = None) -> None:
-    """一条报送的全部版本：登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
+    """一条报送的全部版本。
+
+    登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 

@@ -13,7 +13,9 @@ def zero_case_cmd(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """零发案：期间内没有发案的包联单位和网格，以及全部包联单位和网格都零发案的科所队。每起案件按发案当日有效的包联计划归属。"""
+    """零发案的包联单位、网格和科所队。
+
+    期间内没有发案的包联单位和网格，以及全部包联单位和网格都零发案的科所队。每起案件按发案当日有效的包联计划归属。"""
     from fanzha_cli import cases
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import cases as render
