@@ -25,7 +25,7 @@ import datetime as dt
 from typing import Any, Iterable
 
 from fanzha_cli import plan_store, queries
-from fanzha_cli.cases import campaign_date, find_case, period, required_text
+from fanzha_cli.cases import campaign_date, campaign_period, find_case, period, required_text
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger, Writer
 
@@ -101,11 +101,26 @@ def _refuse_double_deduction(led: Ledger, case: dict[str, Any]) -> None:
         )
 
 
+def verification_date(led: Ledger, value: str | None, audit_date: str, today: dt.date | None = None) -> str:
+    """The day a call-back's finding was made: its deduction is circulated in that day's week.
+    Given: a date in the campaign, not before the call-back. Not given: the day it is recorded
+    (today; the campaign's last day once it is over), never before the call-back."""
+    if value is not None and value.strip():
+        day = campaign_date(led, value, "核实日期")
+        if day < audit_date:
+            raise FanzhaError(f"核实日期 {day} 早于回访日期 {audit_date}。",
+                              hint="核实日期应为作出核实结论的日期，不早于回访日期；不写则为今天。")
+        return day
+    _, end = campaign_period(led)
+    return max(audit_date, min((today or dt.date.today()).isoformat(), end))
+
+
 def _settle(w: Writer, audit_id: int, case: dict[str, Any], officer: dict[str, Any] | None, note: str | None,
-            *, supersedes: int) -> int:
-    """The verification entry: the finding and, when negligent, the two deductions."""
+            *, supersedes: int, verified_on: str) -> int:
+    """The verification entry: the finding (with its date) and, when negligent, the two deductions."""
     tables: dict[str, list[dict[str, Any]]] = {
-        "audit_findings": [{"audit_id": audit_id, "finding": "negligent" if officer else "not_negligent", "note": note}]
+        "audit_findings": [{"audit_id": audit_id, "finding": "negligent" if officer else "not_negligent", "note": note,
+                            "verified_on": verified_on}]
     }
     if officer:
         common = {"audit_id": audit_id, "officer": officer["badge"], "department": officer["department"],
@@ -127,8 +142,10 @@ def _call_back(
     verified_negligent: bool = False,
     officer: str | None = None,
     note: str | None = None,
+    verify_date: str | None = None,
 ) -> dict[str, Any]:
-    """One call-back as typed, checked: its case, date, answer, and who is blamed (if anyone)."""
+    """One call-back as typed, checked: its case, date, answer, who is blamed (if anyone), and
+    the day the finding was made (verified at once)."""
     case = find_case(led, case_no)
     audit_date = campaign_date(led, date, "回访日期")
     if audit_date < case["case_date"]:
@@ -141,10 +158,14 @@ def _call_back(
             "受害人反馈已收到面对面宣传，不能同时认定民辅警消极懈怠。",
             hint="收到宣传时去掉 --verified-negligent；未收到时写 --publicity-received no。",
         )
+    if verify_date is not None and verify_date.strip() and not verified_negligent:
+        raise FanzhaError("--verify-date 只用于当即核实（--verified-negligent）。",
+                          hint="待核实的回访之后用 fanzha audit verify 回访编号 --date 日期 登记核实结论和日期。")
     named = responsible(led, case, officer) if officer else None
     blamed = (named or responsible(led, case, None)) if verified_negligent else None
+    verified_on = verification_date(led, verify_date, audit_date) if verified_negligent else None
     return {"case": case, "audit_date": audit_date, "got": got, "named": named, "blamed": blamed,
-            "note": (note or "").strip() or None}
+            "note": (note or "").strip() or None, "verified_on": verified_on}
 
 
 def record(led: Ledger, **fields: Any) -> dict[str, Any]:
@@ -167,14 +188,16 @@ def record_many(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, 
                 "officer": named["badge"] if named else None, "note": c["note"],
             }]})
             if blamed:
-                _settle(w, audit_id, case, blamed, c["note"], supersedes=audit_id)
+                _settle(w, audit_id, case, blamed, c["note"], supersedes=audit_id, verified_on=c["verified_on"])
             status = "received" if c["got"] else ("negligent" if blamed else "pending")
-            out.append({"audit_id": audit_id, "case_no": case["case_no"], "status": status, "officer": blamed})
+            out.append({"audit_id": audit_id, "case_no": case["case_no"], "status": status, "officer": blamed,
+                        "verified_on": c["verified_on"]})
     return out
 
 
 def verify(
-    led: Ledger, audit_id: str, *, negligent: bool | None, note: str, officer: str | None = None
+    led: Ledger, audit_id: str, *, negligent: bool | None, note: str, officer: str | None = None,
+    date: str | None = None,
 ) -> dict[str, Any]:
     if negligent is None:
         raise FanzhaError("须写明核实结论：--negligent（消极懈怠）或 --not-negligent（非消极懈怠）。")
@@ -182,14 +205,16 @@ def verify(
     with led.write() as w:
         audit = get_audit(led, audit_id)
         _require_status(audit, "pending")
+        verified_on = verification_date(led, date, audit["audit_date"])
         case = find_case(led, audit["case_no"])
         blamed = None
         if negligent:
             blamed = responsible(led, case, officer or audit["named_officer"])
             _refuse_double_deduction(led, case)
-        entry_id = _settle(w, audit["audit_id"], case, blamed, note, supersedes=audit["audit_id"])
+        entry_id = _settle(w, audit["audit_id"], case, blamed, note, supersedes=audit["audit_id"],
+                           verified_on=verified_on)
     return {"audit_id": audit["audit_id"], "entry_id": entry_id, "case_no": case["case_no"],
-            "status": "negligent" if blamed else "not_negligent", "officer": blamed}
+            "status": "negligent" if blamed else "not_negligent", "officer": blamed, "verified_on": verified_on}
 
 
 def revoke(led: Ledger, audit_id: str, reason: str) -> dict[str, Any]:
@@ -240,6 +265,7 @@ def list_audits(
             "officer": r["deducted_officer"] or r["named_officer"],
             "department": r["deducted_department"],
             "note": r["finding_note"] or r["note"],
+            "verified_on": r["verified_on"] if r["finding"] else None,
             "revocation_reason": r["revocation_reason"],
             "operator": r["operator"],
             "recorded_at": r["recorded_at"],

@@ -299,7 +299,7 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
             for c in this_cases
         ],
         "deductions": [
-            {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["audit_date"],
+            {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["circulated_on"],
              "subject_kind": d["subject_kind"],
              "badge": d["subject"] if d["subject_kind"] == "officer" else None,
              "name": _officer_label(idx, d["subject"]).split("（")[0] if d["subject_kind"] == "officer" else f"{d['subject']}负责人",

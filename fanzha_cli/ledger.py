@@ -113,10 +113,13 @@ class Ledger:
         self.operator = operator
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self.as_of: int | None = None  # set while reads see an earlier entry (asof.as_of)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Writer]:
         """One transaction: everything appended inside lands whole, or nothing does."""
+        if self.as_of is not None:  # the writer would read the chain head through a view
+            raise RuntimeError("no writes while the ledger is read as of an earlier entry")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield Writer(self)

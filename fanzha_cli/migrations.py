@@ -333,3 +333,30 @@ def m004_performance(db: sqlite_utils.Database) -> None:
         """
     )
 
+
+
+@migrations()
+def m005_issued_weeks(db: sqlite_utils.Database) -> None:
+    # A week's circular issued (印发): the week, its issue number, the entry it was computed
+    # up to (the anchor) and that entry's hash, the date printed on it, and the SHA-256 of
+    # its JSON. From then on the week's circular is computed as of the anchor; anything
+    # recorded later about the week is a correction in the next circular issued.
+    db.execute(
+        """
+        CREATE TABLE circular_issues (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            week TEXT NOT NULL UNIQUE CHECK (week GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'),
+            issue_no INTEGER,
+            anchor_id INTEGER NOT NULL CHECK (anchor_id >= 0),
+            anchor_hash TEXT NOT NULL CHECK (length(anchor_hash) = 64),
+            issued_on TEXT NOT NULL,
+            json_sha256 TEXT NOT NULL CHECK (length(json_sha256) = 64)
+        )
+        """
+    )
+    _guard(db, "circular_issues")
+    # The day a call-back's finding was made: its deduction is circulated in that day's week.
+    # NULL for findings recorded before this step: they were dated by their call-back.
+    # ADD COLUMN, not transform(): the table keeps its append-only triggers.
+    db.execute("ALTER TABLE audit_findings ADD COLUMN verified_on TEXT")
+    db.execute("CREATE INDEX audit_findings_verified ON audit_findings(verified_on)")

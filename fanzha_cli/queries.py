@@ -93,7 +93,7 @@ ORDER BY effective
 _AUDIT_STATE = """
 SELECT a.entry_id AS audit_id, a.case_no, a.audit_date, a.publicity_received,
        a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
-       f.entry_id AS finding_entry, f.finding, f.note AS finding_note,
+       f.entry_id AS finding_entry, f.finding, f.note AS finding_note, f.verified_on,
        r.entry_id AS revocation_entry, r.reason AS revocation_reason,
        d.officer AS deducted_officer, d.department AS deducted_department,
        CASE WHEN a.publicity_received = 1 THEN 'received'
@@ -276,27 +276,41 @@ REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :
 
 # --- weekly circular and commendation ---
 
-# Deductions circulated in [:start, :end]: the call-back (audit) date decides the week;
-# revoked ones no longer count and are left out.
-CIRCULAR_DEDUCTIONS = """
-SELECT d.audit_id, d.subject_kind, d.subject, d.officer, d.department, d.case_no, d.case_date,
-       a.audit_date, f.note AS finding_note
+# The day a deduction is circulated: its verification's date (findings recorded before
+# verification dates existed have none: their call-back's date).
+_CIRCULATED_ON = "coalesce(f.verified_on, a.audit_date)"
+
+# Deductions circulated in [:start, :end]: the verification date decides the week, so a
+# call-back verified later is circulated when it is verified, never back in the call-back's
+# week; revoked ones no longer count and are left out. Two halves, each through its own date
+# index: findings with a verification date, and older findings (none: the call-back's date).
+_CIRCULAR_DEDUCTION_COLUMNS = f"""
+SELECT d.audit_id AS audit_id, d.subject_kind AS subject_kind, d.subject, d.officer, d.department, d.case_no,
+       d.case_date, a.audit_date, {_CIRCULATED_ON} AS circulated_on, f.note AS finding_note"""
+CIRCULAR_DEDUCTIONS = f"""{_CIRCULAR_DEDUCTION_COLUMNS}
+FROM audit_findings AS f
+JOIN audits AS a ON a.entry_id = f.audit_id
+JOIN deductions AS d ON d.audit_id = f.audit_id
+WHERE f.verified_on BETWEEN :start AND :end
+  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = f.audit_id)
+UNION ALL{_CIRCULAR_DEDUCTION_COLUMNS}
 FROM audits AS a
-JOIN deductions AS d ON d.audit_id = a.entry_id
 JOIN audit_findings AS f ON f.audit_id = a.entry_id
-WHERE a.audit_date BETWEEN :start AND :end
+JOIN deductions AS d ON d.audit_id = a.entry_id
+WHERE a.audit_date BETWEEN :start AND :end AND f.verified_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = a.entry_id)
-ORDER BY a.audit_date, d.audit_id, d.subject_kind DESC
+ORDER BY circulated_on, audit_id, subject_kind DESC
 """
 
-# Counting deductions as they stood at the end of :as_of (call-back on or before it), per
+# Counting deductions as they stood at the end of :as_of (circulated on or before it), per
 # subject, for those with at least :at_least: who was due a talk or accountability then.
-DEDUCTION_COUNTS_AS_OF = """
+DEDUCTION_COUNTS_AS_OF = f"""
 SELECT d.subject_kind, d.subject, count(*) AS deductions, d.department
 FROM deductions AS d
 JOIN audits AS a ON a.entry_id = d.audit_id
+JOIN audit_findings AS f ON f.audit_id = d.audit_id
 WHERE d.case_date BETWEEN :start AND :end
-  AND a.audit_date <= :as_of
+  AND {_CIRCULATED_ON} <= :as_of
   AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
 GROUP BY d.subject_kind, d.subject
 HAVING count(*) >= :at_least
@@ -395,3 +409,35 @@ SELECT dept, count(*) AS weeks FROM report_week_status
 WHERE week BETWEEN :first AND :last AND lines > 0 AND late_lines = 0
 GROUP BY dept
 """
+
+# --- issued circulars (migrations.m005_issued_weeks) ---
+
+ISSUE_OF_WEEK = """
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256,
+       e.operator, e.recorded_at
+FROM circular_issues AS i JOIN entries AS e ON e.id = i.entry_id
+WHERE i.week = :week
+"""
+
+# Every issue, in the order issued.
+ALL_ISSUES = """
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256
+FROM circular_issues AS i
+ORDER BY i.entry_id
+"""
+
+# The entries in (:after, :upto], in order: what may correct weeks already issued.
+ENTRIES_BETWEEN = """
+SELECT id AS entry_id, kind, operator, recorded_at, reason, supersedes
+FROM entries WHERE id > :after AND id <= :upto
+ORDER BY id
+"""
+
+# Each issue's anchor against the entry it names (NULL hash: the entry is gone).
+ISSUE_ANCHORS = """
+SELECT i.entry_id, i.week, i.anchor_id, i.anchor_hash, e.hash AS held_hash
+FROM circular_issues AS i LEFT JOIN entries AS e ON e.id = i.anchor_id
+ORDER BY i.entry_id
+"""
+
+ENTRY_HASH = "SELECT id, hash FROM entries WHERE id = :id"

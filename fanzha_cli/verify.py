@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import sqlite3
 
-from fanzha_cli import chain, ledger, reports
+from fanzha_cli import chain, issuing, ledger, reports
 from fanzha_cli.settings import Settings
 
 
-def verify(settings: Settings) -> list[str]:
-    """Empty when the ledger is intact; otherwise Chinese sentences naming the first break."""
+def verify(settings: Settings, anchors: list[tuple[int, str]] | None = None) -> list[str]:
+    """Empty when the ledger is intact and holds every anchor given (entry id, hash or its first
+    16 hex digits: the closing line of an issued circular); otherwise Chinese sentences naming
+    the first break and each anchor the ledger no longer holds."""
     led = ledger.open_ledger(settings)
     try:
-        return problems(led)
+        found = problems(led)
+        if anchors:
+            found += issuing.anchor_problems(led, anchors)
+        return found
     finally:
         led.close()
+
+
+def guard_problems(led: ledger.Ledger) -> list[str]:
+    """Each ledger table must refuse UPDATE and DELETE (migrations._guard): without its
+    triggers, entries could be cut off the end of the chain and the rest would still verify."""
+    triggers = {(r[0], r[1]): r[2] or "" for r in led.conn.execute(
+        "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    out = []
+    for table in ["entries", *chain.ledger_tables(led.conn)]:
+        for action, verb in (("update", "修改"), ("delete", "删除")):
+            name = f"{table}_no_{action}"
+            if "RAISE(ABORT" not in triggers.get((table, name), "").upper().replace(" ", ""):
+                out.append(f"表 {table} 缺少禁止{verb}的只追加保护（触发器 {name}）：账本可能在工具之外被改动过。")
+    return out
 
 
 def problems(led: ledger.Ledger) -> list[str]:
@@ -27,6 +46,8 @@ def problems(led: ledger.Ledger) -> list[str]:
         found = [f"SQLite 完整性检查未通过：{p}" for p in ledger.integrity_problems(led)]
         checked, broken = chain.verify_chain(led.conn)
         found += reports.derived_problems(led)
+        found += guard_problems(led)
+        found += issuing.recorded_anchor_problems(led)
     except sqlite3.DatabaseError as exc:
         return [f"账本文件已损坏，无法逐条读取：{exc}",
                 "提示：请勿再写入；用 fanzha db backup 留存现状，并用 fanzha db restore 从最近的完好备份恢复。"]

@@ -10,9 +10,9 @@ import pytest
 from .conftest import snapshot
 
 WEEK = "2022-W05"  # 2022-01-31 .. 2022-02-06, deadline Friday 2022-02-04 18:00
-KEYS = ["week", "period", "summary", "ranking", "missing_reports", "late_reports", "zero_case_units",
-        "zero_case_grids", "cases", "deductions", "warning_talks_due", "accountability_due",
-        "commendation_candidates"]
+KEYS = ["week", "status", "issued_on", "period", "summary", "ranking", "missing_reports", "late_reports",
+        "zero_case_units", "zero_case_grids", "cases", "deductions", "warning_talks_due", "accountability_due",
+        "commendation_candidates", "corrections", "anchor"]
 VICTIM = ("王秀兰", "13812345678", "14112719800101123X")
 
 
@@ -43,7 +43,7 @@ def week(cli, loaded):
                "--grid", "蔚汾镇东关社区网格", "--loss", "1000.50", "--victim", VICTIM[0], "--phone", VICTIM[1],
                "--id-number", VICTIM[2])
         cli.ok("audit", "record", "--case", f"A{n}", "--date", "2022-02-03", "--publicity-received", "否",
-               "--verified-negligent", "--note", "核实宣传未到位")
+               "--verified-negligent", "--verify-date", "2022-02-03", "--note", "核实宣传未到位")
     return cli
 
 
@@ -83,7 +83,7 @@ def test_rank_and_explain(week):
     assert bad.exit_code == 1 and "宣传科" in bad.stderr
 
 
-def test_export_is_atomic_idempotent_read_only_and_leaks_nothing(week, tmp_path, db_path):
+def test_export_is_atomic_idempotent_issues_once_and_leaks_nothing(week, tmp_path, db_path):
     before = snapshot(db_path)
     out = tmp_path / "out"
     week.ok("export", "--week", WEEK, "--out", out, "--formats", "docx,xlsx,html,json,md,csv", "--quiet")
@@ -91,11 +91,15 @@ def test_export_is_atomic_idempotent_read_only_and_leaks_nothing(week, tmp_path,
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(f"每周通报-{WEEK}.{x}" for x in ("docx", "xlsx", "html", "json", "md", "csv"))
     first = {p.name: p.read_bytes() for p in folder.iterdir()}
-    result = week.ok("export", "--week", WEEK, "--out", out, "--formats", "json,md,csv", "--quiet")
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    issued = snapshot(db_path)
+    assert len(issued["entries"]) == len(before["entries"]) + 1  # the export issued the week: one entry
+    assert issued["entries"][-1][1] == "circular_issue" and len(issued["circular_issues"]) == 1
+    result = week.ok("export", "--week", WEEK, "--out", out, "--formats", "docx,xlsx,html,json,md,csv", "--quiet")
     assert result.stdout == "" and result.stderr == ""
-    for name in (f"每周通报-{WEEK}.json", f"每周通报-{WEEK}.md", f"每周通报-{WEEK}.csv"):
-        assert (folder / name).read_bytes() == first[name]
-    assert snapshot(db_path) == before
+    for name, blob in first.items():  # the same bytes, and not even rewritten
+        assert (folder / name).read_bytes() == blob and (folder / name).stat().st_mtime_ns == stamps[name], name
+    assert snapshot(db_path) == issued  # issued once: exporting again writes nothing
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp files left behind
     for name, blob in first.items():
         if name.endswith((".docx", ".xlsx")):
@@ -138,7 +142,10 @@ def test_demo_is_deterministic_and_never_touches_the_real_ledger(cli, tmp_path, 
     out = cli.ok("--db", a, "demo", "--weeks", "3", "--seed", "7")
     assert "关于2022年第3周反电诈宣传工作情况的通报" in out.stdout
     cli.ok("--db", b, "demo", "--weeks", "3", "--seed", "7")
-    assert cli.json("--db", a, "weekly-circular", "--week", "2022-W03") == cli.json("--db", b, "weekly-circular", "--week", "2022-W03")
+    # The same figures; only the anchor's hash differs (each entry's hash covers when it was recorded).
+    ca, cb = (cli.json("--db", x, "weekly-circular", "--week", "2022-W03") for x in (a, b))
+    assert ca.pop("anchor")["entry_id"] == cb.pop("anchor")["entry_id"]
+    assert ca == cb
     assert not db_path.exists()  # FANZHA_DB, the real ledger, untouched
     cli.ok("--db", a, "db", "verify")
     refused = cli("--db", a, "demo")

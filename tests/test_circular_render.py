@@ -70,7 +70,8 @@ def test_layout_header(sample):
 
 def test_layout_sections_in_circular_order():
     assert [s.title for s in layout.SECTIONS] == [
-        "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象"]
+        "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象",
+        "八、更正与补报"]
     sheets = [t.sheet for s in layout.SECTIONS for t in s.tables]
     assert len(sheets) == len(set(sheets)) and all(len(name) <= 31 for name in sheets)
 
@@ -225,8 +226,10 @@ def test_docx_tables_and_sign_off(docx_files, sample):
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert department_names(sample) <= cells
     texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts[-2:] == ["县局反诈中心", "2022年2月6日"]
-    assert doc.paragraphs[-1].alignment == 2  # right
+    # Signed on the issue date; the ledger anchor closes the document.
+    assert texts[-3:] == ["县局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
+    assert "1311:9f2c4e1a7b3d5f60" in texts[-1]
+    assert doc.paragraphs[-2].alignment == 2  # right
 
 
 def test_docx_is_deterministic(tmp_path, docx_files, sample):
@@ -234,7 +237,7 @@ def test_docx_is_deterministic(tmp_path, docx_files, sample):
 
     assert circular_docx.to_docx(sample, tmp_path / "again.docx").read_bytes() == docx_files["sample"].read_bytes()
     props = Document(str(docx_files["sample"])).core_properties
-    assert props.created.date().isoformat() == "2022-02-06" and props.modified == props.created
+    assert props.created.date().isoformat() == "2022-02-04" and props.modified == props.created  # issued_on
 
 
 # --- Excel ---

@@ -186,3 +186,24 @@ def test_every_command_has_a_short_first_line(cli, monkeypatch):
         assert short and frame.cells(short) <= 56, (path, short)
         parent = cli.ok(*path[:-1], "--help").stdout
         assert any(line.strip().startswith(path[-1]) and line.rstrip().endswith(short) for line in parent.splitlines()), path
+
+
+def test_a_new_option_gets_a_chinese_metavar_from_its_name_or_type():
+    import typer
+
+    demo = typer.Typer(cls=frame.FanzhaGroup)
+
+    @demo.command("x")
+    def x(verify_date: str = typer.Option(None, "--verify-date"), count: int = typer.Option(1, "--count"),
+          case_id: str = typer.Argument(...), label: str = typer.Option("", "--label")) -> None:
+        pass
+
+    @demo.command("y")
+    def y() -> None:
+        pass
+
+    root = get_command(demo)
+    ctx = typer.Context(root, info_name="demo")
+    cmd = root.get_command(ctx, "x")
+    got = {p.name: frame.metavar(p) for p in cmd.params}
+    assert got == {"verify_date": "日期", "count": "整数", "case_id": "编号", "label": "文本"}

@@ -288,7 +288,9 @@ def every_table(scene_template, tmp_path_factory):
                   "--note", "已再宣传"],
                  ["audit", "revoke", str(scene_template[1]["neg_west"]), "--reason", "申诉成立"],
                  ["dissuasion", "add", "--officer", "140101", "--date", "2022-03-05", "--amount-saved", "5000"],
-                 ["dissuasion", "add", "--officer", "140102", "--date", "2022-03-06", "--amount-saved", "800"]):
+                 ["dissuasion", "add", "--officer", "140102", "--date", "2022-03-06", "--amount-saved", "800"],
+                 ["weekly-circular", "--week", "2022-W05", "--issue", "--date", "2022-02-04"],
+                 ["weekly-circular", "--week", "2022-W06", "--issue", "--date", "2022-02-11"]):
         cli.ok("--db", path, *args)
     conn = sqlite3.connect(path)
     for table in LEDGER_TABLES:

@@ -36,12 +36,13 @@ def record_cmd(
     verified_negligent: Annotated[bool, typer.Option("--verified-negligent", help="已核实为民辅警消极懈怠、宣传未到位：立即对民辅警及其单位各通报扣分一次。")] = False,
     officer: OfficerOption = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="回访情况说明。")] = None,
+    verify_date: Annotated[Optional[str], typer.Option("--verify-date", help="当即核实（--verified-negligent）的核实日期 YYYY-MM-DD，默认今天。扣分在核实日期所在的周通报。")] = None,
 ) -> None:
     """登记一次回访。收到宣传：只记录；未收到：记为待核实（之后用 audit verify 登记结论），或加 --verified-negligent 直接扣分。"""
     from fanzha_cli import audits
 
     on_ledger(ctx, _write_and_report, audits.record, case_no=case_no, date=date, received=received,
-              verified_negligent=verified_negligent, officer=officer, note=note_)
+              verified_negligent=verified_negligent, officer=officer, note=note_, verify_date=verify_date)
 
 
 @app.command("verify")
@@ -52,11 +53,13 @@ def verify_cmd(
     negligent: Annotated[Optional[bool], typer.Option("--negligent/--not-negligent", help="核实结论：消极懈怠（扣分）或非消极懈怠（不扣分）。")] = None,
     note_: Annotated[str, typer.Option("--note", help="核实经过与依据（必填）。")] = "",
     officer: OfficerOption = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="核实日期 YYYY-MM-DD（作出核实结论的日期），默认今天。扣分在核实日期所在的周通报。")] = None,
 ) -> None:
-    """登记待核实回访的核实结论。每次回访只能核实一次；消极懈怠时对责任民辅警及其单位各扣分一次。"""
+    """登记待核实回访的核实结论。每次回访只能核实一次；消极懈怠时对责任民辅警及其单位各扣分一次，在核实日期所在的周通报。"""
     from fanzha_cli import audits
 
-    on_ledger(ctx, _write_and_report, audits.verify, audit_id, negligent=negligent, note=note_, officer=officer)
+    on_ledger(ctx, _write_and_report, audits.verify, audit_id, negligent=negligent, note=note_, officer=officer,
+              date=date)
 
 
 @app.command("revoke")

@@ -1,7 +1,7 @@
 """`fanzha db`: where the ledger is, whether it is intact, a safe copy of it, and putting one back."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -21,11 +21,17 @@ def path_cmd(ctx: typer.Context) -> None:
 
 @app.command("verify")
 @edge
-def verify_cmd(ctx: typer.Context) -> None:
-    """重算哈希链并运行 SQLite 完整性检查。一切正常时不输出、退出码 0；否则指出第一条有问题的记录，退出码 1。"""
-    from fanzha_cli import verify
+def verify_cmd(
+    ctx: typer.Context,
+    anchor: Annotated[Optional[list[str]], typer.Option("--anchor", metavar="编号:哈希", help="已印发通报末尾的锚点“记录编号:哈希”（哈希可只写前 16 位），可重复：账本中该记录已不存在或哈希不符即报错。")] = None,
+) -> None:
+    """校验账本是否完整、未被改动。
 
-    problems = verify.verify(settings(ctx))
+    重算哈希链，运行 SQLite 完整性检查，检查只追加保护触发器和已印发通报的锚点。一切正常时不输出、退出码 0；否则指出第一条有问题的记录，退出码 1。"""
+    from fanzha_cli import issuing, verify
+
+    anchors = [issuing.parse_anchor(a) for a in anchor or []]
+    problems = verify.verify(settings(ctx), anchors)
     if problems:
         raise fail("\n".join(problems))
 

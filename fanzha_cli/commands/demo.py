@@ -13,14 +13,14 @@ def demo_cmd(
     ctx: typer.Context,
     n_weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="演示几周的数据（1—52）。")] = 8,
     seed: Annotated[int, typer.Option("--seed", help="随机种子；同一种子生成相同的演示数据。")] = 2022,
-    plan_file: Annotated[Optional[Path], typer.Option("--plan", help="计划文件，默认 data/assignments.yaml。")] = None,
+    plan_file: Annotated[Optional[Path], typer.Option("--plan", help="计划文件，默认随工具提供的计划。")] = None,
 ) -> None:
     """生成演示账本，显示最近一周的每周通报。
 
     演示账本含随附计划和若干周的模拟报送、案件、回访、扣分和劝阻。不会动用您的正式账本：演示账本放在临时目录，除非用 --db 指定一个新文件。"""
     import tempfile
 
-    from fanzha_cli import circular, demo, ledger
+    from fanzha_cli import demo, issuing, ledger
     from fanzha_cli.render import circular_text
     from fanzha_cli.render.console import note
     from fanzha_cli.settings import Settings
@@ -44,7 +44,7 @@ def demo_cmd(
     try:
         last = demo.build(led, plan_file or demo.default_plan_path(), n_weeks=n_weeks, seed=seed,
                           progress=lambda m: note(f"演示：{m}……"))
-        c = circular.build(led, last)
+        c = issuing.preview(led, last)
     finally:
         led.close()
     circular_text.to_console(c)

@@ -54,6 +54,8 @@ NAME_METAVARS = {
     "line_id": "编号", "audit_id": "回访编号", "case_no": "案件编号", "file": "文件", "files": "文件",
     "dest": "路径", "source": "备份文件", "sheet": "花名册文件", "entry_id": "记录编号",
 }
+NAME_ENDINGS = (("-date", "日期"), ("-on", "日期"), ("-at", "时间"), ("-week", "周次"), ("-no", "编号"),
+                ("-id", "编号"), ("-file", "文件"), ("-dir", "文件夹"), ("-reason", "原因"), ("-note", "说明"))
 TYPE_METAVARS = {int: "整数", float: "数字", str: "文本", Path: "文件", bool: "是|否"}
 
 
@@ -74,6 +76,10 @@ def metavar(param) -> str:
     for name in names:
         if name in NAME_METAVARS:
             return NAME_METAVARS[name]
+    for name in names:  # a name not listed: its ending says what it is (--verify-date, --issued-at)
+        for ending, word in NAME_ENDINGS:
+            if name.replace("_", "-").endswith(ending):
+                return word
     annotation = _annotation(param)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return "|".join(str(m.value) for m in annotation)

@@ -29,7 +29,7 @@ ZERO_CASE_COLUMNS = [
 ]
 AUDIT_COLUMNS = [
     ("audit_id", "回访编号"), ("case_no", "案件编号"), ("case_date", "发案日期"), ("audit_date", "回访日期"),
-    ("publicity_received", "收到面对面宣传"), ("status_label", "状态"), ("officer", "责任民辅警"),
+    ("verified_on", "核实日期"), ("publicity_received", "收到面对面宣传"), ("status_label", "状态"), ("officer", "责任民辅警"),
     ("department", "扣分单位"), ("note", "说明"), ("revocation_reason", "撤销原因"),
     ("operator", "录入人"), ("recorded_at", "录入时间"),
 ]
@@ -116,7 +116,7 @@ def zero_case(result: dict[str, Any]) -> None:
 # --- audits ---
 
 def audits(rows: list[dict[str, Any]]) -> None:
-    columns = [c for c in AUDIT_COLUMNS if c[0] not in ("operator", "recorded_at", "case_date")]
+    columns = [c for c in AUDIT_COLUMNS if c[0] not in ("operator", "recorded_at", "case_date", "verified_on")]
     _table(f"回访记录（{len(rows)} 条）", columns, rows)
 
 
@@ -133,6 +133,8 @@ def audit_result(result: dict[str, Any], standings: list[dict[str, Any]]) -> Non
     officer = result.get("officer")
     if result["status"] == "negligent" and officer:
         note(f"扣分对象：民辅警 {officer['name']}（{officer['badge']}），单位 {officer['department']}。")
+        if result.get("verified_on"):
+            note(f"核实日期 {result['verified_on']}：扣分在该日所在周的通报中通报。")
     for s in standings:
         due = f"，已达{DUE_LABELS[s['due']]}标准" if s["due"] else ""
         note(f"{s['subject']}：累计通报扣分 {s['deductions']} 次{due}。")

@@ -301,6 +301,8 @@ def _sign_off(doc, c: dict) -> None:
                         (date, 4)):
         p = _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(right * char)
+    if layout.anchor_line(c):  # ties the paper to the ledger (fanzha db verify --anchor)
+        _paragraph(doc, layout.anchor_line(c), indent=False)
 
 
 # --- tables ---

@@ -194,6 +194,9 @@ def _sections(c: dict) -> list[str]:
 def to_html(c: dict) -> str:
     """The whole circular as one HTML document (a str; write it as UTF-8)."""
     sign_off = "".join(f"<p>{escape(line)}</p>" for line in (layout.issuer(c), layout.cn_date(layout.issued_on(c))))
+    if layout.anchor_line(c):  # ties the page to the ledger (fanzha db verify --anchor)
+        sign_off += f'<p class="anchor">{escape(layout.anchor_line(c))}</p>'
+
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

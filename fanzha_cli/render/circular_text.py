@@ -85,6 +85,8 @@ def to_console(c: dict, console=None) -> None:
     out.print()
     for line in _sign_off(c):
         out.print(_text(line), justify="right")
+    if layout.anchor_line(c):
+        out.print(_text(layout.anchor_line(c)))
 
 
 # --- Markdown ---
@@ -115,6 +117,8 @@ def to_markdown(c: dict) -> str:
                 out += [f"### {_md(table.title)}", ""]
             out += _md_table(table, table.rows(c)) + [""]
     out += [_md(line) + "  " for line in _sign_off(c)]  # two spaces: a line break, not a paragraph
+    if layout.anchor_line(c):
+        out += ["", _md(layout.anchor_line(c))]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -141,4 +145,6 @@ def to_csv(c: dict) -> str:
                 writer.writerow([_csv_safe(display(row.get(col.key), col.kind), col.kind) for col in table.columns])
             if not rows:
                 writer.writerow([NONE_TEXT])
+    if layout.anchor_line(c):
+        writer.writerow([layout.anchor_line(c)])
     return buffer.getvalue()

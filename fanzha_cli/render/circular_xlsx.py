@@ -103,6 +103,7 @@ def _properties(wb, c: dict) -> None:
     props.category = "每周通报"
     props.keywords = c["week"]
     props.created = props.modified = layout.fixed_time(c)
+    props.description = layout.anchor_line(c) or None  # the ledger anchor (fanzha db verify --anchor)
 
 
 def to_xlsx(c: dict, path: str | Path) -> Path:

@@ -172,7 +172,10 @@ def issuer(c: dict) -> str:
 
 
 def issued_on(c: dict) -> dt.date:
-    """The circular's date: the last day of its week, so that a re-run gives the same file."""
+    """The circular's date: the day it was issued (a preview: the day it was made); for a
+    circular without one, the last day of its week. Never the clock: a re-run gives the same file."""
+    if c.get("issued_on"):
+        return dt.date.fromisoformat(c["issued_on"][:10])
     period = c.get("period") or {}
     if period.get("end"):
         return dt.date.fromisoformat(period["end"][:10])
@@ -400,6 +403,33 @@ def _commendation_rows(c: dict) -> list[dict]:
     return [{**_subject(r, COMMENDED_LABELS), "reasons": joined(r.get("reasons"), "；")} for r in c.get("commendation_candidates") or []]
 
 
+# --- 八、更正与补报 ---
+
+def _corrections_lead(c: dict) -> str:
+    n = len(c.get("corrections") or [])
+    if not n:
+        return "已印发的各期通报此后没有更正与补报。"
+    return f"已印发的通报印发后，又登记了以下{n}项涉及该周的内容（补报、更正、作废、补登等），自本期起计入："
+
+
+def _correction_rows(c: dict) -> list[dict]:
+    return [{"week": r.get("week"), "issue_no": r.get("issue_no"), "entry_id": r.get("entry_id"),
+             "what": r.get("what"), "operator": r.get("operator"), "recorded_at": r.get("recorded_at"),
+             "reason": r.get("reason")} for r in c.get("corrections") or []]
+
+
+def anchor_line(c: dict) -> str:
+    """The closing line that ties the circular to the ledger: the last entry it covers and the
+    first 16 hex digits of that entry's hash (`fanzha db verify --anchor N:HASH` checks it)."""
+    a = c.get("anchor") or {}
+    if not a.get("entry_id"):
+        return ""
+    n, digest = a["entry_id"], (a.get("hash") or "")[:16]
+    if c.get("status") == "preview":
+        return f"预览稿，未印发（依据账本截至第{n}条记录）"
+    return f"锚点：本期通报依据账本截至第{n}条记录（哈希 {digest}）。核对：fanzha db verify --anchor {n}:{digest}"
+
+
 # --- the layout ---
 
 PERSON_COLUMNS = (Column("subject", "对象类别", width=5), Column("badge", "警号", width=4),
@@ -471,6 +501,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("commendation", "七、拟表彰对象", _commendation_lead, (
         Table("commendation_candidates", "", "拟表彰对象", (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16)),
               _commendation_rows),
+    )),
+    Section("corrections", "八、更正与补报", _corrections_lead, (
+        Table("corrections", "", "更正与补报", (
+            Column("week", "周次", width=5), Column("issue_no", "期数", INT, 2), Column("entry_id", "记录编号", INT, 3),
+            Column("what", "内容", LONG, 18), Column("operator", "录入人", width=3),
+            Column("recorded_at", "录入时间", DATETIME, 6), Column("reason", "原因", LONG, 8),
+        ), _correction_rows),
     )),
 )
 

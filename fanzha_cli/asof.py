@@ -1,0 +1,81 @@
+"""Reading the ledger as it stood after entry N ("as of N").
+
+An issued circular is computed from the ledger as it stood at its anchor, however much has
+been recorded since. Rather than add `AND entry_id <= :upto` to every query the circular
+runs (and to every query anyone adds to it later), `as_of(led, N)` shadows, on this one
+connection, each ledger table with a TEMP view of its rows up to entry N: SQLite looks an
+unqualified name up in `temp` before `main`, so every read made inside the block (queries.py,
+reports, cases, audits, discipline, dissuasion, commend, plan_store, and whatever the circular
+reads next) sees exactly the ledger of entry N, with no parameter to forget. The chain's
+tables are found as `chain.ledger_tables` finds them (by their `entry_id` column), so a table
+added by a later migration is covered without being named here.
+
+Derived tables without an `entry_id` (report_week_status, kept by triggers for speed) cannot
+answer for an earlier entry: inside the block they are views computed from the base rows as
+of N, with the same columns (their kept copies are checked against the same computation by
+`db verify`).
+
+Nothing may be written inside the block: `Ledger.write` refuses while it is open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+from fanzha_cli import chain
+from fanzha_cli.ledger import Ledger
+
+# Derived tables and how to compute them from the (as-of) base tables, unqualified so that
+# they read the as-of views.
+_DERIVED = {
+    # As queries.REPORT_WEEK_STATUS_FROM_LINES, but with a department whose lines were all
+    # voided left out (the kept table holds a row with 0 lines for it; every reader asks for
+    # lines > 0).
+    "report_week_status": """
+        SELECT r.week, r.dept, count(*) AS lines, sum(r.late) AS late_lines
+        FROM report_lines AS r
+        WHERE r.action <> 'void'
+          AND NOT EXISTS (SELECT 1 FROM report_lines AS later
+                          WHERE later.line_id = r.line_id AND later.version > r.version)
+        GROUP BY r.week, r.dept
+    """,
+}
+
+
+def head(led: Ledger) -> tuple[int, str]:
+    """The last entry's id and hash ((0, GENESIS) for an empty ledger)."""
+    row = led.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, chain.GENESIS)
+
+
+@contextlib.contextmanager
+def as_of(led: Ledger, upto: int | None) -> Iterator[Ledger]:
+    """Every read on `led` inside the block sees the ledger as it stood after entry `upto`
+    (None: as it is). Not re-entrant: an as-of block inside another is refused."""
+    if upto is None:
+        yield led
+        return
+    if getattr(led, "as_of", None) is not None:
+        raise RuntimeError("as_of blocks do not nest")
+    n = int(upto)  # an integer we hold, never text from outside: safe to write into the view
+    conn = led.conn
+    tables = chain.ledger_tables(conn)
+    made: list[str] = []
+    try:
+        conn.execute(f'CREATE TEMP VIEW "entries" AS SELECT * FROM main."entries" WHERE id <= {n}')
+        made.append("entries")
+        for t in tables:
+            conn.execute(f'CREATE TEMP VIEW "{t}" AS SELECT * FROM main."{t}" WHERE entry_id <= {n}')
+            made.append(t)
+        present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+        for name, sql in _DERIVED.items():
+            if name in present:
+                conn.execute(f'CREATE TEMP VIEW "{name}" AS {sql}')
+                made.append(name)
+        led.as_of = n
+        yield led
+    finally:
+        led.as_of = None
+        for name in reversed(made):
+            conn.execute(f'DROP VIEW IF EXISTS temp."{name}"')
