@@ -126,3 +126,14 @@ def test_the_readme_usage_tables_show_the_new_options():
         assert "-o 文件" in row, name
     assert "--force" in next(v for k, v in rows.items() if k.startswith("fanzha weekly-circular"))
     assert "fanzha plan load [文件]" in readme and "--dept 科所队" in rows[next(k for k in rows if k.startswith("fanzha report missing"))]
+
+
+def test_refusing_another_weeks_file_issues_nothing(week, tmp_path, unchanged):  # noqa: F811
+    target = tmp_path / "通报.md"
+    week.ok("weekly-circular", "--week", "2022-W04", "--format", "md", "-o", target)
+    with unchanged():
+        refused = week("weekly-circular", "--week", WEEK, "--issue", "--date", "2022-02-06", "-o", target)
+    assert refused.exit_code == 1 and "是 2022-W04 的每周通报" in refused.stderr
+    with unchanged():
+        bad = week("export", "--week", WEEK, "--out", "/dev/null/x")
+    assert bad.exit_code == 1 and "/dev/null/x" in bad.stderr
