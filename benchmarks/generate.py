@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fanzha_cli import audits, cases, demo, discipline, dissuasion, ledger, plan, plan_store, reports, weeks  # noqa: E402
+from fanzha_cli import audits, cases, demo, discipline, dissuasion, ledger, plan, plan_store, reports, rules, weeks  # noqa: E402
 from fanzha_cli.demo import _id_number, _person, _phone  # noqa: E402
 from fanzha_cli.settings import Settings  # noqa: E402
 
@@ -154,7 +154,7 @@ def write_plan(scale: Scale, path: Path, seed: int) -> dict[str, int]:
 
 def campaign_weeks(idx: plan_store.PlanIndex, n_weeks: int) -> list[weeks.Week]:
     start = idx.settings["campaign"]["routine_period"]["start"]
-    due = int(idx.settings["rules"]["weekly_report"]["due_weekday"])
+    due = rules.of(idx.settings).due_weekday
     from fanzha_cli.circular import first_week
 
     first = first_week(start, due)
@@ -182,13 +182,14 @@ def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int =
     else:
         plan_path = SHIPPED_PLAN
     parsed = plan.parse_plan(plan_path)
-    plan_store.load(led, parsed, reason="规模测试：载入计划")
+    # In force from the campaign's first day, so that all 52 weeks are due weeks.
+    plan_store.load(led, parsed, effective=parsed.routine_period[0], reason="规模测试：载入计划")
     timings["plan"] = time.perf_counter() - t
     log(f"计划：{len(parsed.departments)} 个科所队、{len(parsed.officers)} 名民辅警、{len(parsed.grids)} 个网格（{timings['plan']:.1f} 秒）")
 
     idx = plan_store.index_on(led, parsed.routine_period[0])
     week_list = campaign_weeks(idx, max(1, min(n_weeks, 52)))
-    rule = idx.settings["rules"]["weekly_report"]
+    rule = rules.of(idx.settings).weekly_report
     diligence = diligence_of(rng, idx)
     fraud_codes = [t["code"] for t in idx.settings["fraud_types"]]
     grids = sorted(g for g in idx.grids if idx.grid_officers.get(g))

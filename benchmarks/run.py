@@ -134,7 +134,8 @@ def plan_ledger(data: Path, scale: str, plan_file: Path | None) -> Path:
         copy_ledger(Path("/nonexistent"), tmp)
         led = ledger.open_ledger(Settings(tmp, "规模测试"), create=True)
         try:
-            plan_store.load(led, plan.parse_plan(plan_file or generate.SHIPPED_PLAN), reason="规模测试")
+            parsed = plan.parse_plan(plan_file or generate.SHIPPED_PLAN)
+            plan_store.load(led, parsed, effective=parsed.routine_period[0], reason="规模测试")
             ledger.backup(led, db)
         finally:
             led.close()
@@ -146,7 +147,7 @@ def import_sheet(data: Path, scale: str, plan_db: Path) -> tuple[Path, int]:
     """IMPORT_LINES report lines (fewer if the scale's whole campaign has fewer), in one CSV."""
     sheet = data / f"import-{scale}.csv"
     if not sheet.exists():
-        from fanzha_cli import cases, demo, ledger, plan_store, weeks
+        from fanzha_cli import cases, demo, ledger, plan_store, rules, weeks
         from fanzha_cli.settings import Settings
 
         led = ledger.open_ledger(Settings(plan_db, "规模测试"), read_only=True)
@@ -156,7 +157,7 @@ def import_sheet(data: Path, scale: str, plan_db: Path) -> tuple[Path, int]:
             care = generate.diligence_of(rng, idx)
             rows: list[dict] = []
             for wk in generate.campaign_weeks(idx, 52):
-                rows += demo.sheet_rows(rng, idx, wk, care, weeks.deadline(wk, idx.settings["rules"]["weekly_report"]))
+                rows += demo.sheet_rows(rng, idx, wk, care, weeks.deadline(wk, rules.of(idx.settings).weekly_report))
                 if len(rows) >= IMPORT_LINES:
                     break
         finally:

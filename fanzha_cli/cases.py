@@ -47,9 +47,15 @@ def campaign_date(led: Ledger, value: str, what: str = "日期") -> str:
     return day
 
 
-def period(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> tuple[str, str]:
-    """--from/--to, by default the campaign so far (its start to today, or its end if over)."""
+def period(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None,
+           from_plan: bool = False) -> tuple[str, str]:
+    """--from/--to, by default the campaign so far (its start to today, or its end if over).
+    `from_plan`: by default from the day the plan took effect instead (zero-case and
+    commendation: a pairing that did not exist cannot have failed)."""
     c_start, c_end = campaign_period(led)
+    if from_plan:
+        effective = led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+        c_start = max(c_start, effective or c_start)
     day_from = campaign_date(led, start, "起始日期") if start else c_start
     if end:
         day_to = campaign_date(led, end, "截止日期")
@@ -248,13 +254,17 @@ def _in_force(idx: plan_store.PlanIndex) -> tuple[list[Pairing], list[tuple[str,
 def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
     """The pairings of [day_from, day_to] (ISO dates in the campaign), each case counted against
     the pairings in force on its own date: the period is cut where the plan changed, and each
-    piece's cases are matched with that piece's plan."""
+    piece's cases are matched with that piece's plan. Days before the first plan took effect
+    count for nothing: no pairing existed then."""
+    effective = led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+    if effective and day_from < effective:
+        day_from = effective
     had_case: dict[Pairing, bool] = {}
     officers: dict[Pairing, list[str]] = {}
     categories: dict[str, str] = {}
     dept_order: list[str] = []
     officer_names: dict[str, str] = {}
-    for seg_start, seg_end in _segments(led, day_from, day_to):
+    for seg_start, seg_end in (_segments(led, day_from, day_to) if day_from <= day_to else []):
         idx = plan_store.index_on(led, seg_start)
         keys, targets, grid_officers, names = _in_force(idx)
         hit = set(led.conn.execute(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end}))
@@ -294,7 +304,9 @@ def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | 
     A pairing is listed if it was in force at any time in the period and no case fell on
     it while it was (see `pairings`); a department, if every such pairing of it is case-free.
     """
-    day_from, day_to = period(led, start, end, today)
+    day_from, day_to = period(led, start, end, today, from_plan=True)
+    effective = led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+    day_from = max(day_from, effective or day_from)
     p = pairings(led, day_from, day_to)
     keys = p.keys()
     targets = [

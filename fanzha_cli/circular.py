@@ -13,15 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha_cli import cases, commend, discipline, plan_store, queries, reports, scoring, weeks
+from fanzha_cli import cases, clock, commend, discipline, plan_store, queries, reports, rules, scoring, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan
 from fanzha_cli.weeks import Week
 
 MEASURE_KEYS = list(scoring.ACTIVITY_MEASURES) + ["photos"]
-TREND_WEEKS = 8
-NAMED = 3  # how many are named at the top and at the bottom of each category
+# How many weeks the trend shows, how many are named and by what limits: local rules of the
+# plan (rules.of(settings): named, praise_one_in, trend_weeks ...), never constants here.
 
 
 def default_week(led: Ledger, today: dt.date | None = None) -> Week:
@@ -79,11 +79,12 @@ def _week_lines(led: Ledger, plan: reports.WeekPlan, rules: dict[str, Any]) -> t
 
 
 def _targets(idx: plan_store.PlanIndex, dept: str) -> list[str] | tuple[()]:
-    """What a department scores on: its grids if a station, else its paired units (read-only:
-    the index's own list)."""
+    """What a department scores on: its paired units and, for a station, its grids too (item
+    23: a station's units are paired targets like any department's)."""
+    units = idx.dept_units.get(dept, ())
     if idx.departments.get(dept, {}).get("category") == "station":
-        return idx.station_grids.get(dept, ())
-    return idx.dept_units.get(dept, ())
+        return [*units, *idx.station_grids.get(dept, ())]
+    return units
 
 
 def _paired_targets(idx: plan_store.PlanIndex, dept: str) -> set[str] | None:
@@ -99,8 +100,16 @@ def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[s
     return scoring.tally(lines, list(_targets(plan.index, dept)), rules)
 
 
+def _is_late(got: _Reported, plan: reports.WeekPlan, any_line: bool) -> bool:
+    """Late by the local rule: any late line (the shipped rule), or else the first line's time."""
+    if any_line:
+        return got.late_at is not None
+    return got.first_submitted > weeks.stamp(plan.deadline)
+
+
 def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
     idx = plan.index
+    any_line = rules.of(idx.settings).late_if_any_line
     out = []
     for dept, attrs in sorted(idx.departments.items(), key=lambda d: d[1].get("order", 0)):
         category = attrs.get("category", "bureau")
@@ -109,7 +118,7 @@ def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], ded
         out.append(scoring.DeptWeek(
             dept=dept, category=category, order=attrs.get("order", 0), targets=len(targets),
             tally=got.tally if got else scoring.Tally(),
-            status="missing" if got is None else ("late" if got.late_at else "on_time"),
+            status="missing" if got is None else ("late" if _is_late(got, plan, any_line) else "on_time"),
             first_submitted=got.first_submitted if got else None,
             deductions=deductions.get(dept, 0),
         ))
@@ -120,17 +129,20 @@ def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Sco
     """The week's plan, scores and deductions, and what the circular needs of its lines (the
     figures summed, each late department's last time)."""
     plan = reports.week_plan(led, week)
-    rules = plan.index.settings.get("rules", {}).get("scoring", {})
-    reported, totals = _week_lines(led, plan, rules)
+    r = rules.of(plan.index.settings)
+    reported, totals = _week_lines(led, plan, r.scoring)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
                            {"start": week.monday.isoformat(), "end": week.sunday.isoformat()})
     per_dept: dict[str, int] = defaultdict(int)
     for d in deductions:
         if d["subject_kind"] == "department":
             per_dept[d["subject"]] += 1
-    scores = scoring.rank([scoring.score(w, rules) for w in department_weeks(plan, reported, per_dept)])
+    scores = scoring.rank([scoring.score(w, r.scoring) for w in department_weeks(plan, reported, per_dept)],
+                          r.tie_breaks)
     summary = {"measures": totals,
-               "late_at": {d: r.late_at for d, r in reported.items() if r.late_at}}
+               "late_at": {d: got.late_at or got.first_submitted for d, got in reported.items()
+                           if _is_late(got, plan, r.late_if_any_line)},
+               "deducted": dict(per_dept)}
     return plan, scores, summary, deductions
 
 
@@ -154,16 +166,17 @@ def _by_type(this: list[dict], previous: list[dict], fraud_types: list[dict]) ->
 
 def first_week(campaign_start: str, due_weekday: int) -> Week:
     """The campaign's first reporting week: the first whose deadline day lies in the campaign
-    (2022-01-01 is a Saturday, so the first circular is for 2022-W01, not 2021-W52)."""
+    (2022-01-01 is a Saturday, so the first circular is for 2022-W01, not 2021-W52).
+    Which weeks are *due* depends on when the plan took effect: see clock.first_due_week."""
     week = weeks.resolve(campaign_start)
     if (week.monday + dt.timedelta(days=due_weekday - 1)).isoformat() < campaign_start:
         week = weeks.resolve((week.monday + dt.timedelta(days=7)).isoformat())
     return week
 
 
-def _trend(led: Ledger, week: Week, first: Week) -> list[dict[str, Any]]:
+def _trend(led: Ledger, week: Week, first: Week, n_weeks: int) -> list[dict[str, Any]]:
     out = []
-    for back in range(TREND_WEEKS - 1, -1, -1):
+    for back in range(n_weeks - 1, -1, -1):
         monday = week.monday - dt.timedelta(days=7 * back)
         if monday < first.monday:
             continue
@@ -219,12 +232,72 @@ def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex) -> tuple[lis
     return talks, accountability
 
 
+def named(scores: list[scoring.Score], r: rules.Rules, deducted: dict[str, int]) -> tuple[dict, dict]:
+    """Who is praised (奖励先进) and who criticised (鞭策后进), per category, by the local rules:
+    praise goes to at most `named` of the reporting departments at the top, never to more
+    than 1/`praise_one_in` of the category, nor (if so ruled) to one deducted that week;
+    criticism names the `named` lowest reporting departments and (if so ruled) every
+    department that did not report at all. No one is both."""
+    top: dict[str, list[str]] = {}
+    bottom: dict[str, list[str]] = {}
+    for category in ("bureau", "station"):
+        group = [s for s in scores if s.category == category]
+        reported = [s.dept for s in group if s.status != "missing"]
+        eligible = [d for d in reported if not (r.praise_excludes_deducted and deducted.get(d))]
+        praised = eligible[:r.praise_limit(len(group))]
+        missing = [s.dept for s in group if s.status == "missing"] if r.criticise_missing else []
+        worst = [d for d in reported if d not in praised][-r.named:] if r.named else []
+        top[category] = praised
+        bottom[category] = worst + missing
+    return top, bottom
+
+
+def progress(led: Ledger, plan: reports.WeekPlan, upto: int | None = None) -> dict[str, int]:
+    """Each department's latest 宣传进度 (the share of its paired targets covered so far), as its
+    report of the week states it: the average of the progress on its current lines on paired
+    targets that carry one, rounded; a department that stated none this week is absent. (Only
+    the week's lines are read: at a province's scale, reading back through the campaign for
+    each circular would cost seconds.)"""
+    by_dept: dict[str, list[int]] = defaultdict(list)
+    paired: dict[str, set[str] | None] = {}
+    for row in led.query(queries.PROGRESS_OF_WEEK, {"week": plan.week.label, "upto": upto}):
+        dept = row["dept"]
+        if dept not in paired:
+            paired[dept] = _paired_targets(plan.index, dept)
+        if paired[dept] is not None and row["target"] in paired[dept]:
+            by_dept[dept].append(row["progress"])
+    return {d: int(sum(v) / len(v) + 0.5) for d, v in by_dept.items()}
+
+
+def ranking_rows(led: Ledger, plan: reports.WeekPlan, scores: list[scoring.Score]) -> list[dict[str, Any]]:
+    """The ranking as the circular and `fanzha rank` show it: each score, with the department's
+    宣传进度."""
+    progress_of = progress(led, plan)
+    return [{**s.as_dict(), "progress": progress_of.get(s.dept)} for s in scores]
+
+
+def issuer(settings: dict[str, Any]) -> str:
+    """Who signs the circular: the office's full name from the plan (兴县公安局反诈中心); for a
+    plan stored without one, the bureau's name put before the office's short name."""
+    office = settings.get("leadership", {}).get("office", {})
+    if office.get("full_name"):
+        return office["full_name"]
+    name = office.get("name") or ""
+    bureau = settings.get("campaign", {}).get("issuer") or ""
+    if name.startswith("县局") and bureau:
+        return bureau + name[len("县局"):]
+    return name or bureau
+
+
 def build(led: Ledger, week: Week) -> dict[str, Any]:
     plan, scores, week_lines, deductions = ranking(led, week)
     idx = plan.index
     settings = idx.settings
+    r = rules.of(settings)
     campaign = settings.get("campaign", {})
-    c_start = campaign.get("routine_period", {}).get("start", week.monday.isoformat())
+    plan_start, first = clock.first_due(led, settings)
+    # Zero-case and commendation count from the day the plan took effect.
+    c_start = max(plan_start, campaign.get("routine_period", {}).get("start", plan_start))
     # Zero-case and commendation run to the week's end, or the campaign's if it ends first
     # (the last week of 2022 ends on 2023-01-01).
     until = min(week.sunday.isoformat(), campaign.get("routine_period", {}).get("end", week.sunday.isoformat()))
@@ -234,12 +307,11 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     prev_cases = _cases_of(led, previous.monday, previous.sunday)
 
     statuses = [s.status for s in scores]
-    first = first_week(c_start, int(settings.get("rules", {}).get("weekly_report", {}).get("due_weekday", 5)))
     summary = {
         "campaign": {"name": campaign.get("name"), "document_no": campaign.get("document_no"),
                      "issuer": campaign.get("issuer"),
                      "office": settings.get("leadership", {}).get("office", {}).get("name")},
-        "issue_no": (week.monday - first.monday).days // 7 + 1,
+        "issue_no": clock.issue_no(week, first),
         "departments": len(scores),
         "reported": len(scores) - statuses.count("missing"),
         "on_time": statuses.count("on_time"),
@@ -252,14 +324,11 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "cases_previous": len(prev_cases),
         "loss_previous": format_yuan(sum(c["loss_fen"] or 0 for c in prev_cases)),
         "cases_by_type": _by_type(this_cases, prev_cases, settings.get("fraud_types", [])),
-        "trend": _trend(led, week, first),
+        "trend": _trend(led, week, first, r.trend_weeks),
         "zero_case_since": c_start,
         "top": {}, "bottom": {},
     }
-    for category in ("bureau", "station"):
-        reported = [s.dept for s in scores if s.category == category and s.status != "missing"]
-        summary["top"][category] = reported[:NAMED]
-        summary["bottom"][category] = [d for d in reported[-NAMED:] if d not in reported[:NAMED]]
+    summary["top"], summary["bottom"] = named(scores, r, week_lines["deducted"])
 
     zero = cases.pairings(led, *cases.period(led, c_start, until))
     zero_units: dict[str, list[str]] = {}
@@ -274,13 +343,15 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     names = cases.type_names(settings)
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
     talks, accountability = _discipline(led, week, idx)
-    commended = commend.candidates(led, first.monday.isoformat(), until, with_evidence=False, zero=zero)
+    commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
     return {
         "week": week.label,
+        "issuer": issuer(settings),
+        "rules_note": [dict(n) for n in r.notes],
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
                    "deadline": weeks.stamp(plan.deadline)},
         "summary": summary,
-        "ranking": [s.as_dict() for s in scores],
+        "ranking": ranking_rows(led, plan, scores),
         "missing_reports": [{"department": s.dept, "category": s.category} for s in scores if s.status == "missing"],
         "late_reports": [
             {"department": s.dept, "category": s.category,

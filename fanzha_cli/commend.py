@@ -1,11 +1,12 @@
 """Commendation candidates (先进、嘉奖): who meets the plan's criteria, and the evidence.
 
-The criteria are data in the plan (`rules.commendation`):
-- `max_deductions` and `min_on_time_share` must hold for everyone: no more circulated
-  deductions than allowed, and the department (for an officer: his station) reported on
-  time in at least that share of the period's weeks;
-- then at least one merit: `min_dissuasions` or more frauds stopped in progress (劝阻), or,
-  where `zero_case` is true, every paired unit or grid free of cases in the period.
+The plan's own grounds (`rules.commendation`, 方案规定): paired units or grids with no case
+(零发案), or a dissuasion that avoided a major loss (劝阻、避免……造成重大损失). What makes a
+loss 重大 is a local rule (`local_rules.major_loss`, e.g. 10,000 元): a 0.01 元 dissuasion is
+not a merit. Limits the plan does not state (at most so many deductions, at least such a
+share of weeks reported on time) apply only when the bureau turns them on in `local_rules`
+(`commendation_max_deductions`, `commendation_min_on_time_share`). Everything counts from the
+day the plan took effect (clock.plan_start) and only over due weeks.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fanzha_cli import cases, discipline, dissuasion, plan_store, queries
+from fanzha_cli import cases, clock, discipline, dissuasion, plan_store, queries, rules
 from fanzha_cli.dates import week_label
 from fanzha_cli.ledger import Ledger
+from fanzha_cli.money import format_yuan
 
 
 def weeks_between(start: str, end: str, due_weekday: int = 5) -> list[str]:
@@ -48,16 +50,24 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
     hands in its own (since the campaign's start), so one circular never lists a grid as having
     had a case and commends its officers for its having none, and does the work once."""
     idx = plan_store.index_on(led, end)
-    criteria = idx.settings.get("rules", {}).get("commendation", {})
-    max_deductions = criteria.get("max_deductions", 0)
-    min_share = criteria.get("min_on_time_share", 0)
-    min_dissuasions = criteria.get("min_dissuasions", 1)
-    use_zero_case = bool(criteria.get("zero_case", True))
+    r = rules.of(idx.settings)
+    max_deductions = r.max_deductions
+    min_share = r.min_on_time_share
+    use_zero_case = r.commend_zero_case
+    use_dissuasion = r.commend_dissuasion
+    criteria = {"zero_case": use_zero_case, "dissuasion": use_dissuasion,
+                "major_loss": format_yuan(r.major_loss_fen),
+                "max_deductions": max_deductions, "min_on_time_share": min_share}
 
-    due_weekday = int(idx.settings.get("rules", {}).get("weekly_report", {}).get("due_weekday", 5))
-    week_labels = weeks_between(start, end, due_weekday)
+    _, first = clock.first_due(led, idx.settings)
+    week_labels = [w for w in weeks_between(start, end, r.due_weekday) if w >= first.label]
     on_time = on_time_weeks(led, week_labels)
     n_weeks = len(week_labels)
+
+    def barred(n_ded: int, dept: str | None) -> bool:
+        """The local limits, where the bureau turned them on."""
+        return ((max_deductions is not None and n_ded > max_deductions)
+                or (min_share is not None and share(dept) < min_share))
 
     def share(dept: str | None) -> float:
         return on_time.get(dept or "", 0) / n_weeks if n_weeks else 1.0
@@ -71,19 +81,23 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
     zero_of: dict[str, list[str]] = {}
     for d, _, t in zero_targets:
         zero_of.setdefault(d, []).append(t)
-    saved = {r["officer"]: r for r in dissuasion.per_officer(led, start, end)}
-    dept_saved = {r["department"]: r for r in dissuasion.per_department(led, start, end)}
+    # Only dissuasions that avoided a major loss are merits (each on its own amount).
+    major = [d for d in dissuasion.dissuasions(led, start, end) if d["amount_saved_fen"] >= r.major_loss_fen]
+    if not use_dissuasion:
+        major = []
+    saved = {d["officer"]: d for d in dissuasion._totals(major, "officer")}
+    dept_saved = {d["department"]: d for d in dissuasion._totals(major, "department")}
 
     officers: list[dict[str, Any]] = []
     for badge, o in idx.officers.items():
         station = o["station"]
         n_ded = deducted.get(("officer", badge), 0)
-        if n_ded > max_deductions or share(station) < min_share:
+        if barred(n_ded, station):
             continue
         merits, evidence = [], {}
         d = saved.get(badge)
-        if d and d["dissuasions"] >= min_dissuasions:
-            merits.append(f"劝阻 {d['dissuasions']} 起，避免损失 {d['amount_saved']} 元")
+        if d:
+            merits.append(f"劝阻 {d['dissuasions']} 起，避免重大损失 {d['amount_saved']} 元")
             evidence["dissuasion_entries"] = d["entry_ids"]
         grids = idx.grids_of_officer(badge)
         if use_zero_case and grids and all((station, "grid", g) in zero_targets for g in grids):
@@ -102,15 +116,15 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
     departments: list[dict[str, Any]] = []
     for dept in idx.departments:
         n_ded = deducted.get(("department", dept), 0)
-        if n_ded > max_deductions or share(dept) < min_share:
+        if barred(n_ded, dept):
             continue
         merits, evidence = [], {}
         if use_zero_case and dept in zero_depts:
             merits.append("包联单位、网格全部零发案")
             evidence["zero_case_targets"] = sorted(zero_of.get(dept, []))
         d = dept_saved.get(dept)
-        if d and d["dissuasions"] >= min_dissuasions:
-            merits.append(f"民辅警劝阻 {d['dissuasions']} 起，避免损失 {d['amount_saved']} 元")
+        if d:
+            merits.append(f"民辅警劝阻 {d['dissuasions']} 起，避免重大损失 {d['amount_saved']} 元")
             evidence["dissuasion_entries"] = d["entry_ids"]
         if not merits:
             continue
@@ -129,5 +143,6 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
 
 
 def candidates_in(led: Ledger, start: str | None, end: str | None) -> dict[str, Any]:
-    """`commend candidates`: --from/--to default to the campaign so far."""
-    return candidates(led, *cases.period(led, start, end))
+    """`commend candidates`: --from/--to default to the campaign so far (from the day the plan
+    took effect)."""
+    return candidates(led, *cases.period(led, start, end, from_plan=True))

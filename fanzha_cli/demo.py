@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fanzha_cli import audits, cases, discipline, dissuasion, plan, plan_store, reports, weeks
+from fanzha_cli import audits, cases, clock, discipline, dissuasion, plan, plan_store, reports, rules, weeks
 from fanzha_cli.ledger import Ledger
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
@@ -55,7 +55,9 @@ def sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, 
         late = rng.random() > care + 0.15
         when = deadline + dt.timedelta(hours=rng.randint(3, 40)) if late else deadline - dt.timedelta(hours=rng.randint(1, 30))
         station = attrs.get("category") == "station"
-        targets = [("grid", g) for g in idx.grids_of(dept)] if station else [("unit", u) for u in idx.units_of(dept)]
+        targets = [("unit", u) for u in idx.units_of(dept)]  # a station's units too (item 23)
+        if station:
+            targets += [("grid", g) for g in idx.grids_of(dept)]
         for kind, target in targets + [("self", "")]:
             if kind != "self" and rng.random() > care + 0.1:
                 continue  # a paired target not covered this week
@@ -70,6 +72,8 @@ def sheet_rows(rng: random.Random, idx: plan_store.PlanIndex, week: weeks.Week, 
                 "职工大会、专题讲座（场）": rng.choice((0, 0, 1)), "讲座参加人数（人）": rng.choice((0, 30, 60, 120)),
                 "宣讲活动（场）": rng.choice((0, 0, 0, 1)), "宣传主题创建（个）": rng.choice((0, 0, 1)),
                 "宣传图片（张）": rng.randint(0, 4),
+                # 宣传进度 climbs through the concentrated quarter, faster where the department cares
+                reports.COL_PROGRESS: min(100, int(care * 100 * min(1.0, week.number / 13))),
                 reports.COL_SUBMITTED: weeks.stamp(when).replace("T", " "),
             })
     return rows
@@ -90,12 +94,14 @@ def build(led: Ledger, plan_path: Path, *, n_weeks: int = 8, seed: int = 2022,
     rng = random.Random(seed)
     parsed = plan.parse_plan(plan_path)
     plan_store.load(led, parsed, reason="演示：载入计划")
-    start = parsed.routine_period[0]
+    # The demo's weeks are due weeks: from the first week after the plan took effect.
+    start, first = clock.first_due(led, parsed.settings)
     idx = plan_store.index_on(led, start)
-    first = weeks.resolve("2022-W01") if start.startswith("2022") else weeks.resolve(start)
     n_weeks = max(1, min(n_weeks, 52))
     week_list = [weeks.resolve((first.monday + dt.timedelta(days=7 * i)).isoformat()) for i in range(n_weeks)]
-    rule = idx.settings["rules"]["weekly_report"]
+    end = parsed.routine_period[1]
+    week_list = [wk for wk in week_list if wk.monday.isoformat() <= end] or week_list[:1]
+    rule = rules.of(idx.settings).weekly_report
     # Most departments are diligent; a few struggle, so the circular has someone to name.
     diligence = {d: rng.uniform(0.75, 1.0) for d in idx.departments}
     for d in rng.sample(sorted(idx.departments), 3):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli import rules as plan_rules
 from fanzha_cli.cases import campaign_date, latest_settings, required_text, type_names
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -60,7 +61,7 @@ class Rules:
 def rules(led: Ledger) -> Rules:
     settings = latest_settings(led)
     d = settings.get("rules", {}).get("discipline", {})
-    window = d.get("window", "routine_period")
+    window = plan_rules.of(settings).discipline_window  # a local rule: the plan says only 累计
     p = settings["campaign"][window]
     return Rules(
         window=window, start=str(p["start"]), end=str(p["end"]),

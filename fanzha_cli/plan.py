@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fanzha_cli import rules as _rules_mod
 from fanzha_cli.errors import FanzhaError, PlanError
 
 SCHEMA_VERSION = 1
@@ -345,6 +346,7 @@ def build_plan(data: Any, source: str, digest: str) -> Plan:
     if top.get("focus_note") is not None:
         settings["focus_note"] = v.text(top, "focus_note", "")
     settings["rules"] = _rules(v, top.get("rules", {}))
+    settings["local_rules"] = _local_rules(v, top.get("local_rules", {}))
 
     departments: list[Department] = []
     officers: list[Officer] = []
@@ -481,6 +483,7 @@ def _leadership(v: _Validator, raw: Any) -> dict[str, Any]:
     out["members"] = v.text(m, "members", "leadership", required=False)
     office = v.mapping(m.get("office"), "leadership.office") or {}
     out["office"] = {"name": v.text(office, "name", "leadership.office"),
+                     "full_name": v.text(office, "full_name", "leadership.office", required=False),
                      "duties": [str(x) for x in v.seq(office.get("duties", []), "leadership.office.duties")]}
     return out
 
@@ -513,36 +516,146 @@ def _fraud_types(v: _Validator, raw: Any) -> list[dict[str, str]]:
     return out
 
 
+# Keys of the first plan format that are local rules now (方案未规定的数字).
+_MOVED = {
+    "rules.weekly_report.due_time": "local_rules.deadline_time",
+    "rules.scoring": "local_rules.scoring",
+    "rules.discipline.window": "local_rules.discipline_window",
+    "rules.commendation.max_deductions": "local_rules.commendation_max_deductions",
+    "rules.commendation.min_on_time_share": "local_rules.commendation_min_on_time_share",
+    "rules.commendation.min_dissuasions": "local_rules.major_loss",
+}
+
+
+def _unknown_keys(v: _Validator, m: dict, known, path: str) -> None:
+    """Each key not in `known` is an error naming the closest known key."""
+    import difflib
+
+    known = list(known)
+    for key in m:
+        moved = _MOVED.get(_join(path, str(key)))
+        if moved:
+            v.fail(_join(path, str(key)), f"方案未规定此项，已改为本局细则：请移到 {moved}（写明 label 和 value）")
+        elif key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.4)
+            fix = f"是不是 {close[0]}？" if close else f"可用的键：{'、'.join(known)}"
+            v.fail(_join(path, str(key)), f"不认识的键；{fix}")
+
+
+def _quote(v: _Validator, m: dict, path: str) -> str | None:
+    """A plan rule's `quote`: the plan's own words, required."""
+    return v.text(m, "quote", path)
+
+
 def _rules(v: _Validator, raw: Any) -> dict[str, Any]:
+    """The rules the plan itself states, each with a `quote` of the plan's words."""
     m = v.mapping(raw, "rules")
     if m is None:
         return {}
+    _unknown_keys(v, m, _rules_mod.PLAN_RULE_KEYS, "rules")
     out: dict[str, Any] = {}
     wr = v.mapping(m.get("weekly_report"), "rules.weekly_report") or {}
+    _unknown_keys(v, wr, ("due_weekday", "quote"), "rules.weekly_report")
     out["weekly_report"] = {"due_weekday": v.integer(wr, "due_weekday", "rules.weekly_report", 1, 7),
-                            "due_time": v.text(wr, "due_time", "rules.weekly_report")}
-    if out["weekly_report"]["due_time"] and not _TIME.match(out["weekly_report"]["due_time"]):
-        v.fail("rules.weekly_report.due_time", f"时间格式应为 HH:MM（如 18:00），实际是 {wr.get('due_time')!r}")
+                            "quote": _quote(v, wr, "rules.weekly_report")}
     if m.get("report_contents") is not None:
         out["report_contents"] = [str(x) for x in v.seq(m["report_contents"], "rules.report_contents")]
     dm = v.mapping(m.get("discipline"), "rules.discipline") or {}
+    _unknown_keys(v, dm, ("warning_talk_at", "accountability_at", "talk_steps", "accountability_steps", "quote"),
+                  "rules.discipline")
     talk = v.integer(dm, "warning_talk_at", "rules.discipline", 1)
     acc = v.integer(dm, "accountability_at", "rules.discipline", 1)
     if talk is not None and acc is not None and acc <= talk:
         v.fail("rules.discipline.accountability_at", f"问责次数（{acc}）应大于约谈次数（{talk}）")
-    window = dm.get("window", "routine_period")
-    if not _one_of(window, DISCIPLINE_WINDOWS):
-        v.fail("rules.discipline.window", f"应为 routine_period 或 concentrated_period，实际是 {window!r}")
-    out["discipline"] = {"window": window, "warning_talk_at": talk, "accountability_at": acc}
+    out["discipline"] = {"warning_talk_at": talk, "accountability_at": acc}
     for key in ("talk_steps", "accountability_steps"):
         if dm.get(key) is not None:
             out["discipline"][key] = [str(x) for x in v.seq(dm[key], f"rules.discipline.{key}")]
-    for key in ("scoring", "commendation"):
-        if key not in m:
-            v.fail(f"rules.{key}", "缺少必填项")
-        else:
-            out[key] = v.numbers(m[key], f"rules.{key}")
+    out["discipline"]["quote"] = _quote(v, dm, "rules.discipline")
+    if "commendation" not in m:
+        v.fail("rules.commendation", "缺少必填项")
+    cm = v.mapping(m.get("commendation", {}), "rules.commendation") or {}
+    _unknown_keys(v, cm, ("zero_case", "dissuasion", "quote"), "rules.commendation")
+    out["commendation"] = {"zero_case": v.boolean(cm, "zero_case", "rules.commendation"),
+                           "dissuasion": v.boolean(cm, "dissuasion", "rules.commendation"),
+                           "quote": _quote(v, cm, "rules.commendation")}
     return out
+
+
+def _local_rules(v: _Validator, raw: Any) -> dict[str, Any]:
+    """The bureau's own rules (本局细则): every figure the plan does not state, each with a
+    Chinese `label` and its `value`. A rule left out takes the shipped default."""
+    m = v.mapping(raw, "local_rules")
+    if m is None:
+        return {}
+    _unknown_keys(v, m, _rules_mod.LOCAL_DEFAULTS, "local_rules")
+    out: dict[str, Any] = {}
+    for key, item in m.items():
+        if key not in _rules_mod.LOCAL_DEFAULTS:
+            continue
+        here = f"local_rules.{key}"
+        im = v.mapping(item, here)
+        if im is None:
+            continue
+        _unknown_keys(v, im, ("label", "value"), here)
+        label = v.text(im, "label", here)
+        if "value" not in im:
+            v.fail(_join(here, "value"), "缺少必填项")
+            continue
+        value = _local_value(v, key, im["value"], _join(here, "value"))
+        out[key] = {"label": label, "value": value}
+    return out
+
+
+def _local_value(v: _Validator, key: str, value: Any, path: str) -> Any:
+    def positive_int(minimum: int) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            v.fail(path, f"应为不小于 {minimum} 的整数，实际是 {_describe(value)}")
+        return value
+
+    def flag() -> Any:
+        if not isinstance(value, bool):
+            v.fail(path, f"应为 true 或 false，实际是 {_describe(value)}")
+        return value
+
+    if key == "deadline_time":
+        value = str(value) if isinstance(value, (str, int)) else value
+        if not isinstance(value, str) or not _TIME.match(value):
+            v.fail(path, f"时间格式应为 HH:MM（如 18:00），实际是 {value!r}")
+        return value
+    if key in ("late_if_any_line", "praise_excludes_deducted", "criticise_missing"):
+        return flag()
+    if key in ("named", "praise_one_in", "trend_weeks"):
+        return positive_int(1)
+    if key == "scoring":
+        sm = v.mapping(value, path)
+        if sm is None:
+            return None
+        _unknown_keys(v, sm, _rules_mod.LOCAL_DEFAULTS["scoring"], path)
+        return v.numbers(sm, path)
+    if key in ("deduction_points", "major_loss"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            v.fail(path, f"应为不小于 0 的数字，实际是 {_describe(value)}")
+        return value
+    if key == "commendation_max_deductions":
+        return None if value is None else positive_int(0)
+    if key == "commendation_min_on_time_share":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1):
+            v.fail(path, f"应为 0 至 1 之间的比例（如 0.8），或留空表示不限，实际是 {_describe(value)}")
+        return value
+    if key == "discipline_window":
+        if not _one_of(value, DISCIPLINE_WINDOWS):
+            v.fail(path, f"应为 routine_period 或 concentrated_period，实际是 {value!r}")
+        return value
+    if key == "tie_breaks":
+        items = v.seq(value, path)
+        for i, t in enumerate(items):
+            if not _one_of(t, _rules_mod.TIE_BREAKS):
+                v.fail(f"{path}[{i + 1}]", f"应为 {'、'.join(_rules_mod.TIE_BREAKS)} 之一，实际是 {t!r}")
+        if len(set(map(str, items))) != len(items):
+            v.fail(path, "同一比较项写了两次")
+        return items
+    return value
 
 
 def _sector_duties(v: _Validator, raw: Any, departments: list[Department]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from fanzha_cli import queries
+from fanzha_cli import rules as plan_rules
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -178,7 +179,10 @@ def load(
         if effective is not None:
             effective = iso_date(effective, "生效日期")
         elif latest is None:
-            effective = start
+            # The plan holds from the day it was issued (campaign.issued_on), not from the
+            # campaign's first day: no one can have failed a pairing that did not exist yet.
+            issued = plan.settings.get("campaign", {}).get("issued_on")
+            effective = issued if issued and start <= issued <= end else start
         else:
             effective = (today or dt.date.today()).isoformat()
             if not start <= effective <= end:
@@ -323,6 +327,9 @@ def state_on(ledger: Ledger, on: str = FAR_FUTURE) -> dict[str, Any]:
         "fraud_types": settings.get("fraud_types", []),
         "departments": departments,
         "stations": stations,
+        # The plan's own rules (方案规定, with its words) and the bureau's (本局细则).
+        "rules": settings.get("rules", {}),
+        "local_rules": plan_rules.local_view(settings),
     }
 
 
@@ -419,6 +426,12 @@ def index_on(ledger: Ledger, on: str) -> PlanIndex:
     """
     version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
     if not version:
+        first = ledger.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+        if first:  # a plan is loaded, but took effect later: no pairing existed on that day
+            raise FanzhaError(
+                f"{on} 早于计划生效日期 {first}，那时还没有包联关系。",
+                hint="检查日期是否写错；如计划实际更早生效，首次载入计划时用 --effective 指定生效日期。",
+            )
         raise FanzhaError(
             f"{on} 时账本中还没有生效的计划。",
             hint="先运行 fanzha plan load data/assignments.yaml，或检查日期是否在活动期内。",

@@ -35,6 +35,12 @@ WHERE s.entry_id = :entry_id
   AND s.entry_id = (SELECT max(v.entry_id) FROM plan_versions AS v WHERE v.effective <= :on)
 """
 
+# The day the first plan took effect: the campaign's clock starts there (clock.plan_start).
+FIRST_PLAN_EFFECTIVE = """
+SELECT min(effective) AS effective FROM plan_versions
+WHERE :upto IS NULL OR entry_id <= :upto
+"""
+
 LATEST_PLAN_VERSION = """
 SELECT v.entry_id, v.effective, v.source, v.source_sha256, v.settings
 FROM plan_versions AS v
@@ -366,6 +372,17 @@ GROUP BY r.dept
     plain=", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES),
     where=_CURRENT_OF_WEEK_WHERE,
 )
+
+# The week's current lines with a progress (宣传进度) on a paired target, as the ledger stood
+# after entry :upto (NULL: all of it): each department's progress in the circular.
+PROGRESS_OF_WEEK = """
+SELECT r.dept, r.target, r.progress
+FROM report_lines AS r
+WHERE r.week = :week AND r.progress IS NOT NULL AND r.action <> 'void'
+  AND r.target_kind <> 'self' AND (:upto IS NULL OR r.entry_id <= :upto)
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version
+                  AND (:upto IS NULL OR later.entry_id <= :upto))
+"""
 
 # The week's figures summed over its current lines: the circular's comparison with last week.
 REPORT_TOTALS_OF_WEEK = f"""

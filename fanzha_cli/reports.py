@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from fanzha_cli import evidence, queries, weeks
+from fanzha_cli import clock, evidence, queries, rules, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger
 from fanzha_cli.plan_store import PlanIndex, index_on
@@ -306,25 +306,31 @@ class WeekPlan:
 
 
 def week_plan(led: Ledger, week: Week) -> WeekPlan:
+    """The plan a week is judged by: the one in force on its Monday, or on the day the first
+    plan took effect if that is later in the week. A week outside the campaign, or before the
+    first due week (see clock), is refused."""
+    settings = clock.latest_settings(led)
+    period = settings.get("campaign", {}).get("routine_period", {})
+    start, end = period.get("start"), period.get("end")
     monday = week.monday.isoformat()
+    if start and end and (week.sunday.isoformat() < start or monday > end):
+        raise FanzhaError(f"周次 {week.span()} 不在活动期 {start} 至 {end} 内。", hint="检查周次是否写错。")
+    plan_start, first = clock.first_due(led, settings)
+    clock.refuse_not_due(week, plan_start, first, settings)
+    on = max(monday, plan_start)
     try:
-        index = index_on(led, monday)
+        index = index_on(led, on)
     except FanzhaError as exc:
         raise FanzhaError(
             f"{week.span()} 的周一（{monday}）账本中还没有生效的计划，无法判断包联关系。",
             hint=exc.hint,
         ) from exc
-    period = index.settings.get("campaign", {}).get("routine_period", {})
-    start, end = period.get("start"), period.get("end")
-    if start and end and (week.sunday.isoformat() < start or monday > end):
-        raise FanzhaError(f"周次 {week.span()} 不在活动期 {start} 至 {end} 内。", hint="检查周次是否写错。")
     checklists: dict[str, list[str]] = {}
     for sector in index.settings.get("sector_duties", []):
         for unit in sector["units"]:
             checklists.setdefault(unit, [])
             checklists[unit] += [d for d in sector["duties"] if d not in checklists[unit]]
-    rule = index.settings.get("rules", {}).get("weekly_report", {})
-    return WeekPlan(week, index, weeks.deadline(week, rule), checklists)
+    return WeekPlan(week, index, weeks.deadline(week, rules.of(index.settings).weekly_report), checklists)
 
 
 class WeekPlans:
@@ -690,6 +696,7 @@ def missing(led: Ledger, week: str, *, now: dt.datetime | None = None) -> dict[s
     for r in led.query(queries.REPORT_CURRENT_OF_WEEK, {"week": wk.label}):
         lines_of.setdefault(r["dept"], []).append(r)
     rows = []
+    late_if_any_line = rules.of(plan.index.settings).late_if_any_line
     for dept, attrs in plan.index.departments.items():
         lines = lines_of.get(dept, [])
         paired = [t for t in plan.targets_of(dept) if t[0] != "self"]
@@ -697,8 +704,10 @@ def missing(led: Ledger, week: str, *, now: dt.datetime | None = None) -> dict[s
         late = sum(r["late"] for r in lines)
         if not lines:
             status = "pending" if now <= plan.deadline else "missing"
-        else:
+        elif late_if_any_line:
             status = "late" if late else "on_time"
+        else:  # local rule: the first line's time decides
+            status = "late" if plan.is_late(weeks.parse_datetime(min(r["submitted_at"] for r in lines))) else "on_time"
         rows.append({
             "dept": dept,
             "category": attrs.get("category"),

@@ -1,9 +1,9 @@
 """The weekly score and ranking: pure functions over one week's figures.
 
-The weights live in the plan (`rules.scoring`), so the center can change them without a
+The weights live in the plan (`local_rules.scoring`: the plan itself states none), so the center can change them without a
 new release; this module only says how they combine:
 
-- coverage   = coverage points × share of the department's paired targets (units, or grids
+- coverage   = coverage points × share of the department's paired targets (units, and grids
                for a station) with any activity reported that week;
 - activity   = activity points × min(1, capped weighted activity per paired target / activity_full_at),
                each measure capped per target first, so one huge number cannot buy rank;
@@ -13,7 +13,8 @@ new release; this module only says how they combine:
 - deductions = minus deduction points for each deduction circulated against it that week.
 
 Departments rank within their category; missing reports rank last in theirs; ties break by
-total, then coverage, then activity, then earlier first submission, then plan order.
+total, then the plan's `local_rules.tie_breaks` (shipped: coverage, activity, earlier first
+submission, plan order).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class DeptWeek:
     dept: str
     category: str  # bureau | station
     order: int  # position in the plan, the last tie-break
-    targets: int  # how many units (bureau) or grids (station) it is paired with
+    targets: int  # how many units (and, for a station, grids) it is paired with
     tally: Tally = field(default_factory=Tally)
     status: str = "missing"
     first_submitted: str | None = None
@@ -147,23 +148,31 @@ def score(week: DeptWeek, rules: dict[str, Any]) -> Score:
     )
 
 
-def _sort_key(s: Score):
-    return (
-        s.status == "missing",  # missing reports rank last in their category
-        -s.total,
-        -s.coverage,
-        -s.activity,
-        s.first_submitted or "9999",
-        s.order,
-        s.dept,
-    )
+_TIE_KEYS = {
+    "coverage": lambda s: -s.coverage,
+    "activity": lambda s: -s.activity,
+    "first_submitted": lambda s: s.first_submitted or "9999",
+    "plan_order": lambda s: s.order,
+}
+DEFAULT_TIE_BREAKS = ("coverage", "activity", "first_submitted", "plan_order")
 
 
-def rank(scores: list[Score]) -> list[Score]:
-    """Rank within each category (bureau first, then stations); ranks start at 1 per category."""
+def _sort_key(tie_breaks: tuple[str, ...] | list[str]):
+    keys = [_TIE_KEYS[t] for t in tie_breaks]
+
+    def key(s: Score):
+        # missing reports rank last in their category; then the total; then the local tie-breaks
+        return (s.status == "missing", -s.total, *(k(s) for k in keys), s.order, s.dept)
+
+    return key
+
+
+def rank(scores: list[Score], tie_breaks: tuple[str, ...] | list[str] = DEFAULT_TIE_BREAKS) -> list[Score]:
+    """Rank within each category (bureau first, then stations); ranks start at 1 per category.
+    Ties on the total break by the plan's local rule `tie_breaks`, in its order."""
     out: list[Score] = []
     for category in ("bureau", "station"):
-        group = sorted((s for s in scores if s.category == category), key=_sort_key)
+        group = sorted((s for s in scores if s.category == category), key=_sort_key(tie_breaks))
         for i, s in enumerate(group, start=1):
             s.rank = i
         out.extend(group)

@@ -153,8 +153,8 @@ def write_report_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> P
     return path
 
 
-def bulk_rows(targets: list[tuple[str, str, str]], n: int, first_week: int = 1) -> list[list]:
-    """`n` distinct report rows (department, week, target), week by week through 2022."""
+def bulk_rows(targets: list[tuple[str, str, str]], n: int, first_week: int = 4) -> list[list]:
+    """`n` distinct report rows (department, week, target), week by week through 2022 from the first due week (2022-W04: the plan takes effect on 2022-01-21)."""
     rows = []
     week = first_week
     while len(rows) < n:

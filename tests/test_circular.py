@@ -10,9 +10,9 @@ import pytest
 from .conftest import snapshot
 
 WEEK = "2022-W05"  # 2022-01-31 .. 2022-02-06, deadline Friday 2022-02-04 18:00
-KEYS = ["week", "status", "issued_on", "period", "summary", "ranking", "missing_reports", "late_reports",
-        "zero_case_units", "zero_case_grids", "cases", "deductions", "warning_talks_due", "accountability_due",
-        "commendation_candidates", "corrections", "anchor"]
+KEYS = ["week", "status", "issued_on", "issuer", "rules_note", "period", "summary", "ranking", "missing_reports",
+        "late_reports", "zero_case_units", "zero_case_grids", "cases", "deductions", "warning_talks_due",
+        "accountability_due", "commendation_candidates", "corrections", "anchor"]
 VICTIM = ("王秀兰", "13812345678", "14112719800101123X")
 
 
@@ -63,7 +63,7 @@ def test_circular_json_contract_and_content(week):
     assert len(c["missing_reports"]) == 37 - 5
     assert c["summary"]["cases"] == 2 and c["summary"]["loss"] == "2001.00"
     assert [t["code"] for t in c["summary"]["cases_by_type"]] == ["online_loan"]
-    assert c["summary"]["issue_no"] == 5
+    assert c["summary"]["issue_no"] == 2  # 2022-W04 is 第1期
     assert {d["subject_kind"] for d in c["deductions"]} == {"officer", "department"} and len(c["deductions"]) == 4
     talk = {(t["subject_kind"], t["badge"] or t["department"]) for t in c["warning_talks_due"]}
     assert talk == {("officer", "140101"), ("department", "蔚汾派出所")}
@@ -134,28 +134,36 @@ def test_commendation_candidates(week):
     assert "140201" in people and any("劝阻 1 起" in r for r in people["140201"]["reasons"])
     assert "140101" not in people  # two deductions
     depts = {c["name"] for c in got["candidates"] if c["subject_kind"] == "department"}
-    assert "信访科" in depts and "蔚汾派出所" not in depts and "办公室" not in depts  # 办公室 did not report
+    # The plan's grounds only: 办公室 did not report, but its units had no case (the bureau's
+    # limits on reporting and deductions are off unless local_rules turns them on).
+    assert "信访科" in depts and "办公室" in depts and "蔚汾派出所" not in depts
 
 
 def test_demo_is_deterministic_and_never_touches_the_real_ledger(cli, tmp_path, db_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     out = cli.ok("--db", a, "demo", "--weeks", "3", "--seed", "7")
-    assert "关于2022年第3周反电诈宣传工作情况的通报" in out.stdout
+    # The demo's weeks are due weeks: the plan takes effect on its issue date (2022-01-21),
+    # so they are 2022-W04..W06, the circulars 第1期 to 第3期.
+    assert "关于2022年第6周反电诈宣传工作情况的通报" in out.stdout
     cli.ok("--db", b, "demo", "--weeks", "3", "--seed", "7")
     # The same figures; only the anchor's hash differs (each entry's hash covers when it was recorded).
-    ca, cb = (cli.json("--db", x, "weekly-circular", "--week", "2022-W03") for x in (a, b))
+    ca, cb = (cli.json("--db", x, "weekly-circular", "--week", "2022-W06") for x in (a, b))
     assert ca.pop("anchor")["entry_id"] == cb.pop("anchor")["entry_id"]
     assert ca == cb
+    assert ca["summary"]["issue_no"] == 3
     assert not db_path.exists()  # FANZHA_DB, the real ledger, untouched
     cli.ok("--db", a, "db", "verify")
     refused = cli("--db", a, "demo")
     assert refused.exit_code == 1 and "不会写入已有的账本" in refused.stderr
 
 
-def test_one_circular_never_commends_zero_case_on_a_grid_it_lists_as_having_had_a_case(cli, loaded):
-    """The campaign starts on Saturday 2022-01-01, the first reporting week on Monday 01-03:
-    a case on 01-01 keeps its grid off the zero-case list, so the same circular must not
-    commend the grid's officer for zero cases either."""
+def test_one_circular_never_commends_zero_case_on_a_grid_it_lists_as_having_had_a_case(cli, db_path):
+    """Loaded to take effect on the campaign's first day, Saturday 2022-01-01 (the first
+    reporting week starts on Monday 01-03): a case on 01-01 keeps its grid off the zero-case
+    list, so the same circular must not commend the grid's officer for zero cases either."""
+    from .conftest import PLAN
+
+    cli.ok("plan", "load", PLAN, "--effective", "2022-01-01")
     for grid in ("蔚汾镇东关社区网格", "蔚汾镇西关社区网格", "蔚汾镇南关社区网格", "蔚汾镇北坡社区网格", "蔚汾镇城内社区网格"):
         cli.ok("report", "add", "--dept", "蔚汾派出所", "--week", "2022-W01", "--grid", grid,
                "--submitted-at", "2022-01-07 10:00", "--leaflets", "10")
@@ -198,9 +206,11 @@ def test_the_sums_sql_makes_are_the_sums_of_the_lines(cli, tmp_path):
     cli.ok("--db", db, "demo", "--weeks", "3", "--seed", "11")
     led = ledger.open_ledger(Settings(db, "测试"), read_only=True)
     try:
-        for label in ("2022-W01", "2022-W02", "2022-W03"):
+        for label in ("2022-W04", "2022-W05", "2022-W06"):
             plan = reports.week_plan(led, weeks.resolve(label))
-            rules = plan.index.settings["rules"]["scoring"]
+            from fanzha_cli import rules as plan_rules
+
+            rules = plan_rules.of(plan.index.settings).scoring
             for caps in (rules["activity_caps"], {"leaflets": 50, "attendees": 10}):
                 varied = {**rules, "activity_caps": caps}
                 summed, totals = circular._week_lines(led, plan, varied)

@@ -62,8 +62,8 @@ def section_titles() -> list[str]:
 
 def test_layout_header(sample):
     assert layout.title(sample) == "关于2022年第5周反电诈宣传工作情况的通报"
-    assert layout.issue_line(sample) == "第5期"
-    assert layout.issuer(sample) == "县局反诈中心"
+    assert layout.issue_line(sample) == "第2期"  # 2022-W04 is 第1期
+    assert layout.issuer(sample) == "兴县公安局反诈中心"  # the full name, not 县局反诈中心
     assert "2022年1月31日至2月6日" in layout.opening(sample)
     assert "发案减少2起、损失减少13500.50元" in layout.opening(sample)
 
@@ -71,7 +71,7 @@ def test_layout_header(sample):
 def test_layout_sections_in_circular_order():
     assert [s.title for s in layout.SECTIONS] == [
         "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象",
-        "八、更正与补报"]
+        "八、更正与补报", "九、考核规则说明"]
     sheets = [t.sheet for s in layout.SECTIONS for t in s.tables]
     assert len(sheets) == len(set(sheets)) and all(len(name) <= 31 for name in sheets)
 
@@ -123,7 +123,7 @@ def test_empty_sections_say_none(empty):
 def test_markdown_tables_are_github_tables(sample):
     md = circular_text.to_markdown(sample)
     assert "| 名次 | 单位 | 报送 |" in md
-    assert "| 1 | 网安大队 | 按时 | 8 | 8 | 40.00 | 28.50 | 15.00 | 13.00 | 0.00 | 96.50 | 表扬 |" in md
+    assert "| 1 | 网安大队 | 按时 | 8 | 8 | 85 | 40.00 | 28.50 | 15.00 | 13.00 | 0.00 | 96.50 | 表扬 |" in md
 
 
 def test_csv_keeps_formula_like_text_inert(sample):
@@ -227,7 +227,7 @@ def test_docx_tables_and_sign_off(docx_files, sample):
     assert department_names(sample) <= cells
     texts = [p.text for p in doc.paragraphs if p.text]
     # Signed on the issue date; the ledger anchor closes the document.
-    assert texts[-3:] == ["县局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
+    assert texts[-3:] == ["兴县公安局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
     assert "1311:9f2c4e1a7b3d5f60" in texts[-1]
     assert doc.paragraphs[-2].alignment == 2  # right
 

@@ -118,7 +118,7 @@ def test_the_window_comes_from_the_plan(cli, loaded, tmp_path):
     negligent(cli, "W1", "2022-02-01")
     negligent(cli, "W2", "2022-05-01")
     assert due(cli)[OFFICER]["deductions"] == 2
-    q1 = plan_variant(tmp_path, "q1.yaml", {"discipline: {window: routine_period": "discipline: {window: concentrated_period"})
+    q1 = plan_variant(tmp_path, "q1.yaml", {"value: routine_period}": "value: concentrated_period}"})  # local_rules.discipline_window
     cli.ok("plan", "load", q1, "--effective", "2022-06-01", "--reason", "扣分只计集中宣传期")
     listed = cli.json("discipline", "list")
     assert listed["window"] == {"name": "concentrated_period", "label": "集中宣传期", "start": "2022-01-01", "end": "2022-03-31"}

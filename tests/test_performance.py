@@ -103,6 +103,7 @@ HOT = {
     "CIRCULAR_LINES_OF_WEEK": {"week": "2022-W05"},
     "CIRCULAR_DEPARTMENTS_OF_WEEK": {"week": "2022-W05", **{f"cap_{m}": 1 for m in queries._MEASURES}},
     "CIRCULAR_LINES_OF_DEPT_WEEK": {"week": "2022-W05", "dept": "信访科"},
+    "PROGRESS_OF_WEEK": {"week": "2022-W05", "upto": None},
     "REPORT_TOTALS_OF_WEEK": {"week": "2022-W05"},
     "REPORTING_DEPTS_OF_WEEK": {"week": "2022-W05"},
     "REPORT_ON_TIME_WEEKS": {"first": "2022-W01", "last": "2022-W52"},
@@ -118,6 +119,7 @@ HOT = {
     "PLAN_STATE_RECORDED": {"entry_id": 1, "on": "2022-02-01"},
     "PLAN_CHANGE_DAYS": _D,
     "LATEST_PLAN_VERSION": {},
+    "FIRST_PLAN_EFFECTIVE": {"upto": None},
 }
 
 
@@ -163,7 +165,7 @@ def test_the_recorded_plan_state_is_the_state_the_items_give(cli, loaded, db_pat
     cli.ok("plan", "load", moved, "--effective", "2022-06-01", "--reason", "再调整")
     with opened(db_path) as led:
         assert led.query("SELECT count(*) AS n FROM plan_states")[0]["n"] == 4
-        for on in ("2022-01-01", "2022-02-28", "2022-03-01", "2022-05-31", "2022-06-01", plan_store.FAR_FUTURE):
+        for on in ("2022-01-21", "2022-02-28", "2022-03-01", "2022-05-31", "2022-06-01", plan_store.FAR_FUTURE):
             recorded = plan_store.index_on(led, on)
             assert recorded == _index_from_items(led, on), on
         assert plan_store.index_on(led, "2022-04-01").unit_depts["重点办"] == ["刑侦大队"]

@@ -247,7 +247,7 @@ def test_a_changed_plan_ends_old_pairings_and_keeps_history(cli, loaded, tmp_pat
     assert grid_officers("2022-03-01") == ["140103", "FJ0101"]
 
     history = cli.json("plan", "history")
-    assert [(h["effective"], h["reason"]) for h in history] == [("2022-01-01", "首次载入计划"), ("2022-03-01", "局党委会调整")]
+    assert [(h["effective"], h["reason"]) for h in history] == [("2022-01-21", "首次载入计划"), ("2022-03-01", "局党委会调整")]
     assert history[1]["ended"] == 2 and history[1]["started"] == 2
     # Loading the changed plan again changes nothing.
     cli.ok("plan", "load", moved, "--effective", "2022-04-01", "--reason", "重复")
@@ -308,7 +308,7 @@ def test_roster_import_replaces_sample_stations(cli, tmp_path):
     assert stations[1].units[0].name == "魏家滩镇党政机关"  # kept from the plan for a known station
     assert [(g.name, g.officers) for g in new.grids][:2] == [("东关一网格", ("150001", "F50001")), ("东关二网格", ("150001",))]
     text = plan.read_text(encoding="utf-8")
-    assert text.startswith("# 兴县公安局") and "sector_duties:" in text and "# 每周评分权重" in text
+    assert text.startswith("# 兴县公安局") and "sector_duties:" in text and "# 本局细则" in text
     assert [d.name for d in new.departments if d.category == "bureau"] == list(DOCUMENT_UNITS_PER_ITEM)
     cli.ok("plan", "load", plan)
 

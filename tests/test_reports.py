@@ -126,7 +126,7 @@ def test_duties_only_for_units_with_a_checklist(cli, ready, unchanged):
 
 @pytest.mark.parametrize("args, message", [
     (["--week", "2999-W01"], "还没有到，不能登记将来的报送"),
-    (["--week", "2021-W40"], "账本中还没有生效的计划"),
+    (["--week", "2021-W40"], "不在活动期 2022-01-01 至 2022-12-31 内"),
     (["--week", "2023-W10"], "不在活动期 2022-01-01 至 2022-12-31 内"),
     (["--week", "2022-W60"], "周次不存在"),
     (["--week", "下周"], "周次格式不对"),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import yaml
-
+from fanzha_cli import plan, rules
 from fanzha_cli.scoring import DeptWeek, rank, score, tally
 
 from .conftest import PLAN
 
-RULES = yaml.safe_load(PLAN.read_text(encoding="utf-8"))["rules"]["scoring"]
+RULES = rules.of(plan.parse_plan(PLAN).settings).scoring
 FULL = {"leaflets": 200, "notices": 200, "pledges": 100, "app_installs": 100, "group_pushes": 7,
         "lectures": 3, "attendees": 300, "events": 3, "themes": 2, "photos": 2}
 

@@ -138,7 +138,7 @@ def test_discipline_explain_keeps_values_whole(cli, demo_db, monkeypatch, column
 
     monkeypatch.setenv("COLUMNS", str(columns))
     console.cache_clear()
-    badge = cli.json("--db", demo_db, "discipline", "list")["items"][0]["subject"]
+    badge = next(a["officer"] for a in cli.json("--db", demo_db, "audit", "list") if a.get("officer"))
     out = cli.ok("--db", demo_db, "discipline", "explain", "--officer", badge).stdout
     data = cli.json("--db", demo_db, "discipline", "explain", "--officer", badge)
     for line in out.splitlines():
@@ -147,3 +147,13 @@ def test_discipline_explain_keeps_values_whole(cli, demo_db, monkeypatch, column
         for v in (str(e["entry_id"]), e.get("case_no"), e["operator"]):
             if v:
                 assert whole_in_lines(v, out), v
+
+
+def test_commendation_criteria_leave_out_what_the_plan_turns_off():
+    from fanzha_cli.render.commend import criteria_text
+
+    off = {"zero_case": True, "dissuasion": True, "major_loss": "10000.00", "max_deductions": None,
+           "min_on_time_share": None}
+    assert criteria_text(off) == "评选条件（计划）：劝阻避免重大损失（单起 10000.00 元以上），或包联单位、网格零发案。"
+    on = {**off, "zero_case": False, "max_deductions": 0, "min_on_time_share": 0.8}
+    assert criteria_text(on) == "评选条件（计划）：劝阻避免重大损失（单起 10000.00 元以上）；并且通报扣分不超过 0 次，按时报送不少于 80% 的周次。"

@@ -51,10 +51,12 @@ def rank_cmd(
         wk = _week(led, week)
         with no_cycle_collection(), issuing.as_issued(led, wk):  # an issued week: as its circular
             plan, scores, _, _ = circular.ranking(led, wk)
-        rules = plan.index.settings.get("rules", {}).get("scoring", {})
+            rows = circular.ranking_rows(led, plan, scores)
+        from fanzha_cli import rules as plan_rules
+
+        rules = plan_rules.of(plan.index.settings).scoring
     finally:
         led.close()
-    rows = [s.as_dict() for s in scores]
     if explain:
         chosen = [r for r in rows if r["department"] == explain]
         if not chosen:

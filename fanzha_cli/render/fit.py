@@ -37,8 +37,20 @@ def _width(text: str) -> int:
 
 def _soft(text: str) -> str:
     """A list folds between its items, never inside a name: a space after each separator
-    (a terminal breaks lines at spaces; a Chinese line without them anywhere)."""
-    return text.replace("、", "、 ").replace("；", "； ")
+    (a terminal breaks lines at spaces; a Chinese line without them anywhere). Items that are
+    clauses (joined by ；) keep their own 、 unbroken."""
+    return text.replace("；", "； ") if "；" in text else text.replace("、", "、 ")
+
+
+def say(text: str, console=None) -> None:
+    """A sentence under a table, broken where Chinese may break (cjk.py), never mid-number."""
+    from rich.text import Text
+
+    from fanzha_cli.cjk import wrap
+    from fanzha_cli.render.console import console as default_console, plain
+
+    out = console or default_console()
+    out.print(Text(plain("\n".join(wrap(text, out.width)))))
 
 
 def _header(header: str, content: int) -> str:

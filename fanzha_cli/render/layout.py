@@ -167,6 +167,9 @@ def issue_line(c: dict) -> str:
 
 
 def issuer(c: dict) -> str:
+    """Who signs: the office's full name from the plan (兴县公安局反诈中心)."""
+    if c.get("issuer"):
+        return c["issuer"]
     campaign = c["summary"].get("campaign") or {}
     return campaign.get("office") or campaign.get("issuer") or ""
 
@@ -296,7 +299,7 @@ def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
             parts = r.get("components") or {}
             out.append({"rank": r.get("rank"), "department": r["department"],
                         "status": STATUS_LABELS.get(r.get("status"), r.get("status")),
-                        "targets": r.get("targets"), "covered": r.get("covered"),
+                        "targets": r.get("targets"), "covered": r.get("covered"), "progress": r.get("progress"),
                         **{k: parts.get(k) for k in ("coverage", "activity", "timeliness", "photos", "deduction")},
                         "score": r.get("score"), "verdict": verdict(c, category, r["department"])})
         return out
@@ -439,10 +442,29 @@ DUE_COLUMNS = PERSON_COLUMNS + (Column("count", "累计扣分次数", INT, 3), C
 RANKING_COLUMNS = (
     Column("rank", "名次", INT, 2), Column("department", "单位", width=6), Column("status", "报送", width=2),
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
+    Column("progress", "进度%", INT, 2),
     Column("coverage", "覆盖分", SCORE, 3), Column("activity", "工作量分", SCORE, 3),
     Column("timeliness", "时效分", SCORE, 3), Column("photos", "图片分", SCORE, 3),
     Column("deduction", "扣分", SCORE, 3), Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
+
+# --- 八、考核规则说明 ---
+
+RULE_SOURCES = {"plan": "方案规定", "local": "本局细则（非方案原文）"}
+
+
+def _rules_lead(c: dict) -> str:
+    if not c.get("rules_note"):
+        return NONE_TEXT
+    doc = (c["summary"].get("campaign") or {}).get("document_no") or "活动方案"
+    return (f"本通报按以下规则考核：“方案规定”为{doc}原文规定；"
+            "“本局细则”为方案未规定、由本局反诈中心确定的做法和数字。")
+
+
+def _rules_rows(c: dict) -> list[dict]:
+    return [{"source": RULE_SOURCES.get(n.get("source"), n.get("source")), "text": n.get("text"),
+             "quote": n.get("quote") or ""} for n in c.get("rules_note") or []]
+
 
 SECTIONS: tuple[Section, ...] = (
     Section("overall", "一、总体情况", _overall_lead, (
@@ -508,6 +530,11 @@ SECTIONS: tuple[Section, ...] = (
             Column("what", "内容", LONG, 18), Column("operator", "录入人", width=3),
             Column("recorded_at", "录入时间", DATETIME, 6), Column("reason", "原因", LONG, 8),
         ), _correction_rows),
+    )),
+    Section("rules", "九、考核规则说明", _rules_lead, (
+        Table("rules_note", "", "考核规则说明", (
+            Column("source", "来源", width=6), Column("text", "规则", LONG, 16), Column("quote", "方案原文", LONG, 16),
+        ), _rules_rows),
     )),
 )
 

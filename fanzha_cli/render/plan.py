@@ -120,6 +120,56 @@ def show(state: dict[str, Any]) -> None:
     n_units = sum(len(d["units"]) for d in state["departments"])
     n_grids = sum(len(s["grids"]) for s in state["stations"])
     out.print(f"合计：科室、大队 {len(state['departments'])} 个，包联单位 {n_units} 个；派出所 {len(state['stations'])} 个，网格 {n_grids} 个。")
+    show_rules(state)
+
+
+def _rule_value(value: Any) -> str:
+    if value is None:
+        return "不限（不启用）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{k} {_rule_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def _scoring_value(v: dict[str, Any]) -> str:
+    t = v.get("timeliness", {})
+    p = v.get("photos", {})
+    return (f"覆盖 {v.get('coverage')}、宣传量 {v.get('activity')}（每对象 {v.get('activity_full_at')} 满分）、"
+            f"时效 {t.get('on_time')}/{t.get('late')}/{t.get('missing')}（按时/迟报/未报）、"
+            f"图片 {p.get('points')}（每对象 {p.get('full_at_per_target')} 张满分）；各项权重与封顶见计划文件")
+
+
+def show_rules(state: dict[str, Any]) -> None:
+    """The plan's rules with its words (方案规定), then the bureau's own (本局细则（非方案原文）)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    plan_rules = state.get("rules") or {}
+    order = ("weekly_report", "discipline", "commendation")
+    quoted = [(k, plan_rules[k]) for k in order if isinstance(plan_rules.get(k), dict) and plan_rules[k].get("quote")]
+    if quoted:
+        t = Table(title="方案规定")
+        t.add_column("规则", no_wrap=True)
+        t.add_column("方案原文", overflow="fold")
+        names = {"weekly_report": "每周报送", "discipline": "约谈与问责", "commendation": "表彰"}
+        for key, r in quoted:
+            t.add_row(names.get(key, key), Text(plain(f"“{r['quote']}”")))
+        out.print(t)
+    local = state.get("local_rules") or []
+    if local:
+        t = Table(title="本局细则（非方案原文）")
+        t.add_column("细则", overflow="fold")
+        t.add_column("规定", overflow="fold")
+        t.add_column("键", no_wrap=True)
+        for r in local:
+            value = _scoring_value(r["value"]) if r["key"] == "scoring" else _rule_value(r["value"])
+            t.add_row(Text(plain(r["label"])), Text(plain(value)), r["key"])
+        out.print(t)
 
 
 def show_station_units(state: dict[str, Any]) -> None:
