@@ -56,7 +56,10 @@ TERMINAL = {
     "victim_name": (ATOM, 2), "target_kind_label": (ATOM, 1), "publicity_received": (ATOM, 1),
     "operator": (ATOM, 3), "recorded_at": (ATOM, 3), "entry_id": (ATOM, 2), "at_count": (ATOM, 1),
     "department": (ATOM, 1), "fraud_type_name": (TEXT, 0), "target": (TEXT, 0), "officers": (LIST, 0),
-    "steps_text": (LIST, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
+    "steps_text": (LIST, 0),
+    # columns the corrections work adds (amend/void/history, case place and group)
+    "place": (TEXT, 1), "group": (ATOM, 2), "reason": (TEXT, 2), "supersedes": (ATOM, 3), "action_label": (ATOM, 0),
+    "version": (ATOM, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
 }
 RIGHT = {"loss", "amount_saved", "deductions", "units", "grids", "audit_id", "entry_id", "at_count"}
 
