@@ -157,3 +157,14 @@ def test_commendation_criteria_leave_out_what_the_plan_turns_off():
     assert criteria_text(off) == "评选条件（计划）：劝阻避免重大损失（单起 10000.00 元以上），或包联单位、网格零发案。"
     on = {**off, "zero_case": False, "max_deductions": 0, "min_on_time_share": 0.8}
     assert criteria_text(on) == "评选条件（计划）：劝阻避免重大损失（单起 10000.00 元以上）；并且通报扣分不超过 0 次，按时报送不少于 80% 的周次。"
+
+
+def test_every_terminal_table_goes_through_fit():
+    """One mechanism for every table: only render/fit.py builds Rich tables, so a table added
+    later fits 80 columns by the same rules."""
+    from pathlib import Path
+
+    root = Path(fit.__file__).resolve().parent.parent
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "fit.py" and "from rich.table import" in p.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -145,31 +145,22 @@ def _scoring_value(v: dict[str, Any]) -> str:
 
 def show_rules(state: dict[str, Any]) -> None:
     """The plan's rules with its words (方案规定), then the bureau's own (本局细则（非方案原文）)."""
-    from rich.table import Table
-    from rich.text import Text
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
-    out = console()
     plan_rules = state.get("rules") or {}
     order = ("weekly_report", "discipline", "commendation")
     quoted = [(k, plan_rules[k]) for k in order if isinstance(plan_rules.get(k), dict) and plan_rules[k].get("quote")]
     if quoted:
-        t = Table(title="方案规定")
-        t.add_column("规则", no_wrap=True)
-        t.add_column("方案原文", overflow="fold")
         names = {"weekly_report": "每周报送", "discipline": "约谈与问责", "commendation": "表彰"}
-        for key, r in quoted:
-            t.add_row(names.get(key, key), Text(plain(f"“{r['quote']}”")))
-        out.print(t)
+        print_table("方案规定", [Col("name", "规则"), Col("quote", "方案原文", TEXT)],
+                    [{"name": names.get(key, key), "quote": f"“{r['quote']}”"} for key, r in quoted])
     local = state.get("local_rules") or []
     if local:
-        t = Table(title="本局细则（非方案原文）")
-        t.add_column("细则", overflow="fold")
-        t.add_column("规定", overflow="fold")
-        t.add_column("键", no_wrap=True)
-        for r in local:
-            value = _scoring_value(r["value"]) if r["key"] == "scoring" else _rule_value(r["value"])
-            t.add_row(Text(plain(r["label"])), Text(plain(value)), r["key"])
-        out.print(t)
+        print_table("本局细则（非方案原文）",
+                    [Col("label", "细则", TEXT), Col("value", "规定", TEXT), Col("key", "键", priority=1)],
+                    [{"label": r["label"], "key": r["key"],
+                      "value": _scoring_value(r["value"]) if r["key"] == "scoring" else _rule_value(r["value"])}
+                     for r in local], more="--format json")
 
 
 def show_station_units(state: dict[str, Any]) -> None:
