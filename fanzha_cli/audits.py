@@ -12,11 +12,15 @@ of a call-back is read off which of these exist (queries._AUDIT_STATE):
                    the officer's department, both counting
     revoked        negligent, but the appeal was upheld: the deductions stop counting
 
-The responsible officer is judged against the plan in force on the case date: the officer
-named with --officer, or else the officer paired with the case's grid on that date; where
-several are paired, the sworn officer (民警) before the auxiliary (辅警), then the lowest
-badge number. A unit case has no paired officer: the officer must be named. The department
-that shares the deduction is the officer's police station on the case date.
+Who is charged is judged against the plan in force on the case date (`responsible`). A grid
+case: the officer named with --officer, or else the officer paired with the grid on that date
+(where several are, the sworn officer (民警) before the auxiliary (辅警), then the lowest badge
+number), and his police station. A unit case: each department paired with the unit that day
+(both, for a unit two departments share), and the officer named, who must belong to one of
+them; none need be named, and a department charged without an officer still counts toward its
+head's warning talk. A case at a place outside every pairing charges no one.
+
+Deductions follow later corrections (see corrections.py and queries.LIVE_DEDUCTIONS).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from fanzha_cli import plan_store, queries
-from fanzha_cli.cases import campaign_date, campaign_period, find_case, period, required_text
+from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli.cases import campaign_date, campaign_period, charged_departments, find_case, period, required_text
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger, Writer
 
@@ -62,25 +66,59 @@ def parse_audit_id(value: str | int) -> int:
     return int(text)
 
 
-def get_audit(led: Ledger, audit_id: str | int) -> dict[str, Any]:
-    rows = led.query(queries.AUDIT_BY_ID, {"audit_id": parse_audit_id(audit_id)})
+def get_audit(led: Ledger, audit_id: str | int, upto: int | None = None) -> dict[str, Any]:
+    rows = led.query(queries.AUDIT_BY_ID, {"audit_id": parse_audit_id(audit_id), "upto": upto})
     if not rows:
+        n = parse_audit_id(audit_id)
+        history = led.query(queries.AUDIT_HISTORY, {"audit_id": n, "upto": upto})
+        if history and history[-1]["action"] == "void":
+            raise FanzhaError(f"回访 #{n} 已于第 {history[-1]['version_entry']} 条记录作废（{history[-1]['reason']}）。",
+                              hint=f"用 fanzha audit history {n} 查看该回访的全部记录。")
+        if history:
+            raise FanzhaError(f"回访 #{n} 所回访的案件 {history[-1]['case_no']} 已作废。",
+                              hint=f"用 fanzha case history {history[-1]['case_no']} 查看。")
         raise FanzhaError(f"没有编号为 {audit_id} 的回访记录。", hint="用 fanzha audit list 查看回访记录及其编号。")
     return rows[0]
 
 
+def _officer_view(badge: str, officer: dict[str, Any]) -> dict[str, Any]:
+    return {"badge": badge, "name": officer["name"], "role": officer["role"], "department": officer["station"]}
+
+
 def responsible(led: Ledger, case: dict[str, Any], badge: str | None) -> dict[str, Any]:
-    """The officer answerable for a case, and his station, per the plan on the case date."""
+    """Who a negligent call-back on this case charges, per the plan on the case date:
+    {"badge", "name", "role", "department" (the officer's own), "departments" (charged)}.
+
+    A grid case: the officer named, or else the one paired with the grid; his station is
+    charged. A unit case: each department paired with the unit that day is charged; an officer
+    named must belong to one of them (none need be named). A case at a place outside every
+    pairing charges no one."""
     idx = plan_store.index_on(led, case["case_date"])
-    if badge:
+    if case["target_kind"] == "place":
+        raise FanzhaError(
+            f"案件 {case['case_no']} 发生在包联单位和网格之外（{case['target']}），不对任何人通报扣分。",
+            hint="回访可以登记，但不要加 --verified-negligent / --negligent；如地点登记有误，先用 fanzha case amend 更正。",
+        )
+    if case["target_kind"] == "unit":
+        depts = charged_departments(idx, case)
+        if not depts:
+            raise FanzhaError(f"单位“{case['target']}”在发案日期 {case['case_date']} 没有包联的科所队，无法确定扣分单位。",
+                              hint="核对发案日期和单位；用 fanzha plan show --on 日期 查看当日的包联。")
+        if not badge:
+            return {"badge": None, "name": None, "role": None, "department": None, "departments": depts}
         badge = badge.strip()
         officer = idx.officer(badge)
-        return {"badge": badge, "name": officer["name"], "role": officer["role"], "department": officer["station"]}
-    if case["target_kind"] == "unit":
-        raise FanzhaError(
-            f"案件 {case['case_no']} 是单位案件（{case['target']}），核实为消极懈怠时须用 --officer 指明责任民辅警。",
-            hint="加上 --officer 警号。",
-        )
+        if officer["station"] not in depts:
+            raise FanzhaError(
+                f"民辅警 {officer['name']}（{badge}）属于{officer['station']}，不是单位“{case['target']}”的包联科所队"
+                f"（{'、'.join(depts)}）的民辅警，不能对该单位的案件扣分。",
+                hint=f"--officer 写{'、'.join(depts)}的民辅警警号，或不写 --officer，只对包联科所队扣分。",
+            )
+        return {**_officer_view(badge, officer), "departments": depts}
+    if badge:
+        badge = badge.strip()
+        view = _officer_view(badge, idx.officer(badge))
+        return {**view, "departments": [view["department"]]}
     badges = idx.grid_officers.get(case["target"], [])
     if not badges:
         raise FanzhaError(
@@ -88,17 +126,50 @@ def responsible(led: Ledger, case: dict[str, Any], badge: str | None) -> dict[st
             hint="加上 --officer 警号 指明责任民辅警。",
         )
     badge = min(badges, key=lambda b: (ROLE_ORDER.get(idx.officers.get(b, {}).get("role"), 9), b))
-    officer = idx.officer(badge)
-    return {"badge": badge, "name": officer["name"], "role": officer["role"], "department": officer["station"]}
+    view = _officer_view(badge, idx.officer(badge))
+    return {**view, "departments": [view["department"]]}
 
 
-def _refuse_double_deduction(led: Ledger, case: dict[str, Any]) -> None:
-    counting = led.query(queries.CASE_COUNTING_DEDUCTION, {"case_no": case["case_no"]})
+def charged_label(charge: dict[str, Any]) -> str:
+    who = [f"民辅警 {charge['name']}（{charge['badge']}）"] if charge.get("badge") else []
+    return "、".join(who + [f"单位 {d}" for d in charge["departments"]])
+
+
+def refuse_double_deduction(led: Ledger, case: dict[str, Any], except_audit: int = 0) -> None:
+    counting = led.query(queries.CASE_COUNTING_DEDUCTION,
+                         {"case_no": case["case_no"], "except": except_audit, "upto": None})
     if counting:
         raise FanzhaError(
             f"案件 {case['case_no']} 已因回访 #{counting[0]['audit_id']} 通报扣分，同一案件不重复扣分。",
             hint="如该扣分有误，先用 fanzha audit revoke 撤销。",
         )
+
+
+def deduction_rows(audit_id: int, case: dict[str, Any], charge: dict[str, Any],
+                   moved: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """The rows that put a call-back's deductions where `charge` says: the classic pair
+    (one officer, his one department) in `deductions` on verification, anything else (and
+    every move) in `deduction_changes`."""
+    common = {"audit_id": audit_id, "case_no": case["case_no"], "case_date": case["case_date"]}
+    if charge.get("badge") and len(charge["departments"]) == 1 and not moved:
+        common |= {"officer": charge["badge"], "department": charge["departments"][0]}
+        # In primary-key order (entry_id, subject_kind), the order `db verify` reads them back in.
+        return "deductions", [
+            {**common, "subject_kind": "department", "subject": charge["departments"][0]},
+            {**common, "subject_kind": "officer", "subject": charge["badge"]},
+        ]
+    rows = [{**common, "action": "charge", "subject_kind": "department", "subject": d, "officer": charge.get("badge"),
+             "department": d} for d in sorted(charge["departments"])]
+    if charge.get("badge"):
+        rows.append({**common, "action": "charge", "subject_kind": "officer", "subject": charge["badge"],
+                     "officer": charge["badge"], "department": charge["department"]})
+    return "deduction_changes", rows
+
+
+def cleared_rows(audit_id: int, case: dict[str, Any]) -> list[dict[str, Any]]:
+    """A call-back's deductions moved to nowhere (its case amended to a place outside every pairing)."""
+    return [{"audit_id": audit_id, "action": "clear", "subject_kind": "department", "subject": "", "officer": None,
+             "department": "", "case_no": case["case_no"], "case_date": case["case_date"]}]
 
 
 def verification_date(led: Ledger, value: str | None, audit_date: str, today: dt.date | None = None) -> str:
@@ -115,21 +186,16 @@ def verification_date(led: Ledger, value: str | None, audit_date: str, today: dt
     return max(audit_date, min((today or dt.date.today()).isoformat(), end))
 
 
-def _settle(w: Writer, audit_id: int, case: dict[str, Any], officer: dict[str, Any] | None, note: str | None,
+def _settle(w: Writer, audit_id: int, case: dict[str, Any], charge: dict[str, Any] | None, note: str | None,
             *, supersedes: int, verified_on: str) -> int:
-    """The verification entry: the finding (with its date) and, when negligent, the two deductions."""
+    """The verification entry: the finding (with its date) and, when negligent, the deductions."""
     tables: dict[str, list[dict[str, Any]]] = {
-        "audit_findings": [{"audit_id": audit_id, "finding": "negligent" if officer else "not_negligent", "note": note,
+        "audit_findings": [{"audit_id": audit_id, "finding": "negligent" if charge else "not_negligent", "note": note,
                             "verified_on": verified_on}]
     }
-    if officer:
-        common = {"audit_id": audit_id, "officer": officer["badge"], "department": officer["department"],
-                  "case_no": case["case_no"], "case_date": case["case_date"]}
-        # In primary-key order (entry_id, subject_kind), the order `db verify` reads them back in.
-        tables["deductions"] = [
-            {**common, "subject_kind": "department", "subject": officer["department"]},
-            {**common, "subject_kind": "officer", "subject": officer["badge"]},
-        ]
+    if charge:
+        table, rows = deduction_rows(audit_id, case, charge)
+        tables[table] = rows
     return w.append("audit_verify", tables, reason=note or "回访时即核实", supersedes=supersedes)
 
 
@@ -168,6 +234,17 @@ def _call_back(
             "note": (note or "").strip() or None, "verified_on": verified_on}
 
 
+def refuse_same_call_back(led: Ledger, case_no: str, audit_date: str, got: bool, except_audit: int = 0) -> None:
+    same = led.query(queries.SAME_AUDIT, {"case_no": case_no, "audit_date": audit_date, "publicity_received": int(got),
+                                          "except": except_audit, "upto": None})
+    if same:
+        n = same[0]["audit_id"]
+        raise FanzhaError(
+            f"案件 {case_no} 在 {audit_date} 的回访（{'已收到' if got else '未收到'}面对面宣传）已登记为回访 #{n}，不能重复登记。",
+            hint=f"用 fanzha audit list 查看回访 #{n}；登记有误时用 fanzha audit amend {n} … --reason 原因 更正。",
+        )
+
+
 def record(led: Ledger, **fields: Any) -> dict[str, Any]:
     """Record one call-back (the fields of `_call_back`)."""
     return record_many(led, [fields])[0]
@@ -181,8 +258,9 @@ def record_many(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, 
     with led.write() as w:
         for c in checked:
             case, named, blamed = c["case"], c["named"], c["blamed"]
+            refuse_same_call_back(led, case["case_no"], c["audit_date"], c["got"])  # also sees the batch's
             if blamed:
-                _refuse_double_deduction(led, case)  # also sees the batch's earlier deductions
+                refuse_double_deduction(led, case)  # also sees the batch's earlier deductions
             audit_id = w.append("audit", {"audits": [{
                 "case_no": case["case_no"], "audit_date": c["audit_date"], "publicity_received": c["got"],
                 "officer": named["badge"] if named else None, "note": c["note"],
@@ -210,11 +288,21 @@ def verify(
         blamed = None
         if negligent:
             blamed = responsible(led, case, officer or audit["named_officer"])
-            _refuse_double_deduction(led, case)
-        entry_id = _settle(w, audit["audit_id"], case, blamed, note, supersedes=audit["audit_id"],
+            refuse_double_deduction(led, case)
+        entry_id = _settle(w, audit["audit_id"], case, blamed, note, supersedes=audit["version_entry"],
                            verified_on=verified_on)
     return {"audit_id": audit["audit_id"], "entry_id": entry_id, "case_no": case["case_no"],
             "status": "negligent" if blamed else "not_negligent", "officer": blamed, "verified_on": verified_on}
+
+
+def _charged_now(led: Ledger, audit_id: int) -> dict[str, Any] | None:
+    rows = led.query(queries.DEDUCTIONS_OF_AUDIT, {"audit_id": audit_id, "upto": None})
+    if not rows:
+        return None
+    badge = next((r["subject"] for r in rows if r["subject_kind"] == "officer"), None)
+    officer_dept = next((r["department"] for r in rows if r["subject_kind"] == "officer"), None)
+    return {"badge": badge, "department": officer_dept,
+            "departments": [r["subject"] for r in rows if r["subject_kind"] == "department"]}
 
 
 def revoke(led: Ledger, audit_id: str, reason: str) -> dict[str, Any]:
@@ -222,10 +310,11 @@ def revoke(led: Ledger, audit_id: str, reason: str) -> dict[str, Any]:
     with led.write() as w:
         audit = get_audit(led, audit_id)
         _require_status(audit, "negligent")
+        charged = _charged_now(led, audit["audit_id"])
         entry_id = w.append("audit_revoke", {"audit_revocations": [{"audit_id": audit["audit_id"], "reason": reason}]},
                             reason=reason, supersedes=audit["finding_entry"])
     return {"audit_id": audit["audit_id"], "entry_id": entry_id, "case_no": audit["case_no"], "status": "revoked",
-            "officer": {"badge": audit["deducted_officer"], "department": audit["deducted_department"]}}
+            "officer": charged}
 
 
 def _require_status(audit: dict[str, Any], wanted: str) -> None:
@@ -247,12 +336,13 @@ def _require_status(audit: dict[str, Any], wanted: str) -> None:
 
 
 def list_audits(
-    led: Ledger, start: str | None, end: str | None, status: str | None, today: dt.date | None = None
+    led: Ledger, start: str | None, end: str | None, status: str | None, today: dt.date | None = None,
+    upto: int | None = None, show_pii: bool = False,
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUS_LABELS:
         raise FanzhaError(f"没有“{status}”这种回访状态。", hint=f"可选：{'、'.join(STATUS_LABELS)}。")
     day_from, day_to = period(led, start, end, today)
-    rows = led.query(queries.AUDITS_IN_PERIOD, {"start": day_from, "end": day_to, "status": status})
+    rows = led.query(queries.AUDITS_IN_PERIOD, {"start": day_from, "end": day_to, "status": status, "upto": upto})
     return [
         {
             "audit_id": r["audit_id"],
@@ -264,7 +354,7 @@ def list_audits(
             "status_label": STATUS_LABELS[r["status"]],
             "officer": r["deducted_officer"] or r["named_officer"],
             "department": r["deducted_department"],
-            "note": r["finding_note"] or r["note"],
+            "note": privacy.mask_text(r["finding_note"] or r["note"], show_pii),
             "verified_on": r["verified_on"] if r["finding"] else None,
             "revocation_reason": r["revocation_reason"],
             "operator": r["operator"],

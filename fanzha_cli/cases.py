@@ -1,7 +1,9 @@
 """Fraud cases (发案) and zero-case (零发案) pairings.
 
-A case is a unit case (the victim works in a paired unit) or a grid case (the victim lives
-in a grid). Who answers for it is judged against the plan in force on the case date, so a
+A case is a unit case (the victim works in a paired unit), a grid case (the victim lives
+in a grid), or a place case (neither: it counts in the county's figures and touches no
+pairing). Its current version is derived (queries.CURRENT_CASES): corrections are new
+entries (corrections.py). Case numbers are normalised (`normalize_case_no`, `case_key`). Who answers for it is judged against the plan in force on the case date, so a
 unit or grid moved to another department or officer later does not move its past cases.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -18,7 +21,7 @@ from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan, parse_yuan
 
-TARGET_LABELS = {"unit": "单位", "grid": "网格"}
+TARGET_LABELS = {"unit": "单位", "grid": "网格", "place": "地点"}
 
 
 # --- the campaign: which dates may be entered ---
@@ -87,11 +90,126 @@ def required_text(value: str | None, what: str, hint: str) -> str:
     return text
 
 
-def find_case(led: Ledger, case_no: str) -> dict[str, Any]:
-    rows = led.query(queries.CASE_BY_NO, {"case_no": (case_no or "").strip()})
-    if not rows:
-        raise FanzhaError(f"没有编号为“{case_no}”的案件。", hint="用 fanzha case list 查看已登记的案件，或先用 fanzha case add 登记。")
-    return rows[0]
+# --- case numbers ---
+
+MAX_CASE_NO = 64
+
+
+def case_key(value: str) -> str:
+    """What two case numbers are compared by: full-width made half-width (NFKC), spaces
+    around trimmed, letters without case. `xg2022001`, `ＸＧ２０２２００１` and ` XG2022001 `
+    are one case."""
+    return unicodedata.normalize("NFKC", value or "").strip().casefold()
+
+
+def normalize_case_no(value: str | None) -> str:
+    """A case number as typed, made what is stored: NFKC, trimmed, letters in upper case;
+    at most 64 characters, no control characters."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        raise FanzhaError("案件编号不能为空。", hint="用 --case-no 写明案件编号，如 XG2022001。")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+        raise FanzhaError(f"案件编号 {text!r} 中含有控制字符。", hint="案件编号只写字母、数字和连字符等可见字符。")
+    if len(text) > MAX_CASE_NO:
+        raise FanzhaError(f"案件编号太长（{len(text)} 个字符），最多 {MAX_CASE_NO} 个字符。", hint="核对案件编号。")
+    return text.upper()
+
+
+def resolve_case_no(led: Ledger, typed: str, upto: int | None = None) -> str | None:
+    """The registered number a typed case number means, or None.
+
+    New numbers are stored normalised, so the index finds them. An older ledger may hold
+    numbers that differ only in case or width (`XG2022001` and `xg2022001`): each stays its
+    own case, reached by typing it exactly as stored; typed otherwise, the one the
+    normalised number names is meant, and if none is stored so, an ambiguous number is refused."""
+    raw = (typed or "").strip()
+    for candidate in dict.fromkeys([raw, normalize_case_no(typed)]):
+        if led.query(queries.CASE_BY_NO, {"case_no": candidate, "upto": upto}):
+            return candidate
+    key = case_key(typed)
+    found = [r["case_no"] for r in led.query(queries.ALL_CASE_NOS, {"upto": upto}) if case_key(r["case_no"]) == key]
+    if len(found) > 1:
+        raise FanzhaError(
+            f"案件编号“{raw}”对应多起已登记的案件：{'、'.join(found)}（旧账本中只有大小写或全半角不同的编号）。",
+            hint="按账本中的原样输入其中一个编号；重复登记的一起可用 fanzha case void 编号 --reason 原因 作废。",
+        )
+    return found[0] if found else None
+
+
+def case_versions(led: Ledger, case_no: str, upto: int | None = None) -> list[dict[str, Any]]:
+    """Every version of a case (registration, amendments, void), oldest first; the case is
+    found by its typed number (see `resolve_case_no`)."""
+    stored = resolve_case_no(led, case_no, upto)
+    if stored is None:
+        raise FanzhaError(f"没有编号为“{(case_no or '').strip()}”的案件。",
+                          hint="用 fanzha case list 查看已登记的案件，或先用 fanzha case add 登记。")
+    return led.query(queries.CASE_HISTORY, {"case_no": stored, "upto": upto})
+
+
+def find_case(led: Ledger, case_no: str, upto: int | None = None) -> dict[str, Any]:
+    """The current version of a case (voided: refused)."""
+    versions = case_versions(led, case_no, upto)
+    last = versions[-1]
+    if last["action"] == "void":
+        raise FanzhaError(
+            f"案件 {last['case_no']} 已于第 {last['version_entry']} 条记录作废（{last['reason']}）。",
+            hint="用 fanzha case history 查看该案件的全部记录。",
+        )
+    return last
+
+
+# --- where a case happened, and who answers for it ---
+
+def focus_group(settings: dict[str, Any], value: str | None) -> str | None:
+    """--group: one of the plan's focus groups (code, name, or a unique part of the name, such
+    as 学生群体), or 其他 (`other`)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text in ("其他", "other"):
+        return "other"
+    groups = settings.get("focus_groups", [])
+    for g in groups:
+        if text in (g["code"], g["name"]):
+            return g["code"]
+    partial = [g["code"] for g in groups if text in g["name"]]
+    if len(partial) == 1:
+        return partial[0]
+    raise FanzhaError(
+        f"没有“{text}”这个重点人群。",
+        hint="可选：" + "、".join([g["name"] for g in groups] + ["其他"]) + "（也可写计划中的代码）。",
+    )
+
+
+def group_names(settings: dict[str, Any]) -> dict[str, str]:
+    return {g["code"]: g["name"] for g in settings.get("focus_groups", [])} | {"other": "其他"}
+
+
+def place_of(idx: plan_store.PlanIndex, unit: str | None, grid: str | None, place: str | None) -> tuple[str, str]:
+    """(target_kind, target) of --unit / --grid / --place, exactly one, checked against the plan."""
+    given = [x for x in (unit, grid, place) if x is not None and x.strip()]
+    if len(given) != 1:
+        raise FanzhaError(
+            "须指明案件发生在哪里：--unit 包联单位、--grid 网格或 --place 地点，三者选一。",
+            hint="受害人是包联单位工作人员用 --unit；是网格群众用 --grid；都不是用 --place 写明地点（不计入任何包联的零发案）。",
+        )
+    if unit and unit.strip():
+        return "unit", idx.unit(unit.strip())
+    if grid and grid.strip():
+        idx.grid(grid.strip())
+        return "grid", grid.strip()
+    return "place", place.strip()
+
+
+def charged_departments(idx: plan_store.PlanIndex, case: dict[str, Any]) -> list[str]:
+    """The departments a case charges, per the plan on its date: a unit's paired department(s),
+    a grid's station; a place outside every pairing charges no one."""
+    if case["target_kind"] == "unit":
+        return list(idx.unit_depts.get(case["target"], []))
+    if case["target_kind"] == "grid":
+        station = idx.grids.get(case["target"])
+        return [station] if station else []
+    return []
 
 
 # --- cases ---
@@ -104,24 +222,19 @@ def case_row(
     type_: str,
     unit: str | None = None,
     grid: str | None = None,
+    place: str | None = None,
     loss: str | None = None,
+    group: str | None = None,
     victim: str | None = None,
     phone: str | None = None,
     id_number: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
     """One case as typed, checked against the plan in force on its date: the row to append."""
-    case_no = required_text(case_no, "案件编号", "用 --case-no 写明案件编号。")
-    if bool(unit) == bool(grid):
-        raise FanzhaError(
-            "须指明案件发生在哪个包联单位或网格（--unit 或 --grid，二者选一）。",
-            hint="受害人是包联单位工作人员用 --unit 单位名称；是网格群众用 --grid 网格名称。",
-        )
+    case_no = normalize_case_no(case_no)
     case_date = campaign_date(led, date, "发案日期")
     idx = plan_store.index_on(led, case_date)
-    kind, target = ("unit", idx.unit(unit.strip())) if unit else ("grid", grid.strip())
-    if kind == "grid":
-        idx.grid(target)
+    kind, target = place_of(idx, unit, grid, place)
     return {
         "case_no": case_no,
         "case_date": case_date,
@@ -129,6 +242,7 @@ def case_row(
         "target_kind": kind,
         "target": target,
         "loss_fen": parse_yuan(loss, "损失金额") if loss is not None and loss.strip() else None,
+        "group_name": focus_group(idx.settings, group),
         "victim_name": privacy.clean_name(victim),
         "victim_phone": privacy.clean_phone(phone),
         "victim_id_number": privacy.clean_id_number(id_number),
@@ -141,6 +255,22 @@ def add_case(led: Ledger, **fields: Any) -> dict[str, Any]:
     return add_cases(led, [fields])[0]
 
 
+def _duplicate(led: Ledger, case_no: str) -> None:
+    stored = resolve_case_no(led, case_no)
+    if stored is None:
+        return
+    versions = led.query(queries.CASE_HISTORY, {"case_no": stored, "upto": None})
+    first, last = versions[0], versions[-1]
+    state = "，已作废" if last["action"] == "void" else ""
+    raise FanzhaError(
+        f"案件编号 {case_no} 已登记{'' if stored == case_no else '为 ' + stored}（第 {first['entry_id']} 条记录，"
+        f"{first['operator']} 于 {first['recorded_at']} 录入{state}），"
+        "不能重复登记。编号比较时不分大小写、全角半角。",
+        hint=f"核对案件编号。已登记的案件有误时用 fanzha case amend {stored} … --reason 原因 更正，"
+             f"登记错了用 fanzha case void {stored} --reason 原因 作废；fanzha case history {stored} 查看全部记录。",
+    )
+
+
 def add_cases(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Register many cases (each the fields of `case_row`): every one is checked first, then
     all are appended, one entry each, in one transaction; one bad case writes nothing."""
@@ -150,19 +280,16 @@ def add_cases(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, An
         for row in rows:
             # Checked under the write lock, so two clerks cannot both enter the same number;
             # a number twice in one batch meets its first copy here too.
-            existing = led.query(queries.CASE_BY_NO, {"case_no": row["case_no"]})
-            if existing:
-                e = existing[0]
-                raise FanzhaError(
-                    f"案件编号 {row['case_no']} 已登记（第 {e['entry_id']} 条记录，{e['operator']} 于 {e['recorded_at']} 录入），不能重复登记。",
-                    hint="核对案件编号；已登记的案件不能修改，如有错误请联系反诈中心说明情况。",
-                )
+            _duplicate(led, row["case_no"])
             out.append({"entry_id": w.append("case", {"cases": [row]}), **row})
     return out
 
 
-def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dict[str, Any]:
-    """One case as every output shows it: amounts in yuan text, victim masked."""
+def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool,
+              groups: dict[str, str] | None = None) -> dict[str, Any]:
+    """One case as every output shows it: amounts in yuan text, victim (and any phone or ID
+    number typed into the note) masked."""
+    group = row.get("group_name")
     out = {
         "case_no": row["case_no"],
         "case_date": row["case_date"],
@@ -170,6 +297,9 @@ def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dic
         "fraud_type_name": names.get(row["fraud_type"], row["fraud_type"]),
         "target_kind": row["target_kind"],
         "target": row["target"],
+        "place": row["target"] if row["target_kind"] == "place" else None,
+        "group": group,
+        "group_name": (groups or {}).get(group, group) if group else None,
         "loss": format_yuan(row["loss_fen"]),
         "loss_fen": row["loss_fen"],
         "victim_name": row["victim_name"],
@@ -177,6 +307,7 @@ def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dic
         "victim_id_number": row["victim_id_number"],
         "note": row["note"],
         "entry_id": row["entry_id"],
+        "version_entry": row.get("version_entry", row["entry_id"]),
         "operator": row.get("operator"),
         "recorded_at": row.get("recorded_at"),
     }
@@ -185,14 +316,14 @@ def case_view(row: dict[str, Any], names: dict[str, str], show_pii: bool) -> dic
 
 def list_cases(
     led: Ledger, start: str | None, end: str | None, type_: str | None, show_pii: bool = False,
-    today: dt.date | None = None,
+    today: dt.date | None = None, upto: int | None = None,
 ) -> list[dict[str, Any]]:
     settings = latest_settings(led)
     day_from, day_to = period(led, start, end, today)
     code = fraud_type(settings, type_)["code"] if type_ else None
-    names = type_names(settings)
-    rows = led.query(queries.CASES_IN_PERIOD, {"start": day_from, "end": day_to, "fraud_type": code})
-    return [case_view(r, names, show_pii) for r in rows]
+    names, groups = type_names(settings), group_names(settings)
+    rows = led.query(queries.CASES_IN_PERIOD, {"start": day_from, "end": day_to, "fraud_type": code, "upto": upto})
+    return [case_view(r, names, show_pii, groups) for r in rows]
 
 
 # --- zero-case ---
@@ -251,7 +382,7 @@ def _in_force(idx: plan_store.PlanIndex) -> tuple[list[Pairing], list[tuple[str,
     return idx.derived["pairings"]
 
 
-def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
+def pairings(led: Ledger, day_from: str, day_to: str, upto: int | None = None) -> Pairings:
     """The pairings of [day_from, day_to] (ISO dates in the campaign), each case counted against
     the pairings in force on its own date: the period is cut where the plan changed, and each
     piece's cases are matched with that piece's plan. Days before the first plan took effect
@@ -267,7 +398,7 @@ def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
     for seg_start, seg_end in (_segments(led, day_from, day_to) if day_from <= day_to else []):
         idx = plan_store.index_on(led, seg_start)
         keys, targets, grid_officers, names = _in_force(idx)
-        hit = set(led.conn.execute(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end}))
+        hit = set(led.conn.execute(queries.CASE_TARGETS_IN, {"start": seg_start, "end": seg_end, "upto": upto}))
         piece = dict(zip(keys, map(hit.__contains__, targets)))
         for name, attrs in idx.departments.items():
             if name not in categories:
@@ -285,10 +416,10 @@ def pairings(led: Ledger, day_from: str, day_to: str) -> Pairings:
     return Pairings(had_case, officers, categories, {d: i for i, d in enumerate(dept_order)}, officer_names)
 
 
-def case_free(led: Ledger, start: str, end: str) -> tuple[set[Pairing], set[str]]:
+def case_free(led: Ledger, start: str, end: str, upto: int | None = None) -> tuple[set[Pairing], set[str]]:
     """What `zero_case` names, as sets: the case-free pairings, and the departments all of
     whose pairings are case-free (for a caller that needs no more than that)."""
-    return free_of(pairings(led, start, end))
+    return free_of(pairings(led, start, end, upto))
 
 
 def free_of(p: Pairings) -> tuple[set[Pairing], set[str]]:
@@ -298,16 +429,17 @@ def free_of(p: Pairings) -> tuple[set[Pairing], set[str]]:
     return free, {key[0] for key in p.had_case} - hit
 
 
-def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None) -> dict[str, Any]:
+def zero_case(led: Ledger, start: str | None, end: str | None, today: dt.date | None = None,
+              upto: int | None = None) -> dict[str, Any]:
     """Paired units and grids with no case in the period, and departments with none at all.
 
     A pairing is listed if it was in force at any time in the period and no case fell on
     it while it was (see `pairings`); a department, if every such pairing of it is case-free.
     """
     day_from, day_to = period(led, start, end, today, from_plan=True)
-    effective = led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
+    effective = led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": upto})[0]["effective"]
     day_from = max(day_from, effective or day_from)
-    p = pairings(led, day_from, day_to)
+    p = pairings(led, day_from, day_to, upto)
     keys = p.keys()
     targets = [
         {

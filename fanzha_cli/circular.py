@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha_cli import cases, clock, commend, discipline, plan_store, queries, reports, rules, scoring, weeks
+from fanzha_cli import cases, clock, commend, discipline, plan_store, privacy, queries, reports, rules, scoring, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan
@@ -125,14 +125,14 @@ def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], ded
     return out
 
 
-def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
+def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
     """The week's plan, scores and deductions, and what the circular needs of its lines (the
     figures summed, each late department's last time)."""
     plan = reports.week_plan(led, week)
     r = rules.of(plan.index.settings)
     reported, totals = _week_lines(led, plan, r.scoring)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
-                           {"start": week.monday.isoformat(), "end": week.sunday.isoformat()})
+                           {"start": week.monday.isoformat(), "end": week.sunday.isoformat(), "upto": upto})
     per_dept: dict[str, int] = defaultdict(int)
     for d in deductions:
         if d["subject_kind"] == "department":
@@ -146,8 +146,21 @@ def ranking(led: Ledger, week: Week) -> tuple[reports.WeekPlan, list[scoring.Sco
     return plan, scores, summary, deductions
 
 
-def _cases_of(led: Ledger, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    return led.query(queries.CASES_IN_PERIOD, {"start": start.isoformat(), "end": end.isoformat(), "fraud_type": None})
+def _cases_of(led: Ledger, start: dt.date, end: dt.date, upto: int | None = None) -> list[dict[str, Any]]:
+    return led.query(queries.CASES_IN_PERIOD,
+                     {"start": start.isoformat(), "end": end.isoformat(), "fraud_type": None, "upto": upto})
+
+
+def _by_group(this: list[dict], groups: dict[str, str]) -> list[dict[str, Any]]:
+    """The week's cases per focus group, in the plan's order, then 其他, then 未注明."""
+    order = list(groups) + [None]
+    out = []
+    for code in order:
+        now = [c for c in this if c.get("group_name") == code]
+        if now:
+            out.append({"group": groups.get(code, "未注明") if code else "未注明", "code": code, "cases": len(now),
+                        "loss": format_yuan(sum(c["loss_fen"] or 0 for c in now))})
+    return out
 
 
 def _by_type(this: list[dict], previous: list[dict], fraud_types: list[dict]) -> list[dict[str, Any]]:
@@ -174,14 +187,14 @@ def first_week(campaign_start: str, due_weekday: int) -> Week:
     return week
 
 
-def _trend(led: Ledger, week: Week, first: Week, n_weeks: int) -> list[dict[str, Any]]:
+def _trend(led: Ledger, week: Week, first: Week, n_weeks: int, upto: int | None = None) -> list[dict[str, Any]]:
     out = []
     for back in range(n_weeks - 1, -1, -1):
         monday = week.monday - dt.timedelta(days=7 * back)
         if monday < first.monday:
             continue
         wk = weeks.resolve(monday.isoformat())
-        found = led.query(queries.CASE_TOTALS_IN, {"start": wk.monday.isoformat(), "end": wk.sunday.isoformat()})[0]
+        found = led.query(queries.CASE_TOTALS_IN, {"start": wk.monday.isoformat(), "end": wk.sunday.isoformat(), "upto": upto})[0]
         out.append({
             "week": wk.label, "cases": found["cases"], "loss": format_yuan(found["loss_fen"]),
             "reports": led.query(queries.REPORTING_DEPTS_OF_WEEK, {"week": wk.label})[0]["n"],
@@ -195,21 +208,19 @@ def _officer_label(idx: plan_store.PlanIndex, badge: str) -> str:
 
 
 def _case_department(idx: plan_store.PlanIndex, case: dict[str, Any]) -> str:
-    if case["target_kind"] == "grid":
-        return idx.grids.get(case["target"], "")
-    return "、".join(idx.unit_depts.get(case["target"], []))
+    return "、".join(cases.charged_departments(idx, case))
 
 
-def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex) -> tuple[list[dict], list[dict]]:
+def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex, upto: int | None = None) -> tuple[list[dict], list[dict]]:
     r = discipline.rules(led)
     as_of = week.sunday.isoformat()
     done: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for s in led.query(queries.ALL_DISCIPLINE_STEPS):
+    for s in led.query(queries.ALL_DISCIPLINE_STEPS, {"upto": upto}):
         if s["step_date"] <= as_of:
             done[(s["subject_kind"], s["subject"])].setdefault(s["step"], s["step_date"])
     talks, accountability = [], []
     rows = led.query(queries.DEDUCTION_COUNTS_AS_OF,
-                     {"start": r.start, "end": r.end, "as_of": as_of, "at_least": r.talk_at})
+                     {"start": r.start, "end": r.end, "as_of": as_of, "at_least": r.talk_at, "upto": upto})
     for row in rows:
         kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
         steps = done.get((kind, key), {})
@@ -289,8 +300,8 @@ def issuer(settings: dict[str, Any]) -> str:
     return name or bureau
 
 
-def build(led: Ledger, week: Week) -> dict[str, Any]:
-    plan, scores, week_lines, deductions = ranking(led, week)
+def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
+    plan, scores, week_lines, deductions = ranking(led, week, upto)
     idx = plan.index
     settings = idx.settings
     r = rules.of(settings)
@@ -303,8 +314,8 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
     until = min(week.sunday.isoformat(), campaign.get("routine_period", {}).get("end", week.sunday.isoformat()))
     previous = weeks.resolve((week.monday - dt.timedelta(days=7)).isoformat())
 
-    this_cases = _cases_of(led, week.monday, week.sunday)
-    prev_cases = _cases_of(led, previous.monday, previous.sunday)
+    this_cases = _cases_of(led, week.monday, week.sunday, upto)
+    prev_cases = _cases_of(led, previous.monday, previous.sunday, upto)
 
     statuses = [s.status for s in scores]
     summary = {
@@ -324,13 +335,13 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "cases_previous": len(prev_cases),
         "loss_previous": format_yuan(sum(c["loss_fen"] or 0 for c in prev_cases)),
         "cases_by_type": _by_type(this_cases, prev_cases, settings.get("fraud_types", [])),
-        "trend": _trend(led, week, first, r.trend_weeks),
+        "trend": _trend(led, week, first, r.trend_weeks, upto),
         "zero_case_since": c_start,
         "top": {}, "bottom": {},
     }
     summary["top"], summary["bottom"] = named(scores, r, week_lines["deducted"])
 
-    zero = cases.pairings(led, *cases.period(led, c_start, until))
+    zero = cases.pairings(led, *cases.period(led, c_start, until), upto)
     zero_units: dict[str, list[str]] = {}
     zero_grids = []
     for dept, kind, target in zero.free():
@@ -342,7 +353,8 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
 
     names = cases.type_names(settings)
     plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
-    talks, accountability = _discipline(led, week, idx)
+    talks, accountability = _discipline(led, week, idx, upto)
+    groups = cases.group_names(settings)
     commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
     return {
         "week": week.label,
@@ -362,19 +374,24 @@ def build(led: Ledger, week: Week) -> dict[str, Any]:
         "zero_case_units": [{"unit": u, "departments": d} for u, d in zero_units.items()],
         "zero_case_grids": zero_grids,
         # Victims' names, phones and ID numbers are never read into the circular at all.
-        "cases": [
-            {"case_no": c["case_no"], "date": c["case_date"], "fraud_type": c["fraud_type"],
-             "fraud_type_name": names.get(c["fraud_type"], c["fraud_type"]), "target_kind": c["target_kind"],
-             "target": c["target"], "department": _case_department(plan_on(c["case_date"]), c),
-             "loss": format_yuan(c["loss_fen"] or 0)}
-            for c in this_cases
-        ],
+        "cases": {
+            "items": [
+                {"case_no": c["case_no"], "date": c["case_date"], "fraud_type": c["fraud_type"],
+                 "fraud_type_name": names.get(c["fraud_type"], c["fraud_type"]), "target_kind": c["target_kind"],
+                 "target": c["target"], "department": _case_department(plan_on(c["case_date"]), c),
+                 "loss": format_yuan(c["loss_fen"] or 0),
+                 "group": groups.get(c["group_name"], c["group_name"]) if c["group_name"] else None,
+                 "place": c["target"] if c["target_kind"] == "place" else None}
+                for c in this_cases
+            ],
+            "by_group": _by_group(this_cases, groups),
+        },
         "deductions": [
             {"audit_id": d["audit_id"], "case_no": d["case_no"], "date": d["circulated_on"],
              "subject_kind": d["subject_kind"],
              "badge": d["subject"] if d["subject_kind"] == "officer" else None,
              "name": _officer_label(idx, d["subject"]).split("（")[0] if d["subject_kind"] == "officer" else f"{d['subject']}负责人",
-             "department": d["department"], "reason": d["finding_note"]}
+             "department": d["department"], "reason": privacy.mask_text(d["finding_note"])}
             for d in deductions
         ],
         "warning_talks_due": talks,

@@ -86,8 +86,8 @@ class Subject:
     name: str  # what a person reads: 王建军（140101）, 蔚汾派出所负责人
     department: str | None
 
-    def params(self, r: Rules) -> dict[str, Any]:
-        return {"subject_kind": self.kind, "subject": self.key, "start": r.start, "end": r.end}
+    def params(self, r: Rules, upto: int | None = None) -> dict[str, Any]:
+        return {"subject_kind": self.kind, "subject": self.key, "start": r.start, "end": r.end, "upto": upto}
 
 
 def subject(led: Ledger, officer: str | None, dept: str | None) -> Subject:
@@ -96,7 +96,7 @@ def subject(led: Ledger, officer: str | None, dept: str | None) -> Subject:
         raise FanzhaError("须指明一个对象：--officer 警号，或 --dept 科所队名称（二者选一）。")
     idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
     kind, key = ("officer", officer.strip()) if officer and officer.strip() else ("department", dept.strip())
-    known = led.query(queries.SUBJECT_HAS_DEDUCTIONS, {"subject_kind": kind, "subject": key})
+    known = led.query(queries.SUBJECT_HAS_DEDUCTIONS, {"subject_kind": kind, "subject": key, "upto": None})
     if kind == "officer":
         o = idx.officers.get(key)
         if o is None and not known:
@@ -107,9 +107,9 @@ def subject(led: Ledger, officer: str | None, dept: str | None) -> Subject:
     return Subject(kind, key, f"{key}负责人", key)
 
 
-def count_of(led: Ledger, s: Subject, r: Rules | None = None) -> int:
+def count_of(led: Ledger, s: Subject, r: Rules | None = None, upto: int | None = None) -> int:
     r = r or rules(led)
-    return led.query(queries.DEDUCTION_COUNT_OF, s.params(r))[0]["deductions"]
+    return led.query(queries.DEDUCTION_COUNT_OF, s.params(r, upto))[0]["deductions"]
 
 
 def standing(led: Ledger, s: Subject) -> dict[str, Any]:
@@ -119,10 +119,10 @@ def standing(led: Ledger, s: Subject) -> dict[str, Any]:
     return {"subject": s.name, "deductions": n, "due": r.due(n), "steps_due": r.steps_due(n)}
 
 
-def counts(led: Ledger, start: str, end: str, at_least: int = 1) -> dict[tuple[str, str], int]:
+def counts(led: Ledger, start: str, end: str, at_least: int = 1, upto: int | None = None) -> dict[tuple[str, str], int]:
     """Counting deductions with case dates in [start, end], keyed by (officer|department, badge
     or name): e.g. for the commendation rule `max_deductions`."""
-    rows = led.query(queries.DEDUCTION_COUNTS, {"start": start, "end": end, "at_least": at_least})
+    rows = led.query(queries.DEDUCTION_COUNTS, {"start": start, "end": end, "at_least": at_least, "upto": upto})
     return {(r["subject_kind"], r["subject"]): r["deductions"] for r in rows}
 
 
@@ -133,14 +133,14 @@ def _steps_done(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[s
     return done
 
 
-def due_list(led: Ledger, open_only: bool = False) -> dict[str, Any]:
+def due_list(led: Ledger, open_only: bool = False, upto: int | None = None) -> dict[str, Any]:
     """Everyone whose counting deductions reach the warning-talk threshold, with each step
     the count calls for and whether it has been carried out."""
     r = rules(led)
     idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
-    done = _steps_done(led.query(queries.ALL_DISCIPLINE_STEPS))
+    done = _steps_done(led.query(queries.ALL_DISCIPLINE_STEPS, {"upto": upto}))
     out = []
-    for row in led.query(queries.DEDUCTION_COUNTS, {"start": r.start, "end": r.end, "at_least": r.talk_at}):
+    for row in led.query(queries.DEDUCTION_COUNTS, {"start": r.start, "end": r.end, "at_least": r.talk_at, "upto": upto}):
         kind, key, n = row["subject_kind"], row["subject"], row["deductions"]
         if kind == "officer":
             o = idx.officers.get(key)
@@ -176,8 +176,8 @@ def record_step(led: Ledger, *, officer: str | None, dept: str | None, step: str
                 f"{s.name}目前累计通报扣分 {n} 次，未达到{STEP_LABELS[step]}的标准（{threshold} 次），无需记录。",
                 hint="用 fanzha discipline list 查看应约谈、应问责的人员；用 fanzha discipline explain 查看扣分明细。",
             )
-        prior = [x for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key})
-                 if x["step"] == step]
+        prior = [x for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key, "upto": None})
+                 if x["step"] == step and x["void_entry"] is None]
         if prior:
             p = prior[0]
             raise FanzhaError(
@@ -189,55 +189,87 @@ def record_step(led: Ledger, *, officer: str | None, dept: str | None, step: str
     return {"entry_id": entry_id, "subject": s.name, "step": step, "label": STEP_LABELS[step], "deductions": n}
 
 
-def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: bool = False) -> dict[str, Any]:
-    """Every entry behind a subject's count in the window, in ledger order: the cases, the
-    call-backs, their verifications and any revocations, with who entered each and when."""
+def void_step(led: Ledger, step_id: str, *, reason: str) -> dict[str, Any]:
+    """A step recorded by mistake: it no longer counts as carried out; record and reason stay."""
+    reason = required_text(reason, "作废原因（--reason）", "用 --reason 写明作废原因，例如“误记为约谈，实为电话提醒”。")
+    text = str(step_id).strip().lstrip("#")
+    if not text.isdecimal():
+        raise FanzhaError(f"处理记录编号应为数字：{step_id!r}", hint="编号见 fanzha discipline explain 的“已落实的处理”。")
+    with led.write() as w:
+        rows = led.query(queries.DISCIPLINE_STEP_BY_ID, {"step_id": int(text), "upto": None}) if int(text) < 2**63 else []
+        if not rows:
+            raise FanzhaError(f"没有编号为 {text} 的处理记录。", hint="编号见 fanzha discipline explain 的“已落实的处理”。")
+        step = rows[0]
+        if step["void_entry"] is not None:
+            raise FanzhaError(f"处理记录 {text} 已于第 {step['void_entry']} 条记录作废（{step['void_reason']}），不能重复作废。")
+        entry_id = w.append("discipline_void", {"discipline_voids": [{"step_id": step["entry_id"], "reason": reason}]},
+                            reason=reason, supersedes=step["entry_id"])
+    return {"entry_id": entry_id, "step_id": step["entry_id"], "label": STEP_LABELS.get(step["step"], step["step"]),
+            "subject": step["subject"]}
+
+
+_RECEIVED = {1: "已收到面对面宣传", 0: "未收到面对面宣传"}
+
+
+def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: bool = False,
+            upto: int | None = None) -> dict[str, Any]:
+    """Every entry behind a subject's count in the window, in ledger order: the cases (and
+    their corrections), the call-backs (and theirs), verifications and revocations, with who
+    entered each, when, and why; which of the subject's deductions still count."""
     s = subject(led, officer, dept)
     r = rules(led)
     names = type_names(latest_settings(led))
     officers = plan_store.index_on(led, plan_store.FAR_FUTURE).officers
-    facts = led.query(queries.DEDUCTION_FACTS, s.params(r))
     described: dict[int, dict[str, Any]] = {}
     deductions = []
-    for f in facts:
-        victim = privacy.mask_victim(
-            {k: f[k] for k in privacy.VICTIM_FIELDS}, show_pii)
-        where = "单位" if f["target_kind"] == "unit" else "网格"
-        loss = format_yuan(f["loss_fen"])
-        described[f["case_entry"]] = {
-            "role": "case", "case_no": f["case_no"], **victim,
-            "summary": f"登记案件 {f['case_no']}：{f['case_date']} 发案，{names.get(f['fraud_type'], f['fraud_type'])}，"
-                       f"{where}：{f['target']}" + (f"，损失 {loss} 元" if loss else "")
-                       + (f"，受害人 {victim['victim_name']}" if victim["victim_name"] else ""),
-        }
-        described[f["audit_id"]] = {
-            "role": "audit", "case_no": f["case_no"], "audit_id": f["audit_id"],
-            "summary": f"回访 #{f['audit_id']}（案件 {f['case_no']}）：{f['audit_date']} 受害人反馈未收到面对面宣传"
-                       + (f"；{f['audit_note']}" if f["audit_note"] else ""),
-        }
-        described[f["finding_entry"]] = {
-            "role": "verification", "case_no": f["case_no"], "audit_id": f["audit_id"],
-            "summary": f"核实回访 #{f['audit_id']}：消极懈怠、宣传未到位，通报扣分：民辅警 {officers.get(f['officer'], {}).get('name', '')}（{f['officer']}）、单位 {f['department']}"
-                       + (f"；{f['finding_note']}" if f["finding_note"] else ""),
-        }
-        if f["revocation_entry"]:
-            described[f["revocation_entry"]] = {
-                "role": "revocation", "case_no": f["case_no"], "audit_id": f["audit_id"],
-                "summary": f"撤销回访 #{f['audit_id']} 的扣分（申诉成立）：{f['revocation_reason']}",
+    for row in led.query(queries.SUBJECT_AUDITS, s.params(r, upto)):
+        audit_id = row["audit_id"]
+        history = led.query(queries.AUDIT_HISTORY, {"audit_id": audit_id, "upto": upto})
+        live = [d for d in led.query(queries.DEDUCTIONS_OF_AUDIT, {"audit_id": audit_id, "upto": upto})
+                if d["subject_kind"] == s.kind and d["subject"] == s.key]
+        ever = [d for d in led.query(queries.DEDUCTION_ROWS_OF_AUDIT, {"audit_id": audit_id, "upto": upto})
+                if d["subject_kind"] == s.kind and d["subject"] == s.key]
+        mine = live[0] if live else ever[-1]
+        if not r.start <= mine["case_date"] <= r.end:
+            continue
+        for case_no in dict.fromkeys([v["case_no"] for v in history if v["case_no"]]):
+            prev = None
+            for v in led.query(queries.CASE_HISTORY, {"case_no": case_no, "upto": upto}):
+                described[v["version_entry"]] = _case_fact(v, prev, names, show_pii)
+                prev = v if v["action"] != "void" else prev
+        for v in history:
+            described[v["version_entry"]] = _audit_fact(audit_id, v, show_pii)
+        finding = led.query(queries.FINDING_OF_AUDIT, {"audit_id": audit_id, "upto": upto})
+        for f in finding:
+            charged = led.query(queries.DEDUCTION_ROWS_OF_AUDIT, {"audit_id": audit_id, "upto": f["entry_id"]})
+            who = "、".join(
+                (f"民辅警 {officers.get(d['subject'], {}).get('name', '')}（{d['subject']}）" if d["subject_kind"] == "officer"
+                 else f"单位 {d['subject']}") for d in charged if d["entry_id"] == f["entry_id"])
+            described[f["entry_id"]] = {
+                "role": "verification", "case_no": mine["case_no"], "audit_id": audit_id,
+                "summary": f"核实回访 #{audit_id}：消极懈怠、宣传未到位，通报扣分：{who}"
+                           + (f"；{privacy.mask_text(f['note'], show_pii)}" if f["note"] else ""),
+            }
+        if mine.get("revocation_entry"):
+            described[mine["revocation_entry"]] = {
+                "role": "revocation", "case_no": mine["case_no"], "audit_id": audit_id,
+                "summary": f"撤销回访 #{audit_id} 的扣分（申诉成立）：{mine['revocation_reason']}",
             }
         deductions.append({
-            "audit_id": f["audit_id"], "case_no": f["case_no"], "case_date": f["case_date"],
-            "officer": f["officer"], "department": f["department"], "counts": f["revocation_entry"] is None,
+            "audit_id": audit_id, "case_no": mine["case_no"], "case_date": mine["case_date"],
+            "officer": mine["officer"], "department": mine["department"],
+            "counts": bool(live) and live[0]["revocation_entry"] is None,
         })
     entries = [
-        {**meta, **described[meta["entry_id"]]}
+        {**meta, "reason": privacy.mask_text(meta["reason"], show_pii), **described[meta["entry_id"]]}
         for meta in led.query(queries.ENTRIES_BY_IDS, {"ids": json.dumps(sorted(described))})
     ]
     steps = [
         {"entry_id": x["entry_id"], "step": x["step"], "label": STEP_LABELS.get(x["step"], x["step"]),
-         "step_date": x["step_date"], "at_count": x["at_count"], "note": x["note"],
-         "operator": x["operator"], "recorded_at": x["recorded_at"]}
-        for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key})
+         "step_date": x["step_date"], "at_count": x["at_count"], "note": privacy.mask_text(x["note"], show_pii),
+         "operator": x["operator"], "recorded_at": x["recorded_at"],
+         "voided": x["void_entry"] is not None, "void_entry": x["void_entry"], "void_reason": x["void_reason"]}
+        for x in led.query(queries.DISCIPLINE_STEPS_OF, {"subject_kind": s.kind, "subject": s.key, "upto": upto})
     ]
     n = sum(d["counts"] for d in deductions)
     return {
@@ -245,3 +277,32 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
         "window": r.window_view(), "deductions": n, "due": r.due(n), "deduction_items": deductions,
         "entries": entries, "steps": steps,
     }
+
+
+def _case_fact(v: dict[str, Any], prev: dict[str, Any] | None, names: dict[str, str], show_pii: bool) -> dict[str, Any]:
+    if v["action"] == "void":
+        return {"role": "case_void", "case_no": v["case_no"],
+                "summary": f"作废案件 {v['case_no']}（其扣分不再计入）：{v['reason']}"}
+    victim = privacy.mask_victim({k: v[k] for k in privacy.VICTIM_FIELDS}, show_pii)
+    where = {"unit": "单位", "grid": "网格", "place": "地点"}.get(v["target_kind"], v["target_kind"])
+    loss = format_yuan(v["loss_fen"])
+    text = (f"{v['case_date']} 发案，{names.get(v['fraud_type'], v['fraud_type'])}，{where}：{v['target']}"
+            + (f"，损失 {loss} 元" if loss else "")
+            + (f"，受害人 {victim['victim_name']}" if victim["victim_name"] else ""))
+    if v["action"] == "add":
+        return {"role": "case", "case_no": v["case_no"], **victim, "summary": f"登记案件 {v['case_no']}：{text}"}
+    return {"role": "case_amend", "case_no": v["case_no"], **victim,
+            "summary": f"更正案件 {v['case_no']}：{text}；原因：{v['reason']}"}
+
+
+def _audit_fact(audit_id: int, v: dict[str, Any], show_pii: bool) -> dict[str, Any]:
+    if v["action"] == "void":
+        return {"role": "audit_void", "audit_id": audit_id, "case_no": None,
+                "summary": f"作废回访 #{audit_id}（其扣分不再计入）：{v['reason']}"}
+    note = privacy.mask_text(v["note"], show_pii)
+    text = (f"回访 #{audit_id}（案件 {v['case_no']}）：{v['audit_date']} 受害人反馈{_RECEIVED[v['publicity_received']]}"
+            + (f"；{note}" if note else ""))
+    if v["action"] == "add":
+        return {"role": "audit", "audit_id": audit_id, "case_no": v["case_no"], "summary": text}
+    return {"role": "audit_amend", "audit_id": audit_id, "case_no": v["case_no"],
+            "summary": f"更正{text}；原因：{v['reason']}"}

@@ -104,3 +104,73 @@ def store(photo: Photo, evidence_dir: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+# --- checking, backing up and restoring the evidence folder ---
+
+_PHOTOS = "SELECT sha256, stored, min(name) AS name, min(line_id) AS line_id FROM report_photos GROUP BY sha256, stored ORDER BY stored"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def problems(conn, evidence_dir: Path) -> list[str]:
+    """Every evidence file the ledger names (report photos) checked against its SHA-256:
+    a Chinese sentence per missing or changed file; empty when all are intact."""
+    found = []
+    for sha256, stored, name, line_id in conn.execute(_PHOTOS):
+        path = evidence_dir / stored
+        where = f"（报送 #{line_id} 的照片“{name}”）"
+        if not path.is_file():
+            found.append(f"证据文件缺失：{path}{where}")
+            continue
+        try:
+            actual = _sha256(path)
+        except OSError as exc:
+            found.append(f"证据文件无法读取：{path}{where}：{exc.strerror}")
+            continue
+        if actual != sha256:
+            found.append(f"证据文件已被改动：{path}{where}，与账本记录的 SHA-256 不符")
+    return found
+
+
+def _copy_verified(src: Path, dest: Path, sha256: str) -> None:
+    """Copy one file, owner-only, written atomically; refuse it if its content is not `sha256`."""
+    for d in (dest.parent.parent, dest.parent):
+        d.mkdir(mode=0o700, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise FanzhaError(f"证据文件 {src} 在复制过程中被改动。", hint="重试。")
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def copy_all(conn, source_dir: Path, dest_dir: Path) -> tuple[int, list[str]]:
+    """Copy every evidence file the ledger names from one folder to another, each checked
+    against its SHA-256 (a file already in place with the right content is kept). Returns
+    the number copied or kept, and the problems with files that could not be copied."""
+    bad = problems(conn, source_dir)
+    skip = {line.split("：", 1)[1].split("（", 1)[0] for line in bad}
+    n = 0
+    for sha256, stored, _, _ in conn.execute(_PHOTOS):
+        src, dest = source_dir / stored, dest_dir / stored
+        if str(src) in skip:
+            continue
+        if not (dest.is_file() and _sha256(dest) == sha256):
+            _copy_verified(src, dest, sha256)
+        n += 1
+    return n, bad

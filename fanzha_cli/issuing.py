@@ -242,7 +242,7 @@ def _case(led: Ledger, e: dict[str, Any]) -> Described:
     types, _ = _names(led)
     out = []
     for c in rows_of(led, "cases", e["entry_id"]):
-        where = {"unit": "单位", "grid": "网格"}.get(c["target_kind"], "")
+        where = {"unit": "单位", "grid": "网格", "place": "地点"}.get(c["target_kind"], "")
         where = f"{where}：{c['target']}" if where else c.get("target") or ""
         loss = format_yuan(c["loss_fen"])
         out.append((week_of(c["case_date"]),
@@ -271,15 +271,19 @@ def _circulated_on(led: Ledger, audit_id: int) -> str | None:
 @describes("audit_verify")
 def _audit_verify(led: Ledger, e: dict[str, Any]) -> Described:
     out = []
-    deducted = {d["subject_kind"]: d for d in rows_of(led, "deductions", e["entry_id"])}
+    # The classic pair in `deductions`; a unit case's departments (with or without an officer)
+    # in `deduction_changes` (migrations.m006_corrections).
+    charged = rows_of(led, "deductions", e["entry_id"]) + [
+        d for d in rows_of(led, "deduction_changes", e["entry_id"]) if d["action"] == "charge"]
     for f in rows_of(led, "audit_findings", e["entry_id"]):
         day = _circulated_on(led, f["audit_id"])
         if not day:
             continue
-        if f["finding"] == "negligent" and "officer" in deducted:
-            d = deducted["officer"]
-            what = (f"核实回访 #{f['audit_id']}（案件 {d['case_no']}）为消极懈怠、宣传未到位（核实日期 {day}），"
-                    f"通报扣分：民辅警 {_officer(led, d['officer'])}、单位 {d['department']}")
+        if f["finding"] == "negligent" and charged:
+            who = [f"民辅警 {_officer(led, d['subject'])}" for d in charged if d["subject_kind"] == "officer"]
+            who += [f"单位 {d['subject']}" for d in charged if d["subject_kind"] == "department"]
+            what = (f"核实回访 #{f['audit_id']}（案件 {charged[0]['case_no']}）为消极懈怠、宣传未到位（核实日期 {day}），"
+                    f"通报扣分：{'、'.join(who)}")
         else:
             what = f"核实回访 #{f['audit_id']}（核实日期 {day}）：非消极懈怠，不扣分"
         out.append((week_of(day), what))
@@ -325,6 +329,18 @@ def _plan_load(led: Ledger, e: dict[str, Any]) -> Described:
 @describes(KIND)
 def _issue(led: Ledger, e: dict[str, Any]) -> Described:
     return []  # issuing a circular corrects nothing
+
+
+@describes("case_amend", "case_void", "audit_amend", "audit_void", "dissuasion_amend", "dissuasion_void",
+           "discipline_void")
+def _correction(led: Ledger, e: dict[str, Any]) -> Described:
+    """A correction of a case, call-back, dissuasion or discipline step: the weeks of the
+    record's date before and after, and what changed (corrections.describe); an entry of such a
+    kind without the rows it should hold is said as `_generic` says it."""
+    from fanzha_cli import corrections
+
+    d = corrections.describe(led, e["entry_id"])
+    return [(w, d["what"]) for w in d["weeks"]] if d else _generic(led, e)
 
 
 # What the generic description calls a kind of entry (the registry's own functions say more).

@@ -232,8 +232,9 @@ def open_scratch(operator: str) -> Ledger:
     return Ledger(Path(":memory:"), operator, conn)
 
 
-def backup(ledger: Ledger, dest: Path) -> None:
-    """A consistent copy of a live ledger (SQLite's online backup), written atomically."""
+def backup(ledger: Ledger, dest: Path) -> Path:
+    """A consistent copy of a live ledger (SQLite's online backup), written atomically;
+    returns the file written."""
     dest = dest.expanduser()
     if dest.exists() and dest.is_dir():
         dest = dest / ledger.path.name
@@ -254,6 +255,7 @@ def backup(ledger: Ledger, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return dest
 
 
 def integrity_problems(ledger: Ledger) -> list[str]:

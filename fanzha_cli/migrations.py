@@ -334,7 +334,6 @@ def m004_performance(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @migrations()
 def m005_issued_weeks(db: sqlite_utils.Database) -> None:
     # A week's circular issued (印发): the week, its issue number, the entry it was computed
@@ -360,3 +359,126 @@ def m005_issued_weeks(db: sqlite_utils.Database) -> None:
     # ADD COLUMN, not transform(): the table keeps its append-only triggers.
     db.execute("ALTER TABLE audit_findings ADD COLUMN verified_on TEXT")
     db.execute("CREATE INDEX audit_findings_verified ON audit_findings(verified_on)")
+
+
+@migrations()
+def m006_corrections(db: sqlite_utils.Database) -> None:
+    # Cases outside every pairing (`case add --place`) and the plan's focus groups. A place
+    # case has target_kind 'place' and the place as typed in `target`: the CHECK on
+    # cases.target_kind is widened in place (SQLite's documented procedure for loosening a
+    # CHECK: the rows on disk are untouched, so every old entry still verifies). `group_name`
+    # is new and NULL for old rows, which the chain leaves out.
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cases'").fetchone()
+    old_check = "CHECK (target_kind IN ('unit', 'grid'))"
+    if row and old_check in row[0]:
+        version = db.execute("PRAGMA schema_version").fetchone()[0]
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute(
+            "UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'cases'",
+            {"sql": row[0].replace(old_check, "CHECK (target_kind IN ('unit', 'grid', 'place'))")},
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+        db.execute("PRAGMA writable_schema = OFF")
+    db.execute("ALTER TABLE cases ADD COLUMN group_name TEXT")
+    # Corrections of a case (`case amend`, `case void`): each a whole new version of the case
+    # (a void carries no values), in an entry that supersedes the case's latest entry. The
+    # current case is the latest version with entry_id <= upto (queries.CURRENT_CASES).
+    # `case_no` is the number the case was registered under (cases.case_no).
+    db.execute(
+        """
+        CREATE TABLE case_versions (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            case_no TEXT NOT NULL REFERENCES cases(case_no),
+            action TEXT NOT NULL CHECK (action IN ('amend', 'void')),
+            case_date TEXT,
+            fraud_type TEXT,
+            target_kind TEXT CHECK (target_kind IN ('unit', 'grid', 'place')),
+            target TEXT,
+            loss_fen INTEGER CHECK (loss_fen >= 0),
+            group_name TEXT,
+            victim_name TEXT,
+            victim_phone TEXT,
+            victim_id_number TEXT,
+            note TEXT,
+            CHECK (action = 'void' OR (case_date IS NOT NULL AND fraud_type IS NOT NULL
+                                       AND target_kind IS NOT NULL AND target IS NOT NULL))
+        )
+        """
+    )
+    db.execute("CREATE INDEX case_versions_case ON case_versions(case_no, entry_id)")
+    db.execute("CREATE INDEX case_versions_date ON case_versions(case_date, target_kind, target)")
+    # Deductions written since this step that do not fit `deductions` (a unit case charging
+    # each department paired with the unit, with or without a named officer), and where an
+    # audit's deductions fall after a correction moved them (a case's grid, unit or date
+    # amended, a call-back moved to another case): the rows of the latest entry that wrote
+    # deductions for an audit, in `deductions` or here, are its deductions (`clear`: none).
+    # See queries.CURRENT_DEDUCTIONS.
+    db.execute(
+        """
+        CREATE TABLE deduction_changes (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            audit_id INTEGER NOT NULL REFERENCES audits(entry_id),
+            action TEXT NOT NULL CHECK (action IN ('charge', 'clear')),
+            subject_kind TEXT NOT NULL CHECK (subject_kind IN ('officer', 'department')),
+            subject TEXT NOT NULL,
+            officer TEXT,
+            department TEXT NOT NULL,
+            case_no TEXT NOT NULL REFERENCES cases(case_no),
+            case_date TEXT NOT NULL,
+            PRIMARY KEY (entry_id, audit_id, subject_kind, subject)
+        )
+        """
+    )
+    db.execute("CREATE INDEX deduction_changes_audit ON deduction_changes(audit_id, entry_id)")
+    db.execute("CREATE INDEX deduction_changes_window ON deduction_changes(case_date, subject_kind, subject, audit_id)")
+    db.execute("CREATE INDEX deduction_changes_subject ON deduction_changes(subject_kind, subject, case_date)")
+    db.execute("CREATE INDEX deduction_changes_case ON deduction_changes(case_no)")
+    # Corrections of a call-back (`audit amend`, `audit void`): whole new versions of the
+    # call-back (a void carries no values).
+    db.execute(
+        """
+        CREATE TABLE audit_versions (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            audit_id INTEGER NOT NULL REFERENCES audits(entry_id),
+            action TEXT NOT NULL CHECK (action IN ('amend', 'void')),
+            case_no TEXT REFERENCES cases(case_no),
+            audit_date TEXT,
+            publicity_received INTEGER CHECK (publicity_received IN (0, 1)),
+            officer TEXT,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_versions_audit ON audit_versions(audit_id, entry_id)")
+    db.execute("CREATE INDEX audit_versions_date ON audit_versions(audit_date)")
+    db.execute("CREATE INDEX audit_versions_case ON audit_versions(case_no)")
+    # Corrections of a dissuasion (`dissuasion amend`, `dissuasion void`).
+    db.execute(
+        """
+        CREATE TABLE dissuasion_versions (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            dissuasion_id INTEGER NOT NULL REFERENCES dissuasions(entry_id),
+            action TEXT NOT NULL CHECK (action IN ('amend', 'void')),
+            officer TEXT,
+            department TEXT,
+            dissuasion_date TEXT,
+            amount_saved_fen INTEGER CHECK (amount_saved_fen >= 0),
+            case_no TEXT,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX dissuasion_versions_of ON dissuasion_versions(dissuasion_id, entry_id)")
+    db.execute("CREATE INDEX dissuasion_versions_date ON dissuasion_versions(dissuasion_date)")
+    # A discipline step recorded by mistake (`discipline void`): it no longer counts as done.
+    db.execute(
+        """
+        CREATE TABLE discipline_voids (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            step_id INTEGER NOT NULL UNIQUE REFERENCES discipline_steps(entry_id),
+            reason TEXT NOT NULL CHECK (reason <> '')
+        )
+        """
+    )
+    for table in ("case_versions", "deduction_changes", "audit_versions", "dissuasion_versions", "discipline_voids"):
+        _guard(db, table)

@@ -57,7 +57,33 @@ def mask_victim(row: dict[str, Any], show_pii: bool = False) -> dict[str, Any]:
         out["victim_phone"] = mask_phone(out["victim_phone"])
     if "victim_id_number" in out:
         out["victim_id_number"] = mask_id_number(out["victim_id_number"])
+    if isinstance(out.get("note"), str):
+        out["note"] = mask_text(out["note"])
     return out
+
+
+# A phone number or an ID-card number inside free text: a run of digits (any width) not
+# touching another digit or letter: 18 (last may be X) or 15 for an ID number, 11 from 1 for
+# a mobile, or a landline with its area code (0xx-xxxxxxxx).
+_D = "[0-9０-９]"
+_PII_IN_TEXT = re.compile(
+    rf"(?<![0-9A-Za-z０-９])(?:{_D}{{17}}[0-9０-９XxＸｘ]|{_D}{{15}}|[1１]{_D}{{10}}|[0０]{_D}{{2,3}}[-－]?{_D}{{7,8}})"
+    r"(?![0-9A-Za-z０-９])"
+)
+_HALF = str.maketrans("０１２３４５６７８９Ｘｘ－", "0123456789XX-")
+
+
+def mask_text(text: str | None, show_pii: bool = False) -> str | None:
+    """A free-text note with every phone and ID-card number in it masked like the victim
+    fields (138****5678, 140123********1234), unless show_pii."""
+    if not text or show_pii:
+        return text
+
+    def one(m: re.Match) -> str:
+        v = m.group().translate(_HALF)
+        return mask_id_number(v) if len(v) in (15, 18) and v[0] != "0" else mask_phone(v)
+
+    return _PII_IN_TEXT.sub(one, text)
 
 
 def clean_phone(value: str | None) -> str | None:

@@ -59,29 +59,81 @@ ORDER BY v.entry_id
 ENTRY_COUNT = "SELECT count(*) AS n FROM entries"
 
 # --- cases, audits, discipline ---
+#
+# "As of" reading: every derivation below takes :upto, the last entry to read (NULL: all),
+# applied as entry_id <= :upto on every table it reads, so that a week's circular can be
+# computed from the ledger as it stood when it was issued.
 
-CASE_BY_NO = """
-SELECT c.*, e.operator, e.recorded_at
-FROM cases AS c JOIN entries AS e ON e.id = c.entry_id
-WHERE c.case_no = :case_no
+def _upto(alias: str) -> str:
+    return f"(:upto IS NULL OR {alias}.entry_id <= :upto)"
+
+
+_CASE_COLUMNS = ("case_date, fraud_type, target_kind, target, loss_fen, group_name, "
+                 "victim_name, victim_phone, victim_id_number, note")
+
+# Every version of every case: the registration ('add') and each amendment or void, with
+# the entry that registered the case (`entry_id`) and the version's own (`version_entry`).
+CASE_VERSIONS = f"""
+SELECT c.entry_id, c.entry_id AS version_entry, c.case_no, 'add' AS action,
+       {", ".join("c." + x.strip() for x in _CASE_COLUMNS.split(","))}
+FROM cases AS c WHERE {_upto("c")}
+UNION ALL
+SELECT c.entry_id, v.entry_id AS version_entry, v.case_no, v.action,
+       {", ".join("v." + x.strip() for x in _CASE_COLUMNS.split(","))}
+FROM case_versions AS v JOIN cases AS c ON c.case_no = v.case_no WHERE {_upto("v")}
 """
 
-# Cases dated in [:start, :end], optionally of one fraud type (:fraud_type NULL = all).
-CASES_IN_PERIOD = """
-SELECT c.entry_id, c.case_no, c.case_date, c.fraud_type, c.target_kind, c.target, c.loss_fen,
-       c.victim_name, c.victim_phone, c.victim_id_number, c.note, e.operator, e.recorded_at
-FROM cases AS c JOIN entries AS e ON e.id = c.entry_id
+# THE current version of every case as of :upto: the case as registered, or its latest
+# amendment; a voided case is left out. Every reader of cases reads them through this.
+CURRENT_CASES = f"""
+SELECT c.entry_id, c.entry_id AS version_entry, c.case_no,
+       {", ".join("c." + x.strip() for x in _CASE_COLUMNS.split(","))}
+FROM cases AS c
+WHERE {_upto("c")}
+  AND NOT EXISTS (SELECT 1 FROM case_versions AS v WHERE v.case_no = c.case_no AND {_upto("v")})
+UNION ALL
+SELECT c.entry_id, v.entry_id AS version_entry, v.case_no,
+       {", ".join("v." + x.strip() for x in _CASE_COLUMNS.split(","))}
+FROM case_versions AS v JOIN cases AS c ON c.case_no = v.case_no
+WHERE v.action = 'amend' AND {_upto("v")}
+  AND NOT EXISTS (SELECT 1 FROM case_versions AS l
+                  WHERE l.case_no = v.case_no AND l.entry_id > v.entry_id AND {_upto("l")})
+"""
+
+# One case (by the number it was registered under), every version oldest first, with its
+# entry's metadata: `case history`, and what amend and void check against.
+CASE_HISTORY = f"""
+SELECT v.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes
+FROM ({CASE_VERSIONS}) AS v JOIN entries AS e ON e.id = v.version_entry
+WHERE v.case_no = :case_no
+ORDER BY v.version_entry
+"""
+
+# A case number as stored, if any (the index on cases.case_no).
+CASE_BY_NO = f"""
+SELECT c.case_no FROM cases AS c WHERE c.case_no = :case_no AND {_upto("c")}
+"""
+
+# Every registered case number: compared in Python when the exact number is not stored
+# (a number typed in another case or width, or an old ledger's number).
+ALL_CASE_NOS = f"SELECT c.case_no, c.entry_id FROM cases AS c WHERE {_upto('c')} ORDER BY c.entry_id"
+
+# The current cases dated in [:start, :end], optionally of one fraud type (:fraud_type NULL
+# = all), with who recorded the current version and when.
+CASES_IN_PERIOD = f"""
+SELECT c.*, e.operator, e.recorded_at
+FROM ({CURRENT_CASES}) AS c JOIN entries AS e ON e.id = c.version_entry
 WHERE c.case_date BETWEEN :start AND :end
   AND (:fraud_type IS NULL OR c.fraud_type = :fraud_type)
 ORDER BY c.case_date, c.case_no
 """
 
-# The units and grids that had a case in [:start, :end] (covered by the cases_date index),
-# once per case: the caller makes a set of them, which costs less than SQLite's DISTINCT.
-CASE_TARGETS_IN = """
-SELECT target_kind, target
-FROM cases
-WHERE case_date BETWEEN :start AND :end
+# The units and grids that had a current case in [:start, :end], once per case: the caller
+# makes a set of them. A case at a place outside every pairing touches none.
+CASE_TARGETS_IN = f"""
+SELECT c.target_kind, c.target
+FROM ({CURRENT_CASES}) AS c
+WHERE c.case_date BETWEEN :start AND :end AND c.target_kind <> 'place'
 """
 
 # The days in (:start, :end] on which a plan load took effect: zero-case is judged
@@ -94,85 +146,193 @@ WHERE effective > :start AND effective <= :end
 ORDER BY effective
 """
 
+_AUDIT_COLUMNS = "case_no, audit_date, publicity_received, officer, note"
+
+# Every version of every call-back (as `CASE_VERSIONS`).
+AUDIT_VERSIONS = f"""
+SELECT a.entry_id AS audit_id, a.entry_id AS version_entry, 'add' AS action,
+       {", ".join("a." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
+FROM audits AS a WHERE {_upto("a")}
+UNION ALL
+SELECT v.audit_id, v.entry_id AS version_entry, v.action,
+       {", ".join("v." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
+FROM audit_versions AS v WHERE {_upto("v")}
+"""
+
+# THE current version of every call-back as of :upto (voided ones left out).
+# THE current version of every call-back as of :upto (voided ones left out). `where`, written
+# with {id} for the call-back's id, narrows both tables alike (as `deduction_rows`).
+def current_audits(where: str = "1") -> str:
+    return f"""
+SELECT a.entry_id AS audit_id, a.entry_id AS version_entry,
+       {", ".join("a." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
+FROM audits AS a
+WHERE {_upto("a")} AND {where.format(id="a.entry_id")}
+  AND NOT EXISTS (SELECT 1 FROM audit_versions AS v WHERE v.audit_id = a.entry_id AND {_upto("v")})
+UNION ALL
+SELECT v.audit_id, v.entry_id AS version_entry,
+       {", ".join("v." + x.strip() for x in _AUDIT_COLUMNS.split(","))}
+FROM audit_versions AS v
+WHERE v.action = 'amend' AND {_upto("v")} AND {where.format(id="v.audit_id")}
+  AND NOT EXISTS (SELECT 1 FROM audit_versions AS l
+                  WHERE l.audit_id = v.audit_id AND l.entry_id > v.entry_id AND {_upto("l")})
+"""
+
+
+CURRENT_AUDITS = current_audits()
+
+AUDIT_HISTORY = f"""
+SELECT v.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes
+FROM ({AUDIT_VERSIONS}) AS v JOIN entries AS e ON e.id = v.version_entry
+WHERE v.audit_id = :audit_id
+ORDER BY v.version_entry
+"""
+
+# Every deduction row ever written, as of :upto: the classic pair in `deductions`, and the
+# rows of `deduction_changes` (unit cases' departments, and deductions moved by corrections).
+# `where` narrows both tables alike (written with {t} for the table), for a caller whose
+# filter SQLite cannot push into the union itself (one with a subquery).
+def deduction_rows(where: str = "1") -> str:
+    return f"""
+SELECT d.entry_id, d.audit_id, 'charge' AS action, d.subject_kind, d.subject, d.officer, d.department,
+       d.case_no, d.case_date
+FROM deductions AS d WHERE {_upto("d")} AND {where.format(t="d")}
+UNION ALL
+SELECT m.entry_id, m.audit_id, m.action, m.subject_kind, m.subject, m.officer, m.department,
+       m.case_no, m.case_date
+FROM deduction_changes AS m WHERE {_upto("m")} AND {where.format(t="m")}
+"""
+
+
+# The deductions of each call-back where they now fall: the rows of the latest entry that
+# wrote any for it; none if that call-back, or its case, has since been voided. Revoked
+# ones are kept (with `revocation_entry`): explain shows them, counts leave them out.
+def live_deductions(where: str = "1") -> str:
+    return f"""
+SELECT x.*, r.entry_id AS revocation_entry, r.reason AS revocation_reason
+FROM ({deduction_rows(where)}) AS x
+LEFT JOIN audit_revocations AS r ON r.audit_id = x.audit_id AND {_upto("r")}
+WHERE x.action = 'charge'
+  AND NOT EXISTS (SELECT 1 FROM deduction_changes AS later
+                  WHERE later.audit_id = x.audit_id AND later.entry_id > x.entry_id AND {_upto("later")})
+  AND NOT EXISTS (SELECT 1 FROM audit_versions AS av
+                  WHERE av.audit_id = x.audit_id AND av.action = 'void' AND {_upto("av")})
+  AND NOT EXISTS (SELECT 1 FROM case_versions AS cv
+                  WHERE cv.case_no = x.case_no AND cv.action = 'void' AND {_upto("cv")})
+"""
+
+
+# THE deductions that count, as of :upto: live and not revoked. Every count reads these.
+def current_deductions(where: str = "1") -> str:
+    return f"SELECT * FROM ({live_deductions(where)}) WHERE revocation_entry IS NULL"
+
+
+_DEDUCTION_ROWS = deduction_rows()
+LIVE_DEDUCTIONS = live_deductions()
+CURRENT_DEDUCTIONS = current_deductions()
+
 # Every call-back with its derived state. Nothing is updated: a finding, a revocation
 # are rows of their own, and the state is read off which of them exist.
-_AUDIT_STATE = """
-SELECT a.entry_id AS audit_id, a.case_no, a.audit_date, a.publicity_received,
+_AUDIT_STATE = f"""
+SELECT a.audit_id, a.version_entry, a.case_no, a.audit_date, a.publicity_received,
        a.officer AS named_officer, a.note, c.case_date, c.target_kind, c.target,
        f.entry_id AS finding_entry, f.finding, f.note AS finding_note, f.verified_on,
        r.entry_id AS revocation_entry, r.reason AS revocation_reason,
-       d.officer AS deducted_officer, d.department AS deducted_department,
+       (SELECT d.subject FROM ({live_deductions("{t}.audit_id = a.audit_id")}) AS d
+        WHERE d.subject_kind = 'officer' LIMIT 1) AS deducted_officer,
+       (SELECT group_concat(d.subject, '、') FROM ({live_deductions("{t}.audit_id = a.audit_id")}) AS d
+        WHERE d.subject_kind = 'department') AS deducted_department,
        CASE WHEN a.publicity_received = 1 THEN 'received'
             WHEN f.finding IS NULL THEN 'pending'
             WHEN f.finding = 'not_negligent' THEN 'not_negligent'
             WHEN r.entry_id IS NOT NULL THEN 'revoked'
             ELSE 'negligent' END AS status,
        e.operator, e.recorded_at
-FROM audits AS a
-JOIN cases AS c ON c.case_no = a.case_no
-JOIN entries AS e ON e.id = a.entry_id
-LEFT JOIN audit_findings AS f ON f.audit_id = a.entry_id
-LEFT JOIN audit_revocations AS r ON r.audit_id = a.entry_id
-LEFT JOIN deductions AS d ON d.audit_id = a.entry_id AND d.subject_kind = 'officer'
+FROM ({CURRENT_AUDITS}) AS a
+JOIN ({CURRENT_CASES}) AS c ON c.case_no = a.case_no
+JOIN entries AS e ON e.id = a.audit_id
+LEFT JOIN audit_findings AS f ON f.audit_id = a.audit_id AND {_upto("f")}
+LEFT JOIN audit_revocations AS r ON r.audit_id = a.audit_id AND {_upto("r")}
 """
 
-AUDIT_BY_ID = _AUDIT_STATE + "WHERE a.entry_id = :audit_id"
+AUDIT_BY_ID = "SELECT * FROM (" + _AUDIT_STATE + ") WHERE audit_id = :audit_id"
 
 AUDITS_IN_PERIOD = (
-    "SELECT * FROM (" + _AUDIT_STATE + "WHERE a.audit_date BETWEEN :start AND :end) "
-    "WHERE (:status IS NULL OR status = :status) ORDER BY audit_date, audit_id"
+    "SELECT * FROM (" + _AUDIT_STATE + ") WHERE audit_date BETWEEN :start AND :end "
+    "AND (:status IS NULL OR status = :status) ORDER BY audit_date, audit_id"
 )
 
+# The same call-back already recorded: the same case, date and answer (current versions).
+SAME_AUDIT = f"""
+SELECT a.audit_id FROM ({CURRENT_AUDITS}) AS a
+WHERE a.case_no = :case_no AND a.audit_date = :audit_date AND a.publicity_received = :publicity_received
+  AND a.audit_id <> :except
+ORDER BY a.audit_id LIMIT 1
+"""
+
 # A deduction of this case that still counts (not revoked), if any.
-CASE_COUNTING_DEDUCTION = """
-SELECT d.audit_id FROM deductions AS d
-WHERE d.case_no = :case_no
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+CASE_COUNTING_DEDUCTION = f"""
+SELECT d.audit_id FROM ({CURRENT_DEDUCTIONS}) AS d
+WHERE d.case_no = :case_no AND d.audit_id <> :except
 LIMIT 1
 """
 
-# Deductions that count (case dated in the window, not revoked), per officer and per
-# department, for those with at least :at_least. `department` is the one recorded with
-# the subject's latest deduction (SQLite takes bare columns from the max() row).
-DEDUCTION_COUNTS = """
+# Every deduction row ever written for one call-back, as of :upto, in entry order.
+DEDUCTION_ROWS_OF_AUDIT = f"""
+SELECT * FROM ({_DEDUCTION_ROWS}) WHERE audit_id = :audit_id AND action = 'charge' ORDER BY entry_id
+"""
+
+FINDING_OF_AUDIT = f"""
+SELECT f.entry_id, f.finding, f.note FROM audit_findings AS f
+WHERE f.audit_id = :audit_id AND f.finding = 'negligent' AND {_upto("f")}
+"""
+
+# The counting deductions on one case (registered number).
+CURRENT_DEDUCTIONS_OF_CASE = f"""
+SELECT * FROM ({CURRENT_DEDUCTIONS}) WHERE case_no = :case_no ORDER BY audit_id
+"""
+
+# The current call-backs of one case.
+AUDITS_OF_CASE = f"""
+SELECT a.* FROM ({CURRENT_AUDITS}) AS a WHERE a.case_no = :case_no ORDER BY a.audit_id
+"""
+
+# The current deductions of one call-back (where they fall now).
+DEDUCTIONS_OF_AUDIT = f"""
+SELECT * FROM ({live_deductions("{t}.audit_id = :audit_id")}) ORDER BY subject_kind DESC, subject
+"""
+
+# Deductions that count (case dated in the window), per officer and per department, for
+# those with at least :at_least. `department` is the one recorded with the subject's
+# latest deduction (SQLite takes bare columns from the max() row).
+DEDUCTION_COUNTS = f"""
 SELECT d.subject_kind, d.subject, count(*) AS deductions,
        max(d.case_date) AS last_case_date, d.department
-FROM deductions AS d
+FROM ({CURRENT_DEDUCTIONS}) AS d
 WHERE d.case_date BETWEEN :start AND :end
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
 GROUP BY d.subject_kind, d.subject
 HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 """
 
-DEDUCTION_COUNT_OF = """
+DEDUCTION_COUNT_OF = f"""
 SELECT count(*) AS deductions
-FROM deductions AS d
+FROM ({CURRENT_DEDUCTIONS}) AS d
 WHERE d.subject_kind = :subject_kind AND d.subject = :subject
   AND d.case_date BETWEEN :start AND :end
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
 """
 
-SUBJECT_HAS_DEDUCTIONS = """
-SELECT 1 AS found FROM deductions WHERE subject_kind = :subject_kind AND subject = :subject LIMIT 1
+SUBJECT_HAS_DEDUCTIONS = f"""
+SELECT 1 AS found FROM ({_DEDUCTION_ROWS}) AS d
+WHERE d.subject_kind = :subject_kind AND d.subject = :subject LIMIT 1
 """
 
-# Everything behind one subject's deductions in the window, revoked ones included.
-DEDUCTION_FACTS = """
-SELECT d.audit_id, d.officer, d.department, d.case_no, d.case_date,
-       c.entry_id AS case_entry, c.fraud_type, c.target_kind, c.target, c.loss_fen,
-       c.victim_name, c.victim_phone, c.victim_id_number,
-       a.audit_date, a.note AS audit_note,
-       f.entry_id AS finding_entry, f.note AS finding_note,
-       r.entry_id AS revocation_entry, r.reason AS revocation_reason
-FROM deductions AS d
-JOIN cases AS c ON c.case_no = d.case_no
-JOIN audits AS a ON a.entry_id = d.audit_id
-JOIN audit_findings AS f ON f.audit_id = d.audit_id
-LEFT JOIN audit_revocations AS r ON r.audit_id = d.audit_id
-WHERE d.subject_kind = :subject_kind AND d.subject = :subject
-  AND d.case_date BETWEEN :start AND :end
-ORDER BY d.case_date, d.audit_id
+# Every call-back that ever charged one subject (in `deductions` or `deduction_changes`),
+# with where its deductions fall now (if anywhere): what `discipline explain` walks through.
+SUBJECT_AUDITS = f"""
+SELECT DISTINCT d.audit_id FROM ({_DEDUCTION_ROWS}) AS d
+WHERE d.subject_kind = :subject_kind AND d.subject = :subject AND d.action = 'charge'
+ORDER BY d.audit_id
 """
 
 # Entry metadata for a list of ids passed as a JSON array (one bound parameter).
@@ -182,29 +342,85 @@ FROM entries WHERE id IN (SELECT value FROM json_each(:ids))
 ORDER BY id
 """
 
-DISCIPLINE_STEPS_OF = """
+# Discipline steps carried out, as of :upto; a step voided as recorded by mistake is kept
+# (with the void's entry and reason) for explain, and left out of what counts as done.
+_DISCIPLINE_STEPS = f"""
 SELECT s.entry_id, s.subject_kind, s.subject, s.step, s.step_date, s.at_count, s.note,
-       e.operator, e.recorded_at
-FROM discipline_steps AS s JOIN entries AS e ON e.id = s.entry_id
+       x.entry_id AS void_entry, x.reason AS void_reason
+FROM discipline_steps AS s
+LEFT JOIN discipline_voids AS x ON x.step_id = s.entry_id AND {_upto("x")}
+WHERE {_upto("s")}
+"""
+
+DISCIPLINE_STEPS_OF = f"""
+SELECT s.*, e.operator, e.recorded_at
+FROM ({_DISCIPLINE_STEPS}) AS s JOIN entries AS e ON e.id = s.entry_id
 WHERE s.subject_kind = :subject_kind AND s.subject = :subject
 ORDER BY s.entry_id
 """
 
-ALL_DISCIPLINE_STEPS = """
+DISCIPLINE_STEP_BY_ID = f"""
+SELECT s.*, e.operator, e.recorded_at
+FROM ({_DISCIPLINE_STEPS}) AS s JOIN entries AS e ON e.id = s.entry_id
+WHERE s.entry_id = :step_id
+"""
+
+# The steps that stand (not voided), as of :upto.
+ALL_DISCIPLINE_STEPS = f"""
 SELECT s.entry_id, s.subject_kind, s.subject, s.step, s.step_date, s.at_count
-FROM discipline_steps AS s
+FROM ({_DISCIPLINE_STEPS}) AS s
+WHERE s.void_entry IS NULL
 ORDER BY s.entry_id
 """
 
-DISSUASIONS_IN = """
-SELECT s.entry_id, s.officer, s.department, s.dissuasion_date, s.amount_saved_fen, s.case_no,
-       s.note, e.operator, e.recorded_at
-FROM dissuasions AS s JOIN entries AS e ON e.id = s.entry_id
-WHERE s.dissuasion_date BETWEEN :start AND :end
-ORDER BY s.dissuasion_date, s.entry_id
+_DISSUASION_COLUMNS = "officer, department, dissuasion_date, amount_saved_fen, case_no, note"
+
+DISSUASION_VERSIONS = f"""
+SELECT s.entry_id AS dissuasion_id, s.entry_id AS version_entry, 'add' AS action,
+       {", ".join("s." + x.strip() for x in _DISSUASION_COLUMNS.split(","))}
+FROM dissuasions AS s WHERE {_upto("s")}
+UNION ALL
+SELECT v.dissuasion_id, v.entry_id AS version_entry, v.action,
+       {", ".join("v." + x.strip() for x in _DISSUASION_COLUMNS.split(","))}
+FROM dissuasion_versions AS v WHERE {_upto("v")}
 """
 
-DISSUASION_BY_CASE_NO = "SELECT entry_id FROM dissuasions WHERE case_no = :case_no"
+# THE current version of every dissuasion as of :upto (voided ones left out).
+CURRENT_DISSUASIONS = f"""
+SELECT s.entry_id AS dissuasion_id, s.entry_id AS version_entry,
+       {", ".join("s." + x.strip() for x in _DISSUASION_COLUMNS.split(","))}
+FROM dissuasions AS s
+WHERE {_upto("s")}
+  AND NOT EXISTS (SELECT 1 FROM dissuasion_versions AS v WHERE v.dissuasion_id = s.entry_id AND {_upto("v")})
+UNION ALL
+SELECT v.dissuasion_id, v.entry_id AS version_entry,
+       {", ".join("v." + x.strip() for x in _DISSUASION_COLUMNS.split(","))}
+FROM dissuasion_versions AS v
+WHERE v.action = 'amend' AND {_upto("v")}
+  AND NOT EXISTS (SELECT 1 FROM dissuasion_versions AS l
+                  WHERE l.dissuasion_id = v.dissuasion_id AND l.entry_id > v.entry_id AND {_upto("l")})
+"""
+
+DISSUASION_HISTORY = f"""
+SELECT v.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes
+FROM ({DISSUASION_VERSIONS}) AS v JOIN entries AS e ON e.id = v.version_entry
+WHERE v.dissuasion_id = :dissuasion_id
+ORDER BY v.version_entry
+"""
+
+# `entry_id` is the dissuasion's number (its registration entry).
+DISSUASIONS_IN = f"""
+SELECT s.dissuasion_id AS entry_id, s.version_entry, s.officer, s.department, s.dissuasion_date,
+       s.amount_saved_fen, s.case_no, s.note, e.operator, e.recorded_at
+FROM ({CURRENT_DISSUASIONS}) AS s JOIN entries AS e ON e.id = s.version_entry
+WHERE s.dissuasion_date BETWEEN :start AND :end
+ORDER BY s.dissuasion_date, s.dissuasion_id
+"""
+
+DISSUASION_BY_CASE_NO = f"""
+SELECT s.dissuasion_id AS entry_id FROM ({CURRENT_DISSUASIONS}) AS s
+WHERE s.case_no = :case_no AND s.dissuasion_id <> :except
+"""
 
 # --- weekly reports ---
 
@@ -286,38 +502,37 @@ REPORT_PHOTO_USES = "SELECT DISTINCT line_id FROM report_photos WHERE sha256 = :
 # verification dates existed have none: their call-back's date).
 _CIRCULATED_ON = "coalesce(f.verified_on, a.audit_date)"
 
-# Deductions circulated in [:start, :end]: the verification date decides the week, so a
-# call-back verified later is circulated when it is verified, never back in the call-back's
-# week; revoked ones no longer count and are left out. Two halves, each through its own date
-# index: findings with a verification date, and older findings (none: the call-back's date).
-_CIRCULAR_DEDUCTION_COLUMNS = f"""
-SELECT d.audit_id AS audit_id, d.subject_kind AS subject_kind, d.subject, d.officer, d.department, d.case_no,
-       d.case_date, a.audit_date, {_CIRCULATED_ON} AS circulated_on, f.note AS finding_note"""
-CIRCULAR_DEDUCTIONS = f"""{_CIRCULAR_DEDUCTION_COLUMNS}
-FROM audit_findings AS f
-JOIN audits AS a ON a.entry_id = f.audit_id
-JOIN deductions AS d ON d.audit_id = f.audit_id
-WHERE f.verified_on BETWEEN :start AND :end
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = f.audit_id)
-UNION ALL{_CIRCULAR_DEDUCTION_COLUMNS}
-FROM audits AS a
-JOIN audit_findings AS f ON f.audit_id = a.entry_id
-JOIN deductions AS d ON d.audit_id = a.entry_id
-WHERE a.audit_date BETWEEN :start AND :end AND f.verified_on IS NULL
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = a.entry_id)
-ORDER BY circulated_on, audit_id, subject_kind DESC
+# Deductions circulated in [:start, :end] (current deductions, current call-backs): the
+# verification date decides the week, so a call-back verified later is circulated when it is
+# verified, never back in the call-back's week; revoked ones no longer count and are left out.
+# The call-backs concerned are found through the two date indexes (findings with a
+# verification date, and older findings by their call-back's date) and narrow each table of
+# the deductions' derivation.
+_CIRCULATED_IN_PERIOD = (
+    "{t}.audit_id IN (SELECT f2.audit_id FROM audit_findings AS f2 WHERE f2.verified_on BETWEEN :start AND :end "
+    "UNION ALL SELECT w.audit_id FROM ("
+    + CURRENT_AUDITS.replace("{", "{{").replace("}", "}}")
+    + ") AS w JOIN audit_findings AS f3 ON f3.audit_id = w.audit_id "
+    "WHERE w.audit_date BETWEEN :start AND :end AND f3.verified_on IS NULL)"
+)
+CIRCULAR_DEDUCTIONS = f"""
+SELECT d.audit_id, d.subject_kind, d.subject, d.officer, d.department, d.case_no, d.case_date,
+       a.audit_date, {_CIRCULATED_ON} AS circulated_on, f.note AS finding_note
+FROM ({current_deductions(_CIRCULATED_IN_PERIOD)}) AS d
+JOIN ({CURRENT_AUDITS}) AS a ON a.audit_id = d.audit_id
+JOIN audit_findings AS f ON f.audit_id = d.audit_id
+WHERE {_CIRCULATED_ON} BETWEEN :start AND :end
+ORDER BY circulated_on, d.audit_id, d.subject_kind DESC, d.subject
 """
 
 # Counting deductions as they stood at the end of :as_of (circulated on or before it), per
 # subject, for those with at least :at_least: who was due a talk or accountability then.
 DEDUCTION_COUNTS_AS_OF = f"""
 SELECT d.subject_kind, d.subject, count(*) AS deductions, d.department
-FROM deductions AS d
-JOIN audits AS a ON a.entry_id = d.audit_id
+FROM ({CURRENT_DEDUCTIONS}) AS d
 JOIN audit_findings AS f ON f.audit_id = d.audit_id
 WHERE d.case_date BETWEEN :start AND :end
-  AND {_CIRCULATED_ON} <= :as_of
-  AND NOT EXISTS (SELECT 1 FROM audit_revocations AS r WHERE r.audit_id = d.audit_id)
+  AND coalesce(f.verified_on, (SELECT a.audit_date FROM ({current_audits("{id} = d.audit_id")}) AS a)) <= :as_of
 GROUP BY d.subject_kind, d.subject
 HAVING count(*) >= :at_least
 ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
@@ -393,9 +608,9 @@ WHERE {_CURRENT_OF_WEEK_WHERE}
 """
 
 # Cases dated in [:start, :end] and their loss, counted (the circular's weekly trend).
-CASE_TOTALS_IN = """
-SELECT count(*) AS cases, coalesce(sum(loss_fen), 0) AS loss_fen
-FROM cases WHERE case_date BETWEEN :start AND :end
+CASE_TOTALS_IN = f"""
+SELECT count(*) AS cases, coalesce(sum(c.loss_fen), 0) AS loss_fen
+FROM ({CURRENT_CASES}) AS c WHERE c.case_date BETWEEN :start AND :end
 """
 
 # How many departments reported in a week (voided lines do not count): read off the

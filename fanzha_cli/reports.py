@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from fanzha_cli import clock, evidence, queries, rules, weeks
+from fanzha_cli import clock, evidence, privacy, queries, rules, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger
 from fanzha_cli.plan_store import PlanIndex, index_on
@@ -407,14 +407,15 @@ def _row(line_id: int, version: int, action: str, ident: dict[str, Any], content
     return row
 
 
-def public(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored line as JSON: English keys, duties as a list, late as a boolean."""
+def public(row: dict[str, Any], show_pii: bool = False) -> dict[str, Any]:
+    """A stored line as JSON: English keys, duties as a list, late as a boolean; phone and
+    ID-card numbers in the note masked unless show_pii."""
     out = {"line_id": row["line_id"], "version": row["version"], "dept": row["dept"],
            "week": row["week"], "target_kind": row["target_kind"],
            "target": row["target"] or None}
     out.update({k: row[k] for k in MEASURE_KEYS})
     duties = [] if row["duties"] == "[]" else json.loads(row["duties"])
-    out.update(progress=row["progress"], duties=duties, note=row["note"],
+    out.update(progress=row["progress"], duties=duties, note=privacy.mask_text(row["note"], show_pii),
                submitted_at=weeks.show(row["submitted_at"]), deadline=weeks.show(row["deadline"]),
                late=bool(row["late"]))
     for k in ("photo_files", "operator", "recorded_at"):
@@ -611,8 +612,9 @@ def _row_columns() -> list[str]:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def history(led: Ledger, line_id: int) -> dict[str, Any]:
-    """Every version of a line, oldest first, with who recorded it, when and why; and its photos."""
+def history(led: Ledger, line_id: int, show_pii: bool = False) -> dict[str, Any]:
+    """Every version of a line, oldest first, with who recorded it, when and why; and its photos.
+    Phone and ID-card numbers typed into a note (or a reason) are masked unless show_pii."""
     versions = _versions(led, line_id)
     first, last = versions[0], versions[-1]
     return {
@@ -624,9 +626,10 @@ def history(led: Ledger, line_id: int) -> dict[str, Any]:
         "voided": last["action"] == "void",
         "versions": [
             {"version": v["version"], "action": v["action"], "entry_id": v["entry_id"],
-             "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"],
+             "operator": v["operator"], "recorded_at": v["recorded_at"],
+             "reason": privacy.mask_text(v["reason"], show_pii),
              "supersedes": v["supersedes"], "source": v["source"], "source_row": v["source_row"],
-             **{k: val for k, val in public(v).items() if k in MEASURE_KEYS + [
+             **{k: val for k, val in public(v, show_pii).items() if k in MEASURE_KEYS + [
                  "progress", "duties", "note", "submitted_at", "deadline", "late"]}}
             for v in versions
         ],
@@ -652,7 +655,7 @@ def _plan_order(plan: WeekPlan | None) -> Callable[[dict[str, Any]], tuple]:
 
 
 def list_lines(led: Ledger, week: str, dept: str | None = None, *,
-               today: dt.date | None = None) -> tuple[Week, list[dict[str, Any]]]:
+               today: dt.date | None = None, show_pii: bool = False) -> tuple[Week, list[dict[str, Any]]]:
     wk = weeks.resolve(week, today)
     try:
         plan: WeekPlan | None = week_plan(led, wk)
@@ -662,17 +665,17 @@ def list_lines(led: Ledger, week: str, dept: str | None = None, *,
         dept = plan.dept(dept)
     rows = led.query(queries.REPORT_LIST_OF_WEEK, {"week": wk.label, "dept": dept})
     rows.sort(key=_plan_order(plan))
-    return wk, [public(r) for r in rows]
+    return wk, [public(r, show_pii) for r in rows]
 
 
-def list_department(led: Ledger, dept: str) -> tuple[str, list[dict[str, Any]]]:
+def list_department(led: Ledger, dept: str, *, show_pii: bool = False) -> tuple[str, list[dict[str, Any]]]:
     """One department's current lines over the whole campaign, week by week (plan order within a week)."""
     from fanzha_cli import plan_store
 
     state = plan_store.select_department(plan_store.state_on(led, plan_store.FAR_FUTURE), dept)
     name = (state["departments"] + state["stations"])[0]["name"]
     rows = led.query(queries.REPORT_LIST_OF_DEPT, {"dept": name})
-    return name, [public(r) for r in rows]
+    return name, [public(r, show_pii) for r in rows]
 
 
 def complete(row: dict[str, Any]) -> bool:
@@ -915,7 +918,8 @@ def import_files(
                     existing[ident["week"]] = _recorded(led, ident["week"])
                 old, earlier = existing[ident["week"]].get(key, (None, set()))
                 figures = tuple(content[k] for k in CONTENT_FIELDS)
-                if old is not None and figures == tuple(old[k] for k in CONTENT_FIELDS):
+                # A sheet written by `report list` (its notes masked) is the line as recorded too.
+                if old is not None and figures in _as_listed(tuple(old[k] for k in CONTENT_FIELDS)):
                     result.unchanged += 1
                     continue
                 if figures in earlier:  # recorded once, then amended or voided on purpose
@@ -946,6 +950,13 @@ def import_files(
     return result
 
 
+def _as_listed(figures: tuple) -> set[tuple]:
+    """A line's content as recorded, and as `report list` shows it (phone and ID-card numbers
+    in the note masked): either, read back from a sheet, is that line (CONTENT_FIELDS ends
+    with the note)."""
+    return {figures, figures[:-1] + (privacy.mask_text(figures[-1]),)}
+
+
 def _recorded(led: Ledger, week: str) -> dict[tuple[str, str, str, str], tuple[dict | None, set[tuple]]]:
     """For each department, week and target: its current line (None if voided), and the
     figures of every version ever recorded for it, so a sheet imported again is recognised
@@ -954,7 +965,7 @@ def _recorded(led: Ledger, week: str) -> dict[tuple[str, str, str, str], tuple[d
     for r in led.query(queries.REPORT_VERSIONS_OF_WEEK, {"week": week}):
         key = (r["dept"], r["week"], r["target_kind"], r["target"])
         current, seen = out.get(key, (None, set()))
-        seen.add(tuple(r[k] for k in CONTENT_FIELDS))
+        seen.update(_as_listed(tuple(r[k] for k in CONTENT_FIELDS)))
         current = None if r["action"] == "void" else r  # rows come in line, then version order
         out[key] = (current, seen)
     return out

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from fanzha_cli import ledger, verify
+from fanzha_cli import evidence, ledger, verify
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.settings import Settings
 
@@ -38,9 +38,10 @@ class Restored:
     ledger: Path
     entries: int
     kept: Path | None  # the ledger as it was, or None if there was none
+    evidence: int = 0  # evidence files checked and put back
 
 
-def restore(settings: Settings, source: Path, now: datetime | None = None) -> Restored:
+def restore(settings: Settings, source: Path, now: datetime | None = None, evidence_files: bool = True) -> Restored:
     live = settings.db_path
     source = Path(source).expanduser()
     if not source.is_file():
@@ -51,11 +52,28 @@ def restore(settings: Settings, source: Path, now: datetime | None = None) -> Re
     staged = live.with_name(f".{live.name}.restore.{os.getpid()}.tmp")
     try:
         entries = _stage(source, staged, live)
+        files = _evidence(source, staged, live) if evidence_files else 0
         kept = _install(staged, live, _kept_path(live, now or datetime.now()))
     finally:
         for suffix in ("", *SIDE_FILES):
             Path(f"{staged}{suffix}").unlink(missing_ok=True)
-    return Restored(source, live, entries, kept)
+    return Restored(source, live, entries, kept, files)
+
+
+def _evidence(source: Path, staged: Path, live: Path) -> int:
+    """The backup's evidence (beside it, as `db backup` writes it), every file checked
+    against the SHA-256 the backup's ledger holds before anything is put back: one missing
+    or changed file refuses the whole restore. Files are named by their hash, so putting
+    them into the live evidence folder adds or repairs, never loses, what is there."""
+    with contextlib.closing(sqlite3.connect(staged)) as conn:
+        bad = evidence.problems(conn, evidence.folder(source))
+        if bad:
+            raise FanzhaError(
+                f"备份 {source} 的证据文件与账本不符，未恢复，当前账本和证据没有任何改动：\n" + "\n".join(bad),
+                hint=f"把备份时生成的证据文件夹 {evidence.folder(source)} 原样放在备份文件旁再恢复；"
+                     "确实只恢复账本时加 --no-evidence。")
+        n, _ = evidence.copy_all(conn, evidence.folder(source), evidence.folder(live))
+    return n
 
 
 def _refuse(source: Path, why: str) -> FanzhaError:

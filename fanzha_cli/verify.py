@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import sqlite3
 
-from fanzha_cli import chain, issuing, ledger, reports
+from fanzha_cli import chain, evidence, issuing, ledger, reports
 from fanzha_cli.settings import Settings
 
 
-def verify(settings: Settings, anchors: list[tuple[int, str]] | None = None) -> list[str]:
+def verify(settings: Settings, anchors: list[tuple[int, str]] | None = None, evidence_files: bool = True) -> list[str]:
     """Empty when the ledger is intact and holds every anchor given (entry id, hash or its first
     16 hex digits: the closing line of an issued circular); otherwise Chinese sentences naming
-    the first break and each anchor the ledger no longer holds."""
+    the first break and each anchor the ledger no longer holds; and (unless `evidence_files` is
+    off) every evidence file missing or changed."""
     led = ledger.open_ledger(settings)
     try:
         found = problems(led)
         if anchors:
             found += issuing.anchor_problems(led, anchors)
+        if evidence_files:
+            bad = evidence.problems(led.conn, evidence.folder(settings.db_path))
+            if bad:
+                found += bad + ["提示：证据文件夹是账本旁的 " + str(evidence.folder(settings.db_path))
+                                + "；从备份恢复（fanzha db restore）会连同证据一起放回。只校验账本可加 --no-evidence。"]
         return found
     finally:
         led.close()

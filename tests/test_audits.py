@@ -87,19 +87,53 @@ def test_the_sworn_officer_answers_before_the_auxiliary_then_the_lowest_badge(cl
     assert _audits(cli)["P1"]["officer"] == "140102"
 
 
-def test_a_unit_case_needs_a_named_officer(cli, scene, unchanged):
+OFFICE_OFFICERS = ("    units:\n      - {name: 县人大各工作委员会",
+                   "    officers:\n      - {badge: \"110001\", name: 赵办公, role: police}\n"
+                   "    units:\n      - {name: 县人大各工作委员会")
+
+
+def test_a_unit_case_charges_its_paired_department_and_only_its_officers(cli, tmp_path, unchanged):
+    # 财政局 is paired with 办公室: a negligent call-back charges 办公室 (its head), not the
+    # station of whatever officer is named; a station officer is refused, naming 办公室.
+    cli.ok("plan", "load", plan_variant(tmp_path, "office.yaml", dict([OFFICE_OFFICERS])))
+    add_case(cli, "U1", "2022-03-06", None, "--unit", "财政局")
     failed(cli, unchanged, ["audit", "record", "--case", "U1", "--date", "2022-03-10", "--publicity-received", "no",
-                            "--verified-negligent"], "单位案件（财政局）", "--officer")
+                            "--verified-negligent", "--officer", "140101"],
+           "王建军（140101）属于蔚汾派出所", "包联科所队（办公室）")
     pending = audit(cli, "U1")
-    failed(cli, unchanged, ["audit", "verify", pending, "--negligent", "--note", "x"], "须用 --officer 指明责任民辅警")
-    cli.ok("audit", "verify", pending, "--negligent", "--note", "包联民警未宣传", "--officer", "140103")
-    assert _audits(cli)["U1"]["officer"] == "140103"
+    failed(cli, unchanged, ["audit", "verify", pending, "--negligent", "--note", "x", "--officer", "140101"], "（办公室）")
+    cli.ok("audit", "verify", pending, "--negligent", "--note", "包联民警未宣传", "--officer", "110001")
+    row = _audits(cli)["U1"]
+    assert (row["officer"], row["department"]) == ("110001", "办公室")
+    assert explain(cli, "--dept", "办公室")["deductions"] == 1
+    assert explain(cli, "--dept", "蔚汾派出所")["deductions"] == 0
 
 
-def test_an_officer_named_at_the_call_back_is_used_when_verified(cli, scene):
-    pending = audit(cli, "U1", "2022-03-10", "no", "--officer", "FJ0102")
+def test_a_unit_case_with_no_officer_named_still_counts_for_the_head(cli, scene):
+    # Twice at 办公室's units without an officer: its head is due a warning talk.
+    add_case(cli, "U2", "2022-03-07", None, "--unit", "审计局")
+    audit(cli, "U1", "2022-03-10", "no", "--verified-negligent")
+    audit(cli, "U2", "2022-03-10", "no", "--verified-negligent")
+    row = _audits(cli)["U1"]
+    assert (row["officer"], row["department"]) == (None, "办公室")
+    items = {(i["subject_kind"], i["subject"]): i for i in cli.json("discipline", "list")["items"]}
+    assert items[("department", "办公室")]["deductions"] == 2 and items[("department", "办公室")]["due"] == "talk"
+
+
+def test_a_shared_unit_charges_each_of_its_departments(cli, scene):
+    add_case(cli, "S1", "2022-03-07", None, "--unit", "检察院")
+    audit(cli, "S1", "2022-03-10", "no", "--verified-negligent")
+    assert _audits(cli)["S1"]["department"] == "刑侦大队、督察大队"
+    for dept in ("刑侦大队", "督察大队"):
+        assert explain(cli, "--dept", dept)["deductions"] == 1
+
+
+def test_an_officer_named_at_the_call_back_is_used_when_verified(cli, tmp_path):
+    cli.ok("plan", "load", plan_variant(tmp_path, "office.yaml", dict([OFFICE_OFFICERS])))
+    add_case(cli, "U1", "2022-03-06", None, "--unit", "财政局")
+    pending = audit(cli, "U1", "2022-03-10", "no", "--officer", "110001")
     cli.ok("audit", "verify", pending, "--negligent", "--note", "核实")
-    assert _audits(cli)["U1"]["officer"] == "FJ0102"
+    assert _audits(cli)["U1"]["officer"] == "110001"
 
 
 def test_a_grid_with_no_paired_officer_needs_a_named_one(cli, loaded, unchanged, tmp_path):
@@ -129,7 +163,9 @@ def _record(no, *extra, date="2022-03-10", received="no"):
     (_record("G1", received="maybe"), ["--publicity-received 的值不对"]),
     (_record("G1", "--verified-negligent", received="yes"), ["已收到面对面宣传，不能同时认定"]),
     (_record("G1", "--verified-negligent", "--officer", "999999"), ["没有名为“999999”的民辅警（警号）"]),
-    (_record("G3", "--verified-negligent"), ["案件 G3 已因回访 #{neg} 通报扣分，同一案件不重复扣分"]),
+    (_record("G3", "--verified-negligent", date="2022-03-11"), ["案件 G3 已因回访 #{neg} 通报扣分，同一案件不重复扣分"]),
+    (_record("G3"), ["案件 G3 在 2022-03-10 的回访（未收到面对面宣传）已登记为回访 #{neg}，不能重复登记", "audit amend {neg}"]),
+    (_record("g3", received="no"), ["已登记为回访 #{neg}"]),
     (["audit", "verify", "{neg}", "--negligent", "--note", "x"], ["回访 #{neg} 已核实", "不能重复核实"]),
     (["audit", "verify", "{neg}", "--not-negligent", "--note", "x"], ["不能重复核实"]),
     (["audit", "verify", "{received}", "--negligent", "--note", "x"], ["受害人反馈已收到面对面宣传"]),
@@ -157,7 +193,8 @@ def test_new_tables_are_in_the_chain_and_refuse_update_and_delete(cli, scene, db
     from fanzha_cli.chain import ledger_tables
 
     conn = sqlite3.connect(db_path)
-    tables = {"cases", "audits", "audit_findings", "deductions", "audit_revocations", "discipline_steps", "dissuasions"}
+    tables = {"cases", "audits", "audit_findings", "deductions", "audit_revocations", "discipline_steps", "dissuasions",
+              "case_versions", "deduction_changes", "audit_versions", "dissuasion_versions", "discipline_voids"}
     assert tables <= set(ledger_tables(conn))
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {f"{t}_no_{a}" for t in tables for a in ("update", "delete")} <= triggers

@@ -200,12 +200,15 @@ def test_an_unknown_kind_of_entry_is_described_by_the_dates_in_its_rows(week5, d
     r = week5.json("weekly-circular", "--week", W06)["corrections"][-1]
     assert (r["week"], r["kind"], r["what"]) == (W05, "dissuasion_void", f"作废劝阻：第 {case_entry} 条记录")
     # ... and a kind gets its own sentence with a few lines in the registry.
+    saved = issuing.DESCRIBERS.pop("case_void", None)  # the corrections' own describer (cases branch)
     issuing.DESCRIBERS["case_void"] = lambda led, e: [(W05, "作废案件 X9")]
     try:
         with opened(db_path) as led:
             assert issuing.corrections(led, 10**9)[0]["what"] == "作废案件 X9"
     finally:
         del issuing.DESCRIBERS["case_void"]
+        if saved is not None:
+            issuing.DESCRIBERS["case_void"] = saved
 
 
 def test_a_changed_computation_is_said_not_silently_printed(week5, db_path, tmp_path, monkeypatch):
@@ -432,3 +435,19 @@ def test_rank_of_an_issued_week_agrees_with_its_circular(week5):
     add_line(week5, "信通大队", "工信局", at="2022-02-08 09:00", leaflets=300, photos=3)  # late, after issuing
     assert week5.json("rank", "--week", W05)["ranking"] == c["ranking"]
     assert "信通大队" not in [r["department"] for r in c["ranking"] if r["status"] != "missing"]
+
+
+def test_a_case_corrected_after_its_week_was_issued_is_listed_and_the_issued_week_stays(week5, tmp_path):
+    # Issue 12 with issue 11: a correction is an ordinary entry; the issued week never changes.
+    export(week5, tmp_path, W05, "--date", "2022-02-04")
+    before = files(tmp_path / W05)
+    issued = week5.json("weekly-circular", "--week", W05)
+    week5.ok("case", "amend", "a1", "--loss", "1500", "--group", "学生群体", "--reason", "补录损失")
+    week5.ok("case", "void", "A1", "--reason", "重复登记")
+    assert week5.json("weekly-circular", "--week", W05) == issued  # as issued
+    export(week5, tmp_path, W05, "--date", "2022-02-04")
+    assert files(tmp_path / W05) == before
+    amended, voided = week5.json("weekly-circular", "--week", W06)["corrections"]
+    assert (amended["week"], amended["kind"], amended["reason"]) == (W05, "case_amend", "补录损失")
+    assert amended["what"] == "更正案件 A1：损失金额由 1000.00 改为 1500.00，重点人群由 （空） 改为 返乡学生群体"
+    assert (voided["kind"], voided["week"]) == ("case_void", W05) and voided["what"].startswith("作废案件 A1")

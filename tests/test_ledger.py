@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -291,6 +292,24 @@ def every_table(scene_template, tmp_path_factory):
                  ["dissuasion", "add", "--officer", "140102", "--date", "2022-03-06", "--amount-saved", "800"],
                  ["weekly-circular", "--week", "2022-W05", "--issue", "--date", "2022-02-04"],
                  ["weekly-circular", "--week", "2022-W06", "--issue", "--date", "2022-02-11"]):
+        cli.ok("--db", path, *args)
+    # Corrections (m006_corrections): two entries in each of their tables.
+    ids = scene_template[1]
+    steps = [x["entry_id"] for x in json.loads(cli.ok("--db", path, "discipline", "explain", "--dept", "蔚汾派出所",
+                                                       "--format", "json").stdout)["steps"]]
+    saved = [x["entry_id"] for x in json.loads(cli.ok("--db", path, "dissuasion", "list", "--to", "2022-12-31",
+                                                       "--format", "json").stdout)]
+    for args in (["case", "add", "--case-no", "U2", "--date", "2022-03-07", "--type", "online_loan", "--unit", "审计局"],
+                 ["audit", "record", "--case", "U2", "--date", "2022-03-10", "--publicity-received", "no",
+                  "--verified-negligent"],
+                 ["case", "amend", "G3", "--grid", "蔚汾镇城内社区网格", "--reason", "网格填错"],
+                 ["case", "void", "G2", "--reason", "重复"],
+                 ["audit", "amend", str(ids["pending"]), "--note", "补充说明", "--reason", "补录"],
+                 ["audit", "void", str(ids["pending"]), "--reason", "误录"],
+                 ["dissuasion", "amend", str(saved[0]), "--amount-saved", "6000", "--reason", "更正"],
+                 ["dissuasion", "void", str(saved[1]), "--reason", "重复"],
+                 ["discipline", "void", str(steps[0]), "--reason", "误记"],
+                 ["discipline", "void", str(steps[1]), "--reason", "误记"]):
         cli.ok("--db", path, *args)
     conn = sqlite3.connect(path)
     for table in LEDGER_TABLES:

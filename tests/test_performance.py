@@ -114,6 +114,10 @@ HOT = {
     "DEDUCTION_COUNTS_AS_OF": {**_D, "as_of": "2022-02-06", "at_least": 2},
     "DEDUCTION_COUNTS": {**_D, "at_least": 1},
     "DISSUASIONS_IN": _D,
+    "AUDITS_IN_PERIOD": {**_D, "status": None},
+    "CASE_HISTORY": {"case_no": "X"},
+    "CASE_COUNTING_DEDUCTION": {"case_no": "X", "except": 0},
+    "SAME_AUDIT": {"case_no": "X", "audit_date": "2022-02-01", "publicity_received": 0, "except": 0},
     # the plan in force
     "PLAN_VERSION_ON": {"on": "2022-02-01"},
     "PLAN_STATE_RECORDED": {"entry_id": 1, "on": "2022-02-01"},
@@ -126,9 +130,13 @@ HOT = {
 def _full_scans(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
     """Steps that read a whole table or index (SCAN), other than of a subquery's own rows, or
     an index read in its order up to a LIMIT 1 (the latest of something: one entry)."""
-    steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, {"upto": None, **params})]
     one = sql.strip().endswith("LIMIT 1")
-    return [s for s in steps if re.match(r"SCAN (?!\(subquery|CONSTANT ROW)", s) and not (one and " USING " in s)]
+    # A derivation (the current version of each case, call-back, deduction) is a subquery
+    # named by its alias: its own rows are read whole, its tables through their indexes.
+    derived = {s.split()[-1] for s in steps if s.startswith(("CO-ROUTINE", "MATERIALIZE"))}
+    return [s for s in steps if re.match(r"SCAN (?!\(subquery|CONSTANT ROW)", s) and not (one and " USING " in s)
+            and s.split()[1] not in derived]
 
 
 def test_every_hot_query_reads_through_an_index(cli, loaded, db_path):

@@ -471,7 +471,8 @@ def test_sql_and_control_characters_are_stored_verbatim_and_rendered_inert(cli, 
     cli.ok("report", "add", "--dept", "宣传科", "--week", W05, "--unit", "宣传部", "--note", note,
            "--submitted-at", "2022-02-04 10:00")
     cli.ok("report", "amend", "1", "--leaflets", "2", "--reason", note)
-    assert _query(db_path, "SELECT case_no, note FROM cases") == [(case_no, note)]
+    # The note verbatim; the case number as normalised (letters upper case, issue 12).
+    assert _query(db_path, "SELECT case_no, note FROM cases") == [(case_no.upper(), note)]
     assert _query(db_path, "SELECT DISTINCT note FROM report_lines") == [(note,)]
     assert cli.json("case", "list", "--show-pii")[0]["note"] == note  # JSON: exact, escaped by JSON
     for args in (["case", "list"], ["case", "list", "--show-pii"], ["report", "history", "1"],

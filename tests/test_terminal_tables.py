@@ -168,3 +168,28 @@ def test_every_terminal_table_goes_through_fit():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
                  if p.name != "fit.py" and "from rich.table import" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("group, list_key", [("case", "case_no"), ("audit", "audit_id"), ("dissuasion", "dissuasion_id")])
+def test_history_tables_keep_values_whole(cli, demo_db, monkeypatch, columns, group, list_key):
+    from fanzha_cli.render.console import console
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    console.cache_clear()
+    rows = cli.json("--db", demo_db, group, "list", "--show-pii")
+    first = rows[0] if isinstance(rows, list) else rows["items"][0]
+    key = first.get(list_key) or first.get("entry_id")
+    out = cli.ok("--db", demo_db, group, "history", key, "--show-pii").stdout
+    for line in out.splitlines():
+        assert fit._width(line.rstrip()) <= columns, line
+    shown = {"case": ("case_no", "case_date", "victim_id_number", "victim_phone", "victim_name", "loss"),
+             "audit": ("case_no", "audit_date"), "dissuasion": ("dissuasion_date", "officer", "amount_saved")}[group]
+    for v in (first.get(k) for k in shown):
+        if v:
+            assert whole_in_lines(str(v), out), (group, v)
+
+
+def test_free_text_folds_around_numbers_and_names():
+    assert fit._spaced("损失30400.00元，受害人刘*国") == "损失 30400.00 元，受害人刘*国"
+    assert fit._spaced("发案日期：2022-01-26；") == "发案日期：2022-01-26；"

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ToOption, edge, on_ledger, output_to
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="受害人回访与通报扣分。\n\n登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
 
@@ -19,10 +19,11 @@ def _write_and_report(led, action, *args, **kwargs) -> None:
 
     result = action(led, *args, **kwargs)
     standings = []
-    officer = result.get("officer")
-    if result["status"] in ("negligent", "revoked") and officer:
-        for s in (discipline.subject(led, officer["badge"], None), discipline.subject(led, None, officer["department"])):
-            standings.append(discipline.standing(led, s))
+    charged = result.get("officer")
+    if result["status"] in ("negligent", "revoked") and charged:
+        subjects = [discipline.subject(led, charged["badge"], None)] if charged.get("badge") else []
+        subjects += [discipline.subject(led, None, d) for d in charged.get("departments") or [charged["department"]]]
+        standings = [discipline.standing(led, s) for s in subjects]
     render.audit_result(result, standings)
 
 
@@ -84,13 +85,70 @@ def list_cmd(
     start: FromOption = None,
     end: ToOption = None,
     status: Annotated[Optional[str], typer.Option("--status", help="只看一种状态：received（已收到宣传）、pending（待核实）、not_negligent、negligent（已扣分）、revoked（已撤销）。")] = None,
+    show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """列出期间内（按回访日期）的回访及其当前状态。"""
+    """列出期间内（按回访日期）的回访及其当前状态。说明中的电话、身份证号脱敏，除非加 --show-pii。"""
     from fanzha_cli import audits
     from fanzha_cli.render import cases as render
 
-    rows = on_ledger(ctx, audits.list_audits, start, end, status)
+    rows = on_ledger(ctx, audits.list_audits, start, end, status, show_pii=show_pii)
     with output_to(output, fmt) as fmt:
         render.emit(fmt.value, rows, rows, render.AUDIT_COLUMNS, render.audits)
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="更正或作废的原因（必填）。", metavar="原因")]
+
+
+@app.command("amend")
+@edge
+def amend_cmd(
+    ctx: typer.Context,
+    audit_id: AuditId,
+    reason: ReasonOption = "",
+    case_no: Annotated[Optional[str], typer.Option("--case", help="改为该案件的回访（登记错了案件时）。", metavar="案件编号")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="更正后的回访日期 YYYY-MM-DD。", metavar="日期")] = None,
+    received: Annotated[Optional[str], typer.Option("--publicity-received", help="更正受害人是否收到面对面宣传（仅限尚未核实的回访）：yes|no。", metavar="是否")] = None,
+    officer: Annotated[Optional[str], typer.Option("--officer", help="更正回访时指明的责任民辅警警号；写空字符串清除。", metavar="警号")] = None,
+    note_: Annotated[Optional[str], typer.Option("--note", help="更正后的回访说明。", metavar="文本")] = None,
+) -> None:
+    """更正一次回访（如登记错了案件）。
+
+    只写要改的选项，写明 --reason。已扣分的回访，扣分随之改按更正后的案件和民辅警计。"""
+    from fanzha_cli import corrections
+    from fanzha_cli.render.console import note
+
+    r = on_ledger(ctx, corrections.amend_audit, audit_id, reason=reason, case_no=case_no, date=date,
+                  received=received, officer=officer, note=note_)
+    moved = "；扣分随之改按更正后的记录计" if r["moved"] else ""
+    note(f"已更正回访 #{r['audit_id']}（案件 {r['case_no']}）{moved}，记录编号 {r['entry_id']}。")
+
+
+@app.command("void")
+@edge
+def void_cmd(ctx: typer.Context, audit_id: AuditId, reason: ReasonOption = "") -> None:
+    """作废一次登记错误的回访。
+
+    其扣分不再计入，原记录保留，不能撤回。"""
+    from fanzha_cli import corrections
+    from fanzha_cli.render.console import note
+
+    r = on_ledger(ctx, corrections.void_audit, audit_id, reason=reason)
+    fallen = "；其扣分不再计入" if r["fallen"] else ""
+    note(f"已作废回访 #{r['audit_id']}（案件 {r['case_no']}）{fallen}，记录编号 {r['entry_id']}。")
+
+
+@app.command("history")
+@edge
+def history_cmd(ctx: typer.Context, audit_id: AuditId, show_pii: ShowPiiOption = False,
+                fmt: FormatOption = Format.table) -> None:
+    """一次回访的全部版本。
+
+    登记、每次更正、作废，录入人、时间和原因。"""
+    from fanzha_cli import corrections
+    from fanzha_cli.render import cases as render
+
+    result = on_ledger(ctx, corrections.audit_history, audit_id, show_pii)
+    render.emit(fmt.value, result, render.history_rows(result, render.AUDIT_HISTORY_LABELS), render.HISTORY_COLUMNS,
+                render.history(f"回访 #{result['audit_id']} 的记录", render.AUDIT_HISTORY_LABELS))

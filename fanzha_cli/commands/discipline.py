@@ -68,3 +68,20 @@ def explain_cmd(
     result = on_ledger(ctx, discipline.explain, officer=officer, dept=dept, show_pii=show_pii)
     with output_to(output, fmt) as fmt:
         render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)
+
+
+@app.command("void")
+@edge
+def void_cmd(
+    ctx: typer.Context,
+    step_id: Annotated[str, typer.Argument(help="处理记录编号（fanzha discipline explain 中“已落实的处理”的记录编号）。", metavar="编号")],
+    reason: Annotated[str, typer.Option("--reason", help="作废原因（必填），如误记。", metavar="原因")] = "",
+) -> None:
+    """作废一条误记的约谈、责令再宣传或问责记录。
+
+    该步骤重新列为未落实。原记录和原因保留，可在 explain 中查看。"""
+    from fanzha_cli import discipline
+    from fanzha_cli.render.console import note
+
+    r = on_ledger(ctx, discipline.void_step, step_id, reason=reason)
+    note(f"已作废处理记录 {r['step_id']}（{r['subject']} {r['label']}），记录编号 {r['entry_id']}。")

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, output_to, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, ShowPiiOption, edge, output_to, settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -197,8 +197,8 @@ def void_cmd(ctx: typer.Context, line_id: LineId, reason: Reason = None) -> None
 
 @app.command("history")
 @edge
-def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.table,
-                output: OutputOption = None) -> None:
+def history_cmd(ctx: typer.Context, line_id: LineId, show_pii: ShowPiiOption = False,
+                fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
     """一条报送的全部版本。
 
     登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
@@ -207,7 +207,7 @@ def history_cmd(ctx: typer.Context, line_id: LineId, fmt: FormatOption = Format.
 
     led = _open(ctx)
     try:
-        hist = reports.history(led, line_id)
+        hist = reports.history(led, line_id, show_pii=show_pii)
     finally:
         led.close()
     with output_to(output, fmt) as fmt:
@@ -220,6 +220,7 @@ def list_cmd(
     ctx: typer.Context,
     week: Annotated[Optional[str], typer.Option("--week", help="周次：2022-W05、某天的日期、current 或 last。不写且写了 --dept 时，列出该科所队整个活动期的报送。")] = None,
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
+    show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
@@ -236,10 +237,10 @@ def list_cmd(
     led = _open(ctx)
     try:
         if week is None:
-            label, rows = reports.list_department(led, dept)
+            label, rows = reports.list_department(led, dept, show_pii=show_pii)
             label = f"{label} 活动期内"
         else:
-            wk, rows = reports.list_lines(led, week, dept)
+            wk, rows = reports.list_lines(led, week, dept, show_pii=show_pii)
             label = wk.label
     finally:
         led.close()

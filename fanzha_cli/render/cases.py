@@ -12,14 +12,16 @@ from fanzha_cli.render.data import _cell
 
 ATOM, TEXT, LIST = "atom", "text", "list"  # as render/fit.py: kept whole / may fold / folds between items
 
-TARGET_LABELS = {"unit": "单位", "grid": "网格"}
+TARGET_LABELS = {"unit": "单位", "grid": "网格", "place": "地点"}
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
 DUE_LABELS = {"talk": "约谈、责令再宣传", "accountability": "严肃问责"}
-ROLE_LABELS = {"case": "案件", "audit": "回访", "verification": "核实", "revocation": "撤销"}
+ROLE_LABELS = {"case": "案件", "audit": "回访", "verification": "核实", "revocation": "撤销",
+               "case_amend": "更正案件", "case_void": "作废案件", "audit_amend": "更正回访", "audit_void": "作废回访"}
 
 CASE_COLUMNS = [
     ("case_no", "案件编号"), ("case_date", "发案日期"), ("fraud_type_name", "诈骗类型"),
-    ("target_kind_label", "发案地类型"), ("target", "包联单位或网格"), ("loss", "损失金额（元）"),
+    ("target_kind_label", "发案地类型"), ("target", "包联单位、网格或地点"), ("group_name", "重点人群"),
+    ("loss", "损失金额（元）"),
     ("victim_name", "受害人"), ("victim_phone", "电话"), ("victim_id_number", "身份证号"),
     ("note", "备注"), ("entry_id", "记录编号"), ("operator", "录入人"), ("recorded_at", "录入时间"),
 ]
@@ -59,7 +61,7 @@ TERMINAL = {
     "steps_text": (LIST, 0),
     # columns the corrections work adds (amend/void/history, case place and group)
     "place": (TEXT, 1), "group": (ATOM, 2), "reason": (TEXT, 2), "supersedes": (ATOM, 3), "action_label": (ATOM, 0),
-    "version": (ATOM, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
+    "version": (ATOM, 0), "values_text": (LIST, 0), "changed_text": (LIST, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
 }
 RIGHT = {"loss", "amount_saved", "deductions", "units", "grids", "audit_id", "entry_id", "at_count"}
 
@@ -133,9 +135,11 @@ def audit_result(result: dict[str, Any], standings: list[dict[str, Any]]) -> Non
     }
     entry = f"（记录编号 {result['entry_id']}）" if result.get("entry_id") else ""
     note(f"回访 #{result['audit_id']}（案件 {result['case_no']}）：{labels[result['status']]}{entry}。")
-    officer = result.get("officer")
-    if result["status"] == "negligent" and officer:
-        note(f"扣分对象：民辅警 {officer['name']}（{officer['badge']}），单位 {officer['department']}。")
+    charged = result.get("officer")
+    if result["status"] == "negligent" and charged:
+        who = [f"民辅警 {charged['name']}（{charged['badge']}）"] if charged.get("badge") else []
+        who += [f"单位 {d}" for d in charged.get("departments") or [charged["department"]]]
+        note(f"扣分对象：{'、'.join(who)}。")
         if result.get("verified_on"):
             note(f"核实日期 {result['verified_on']}：扣分在该日所在周的通报中通报。")
     for s in standings:
@@ -182,13 +186,15 @@ def explain(result: dict[str, Any]) -> None:
     out.print(f"{result['name']}：{w['label']}（{w['start']} 至 {w['end']}）累计通报扣分 {result['deductions']} 次（{due}）")
     revoked = [d for d in result["deduction_items"] if not d["counts"]]
     if revoked:
-        out.print(f"另有 {len(revoked)} 次扣分已撤销，不计入：" + "、".join(f"回访 #{d['audit_id']}" for d in revoked))
+        out.print(f"另有 {len(revoked)} 次扣分已撤销、作废或随更正移走，不计入：" + "、".join(f"回访 #{d['audit_id']}" for d in revoked))
     if result["entries"]:
         _table("扣分依据（按录入顺序）", EXPLAIN_COLUMNS[:2] + EXPLAIN_COLUMNS[3:], list(explain_rows(result)))
     if result["steps"]:
         _table("已落实的处理", [("entry_id", "记录编号"), ("label", "处理"), ("step_date", "落实日期"),
                            ("at_count", "当时扣分次数"), ("note", "说明"), ("operator", "录入人"),
-                           ("recorded_at", "录入时间")], result["steps"])
+                           ("recorded_at", "录入时间"), ("void_text", "作废")],
+               [{**x, "void_text": f"已作废（第 {x['void_entry']} 条记录：{x['void_reason']}）" if x.get("voided") else ""}
+                for x in result["steps"]])
 
 
 # --- dissuasions ---
@@ -199,6 +205,49 @@ def dissuasions(rows: list[dict[str, Any]]) -> None:
 
     columns = [c for c in DISSUASION_COLUMNS if c[0] not in ("operator", "recorded_at")]
     _table(f"劝阻登记（{len(rows)} 起，共避免损失 {format_yuan(total)} 元）", columns, rows)
+
+
+# --- history of a record (case, call-back, dissuasion) ---
+
+HISTORY_COLUMNS = [
+    ("entry_id", "记录编号"), ("action_label", "操作"), ("values_text", "内容"), ("changed_text", "改动"),
+    ("reason", "原因"), ("operator", "录入人"), ("recorded_at", "录入时间"),
+]
+
+
+def history_rows(result: dict[str, Any], labels: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """The first version in full; each later one as what it changed (old → new)."""
+    prev: dict[str, Any] | None = None
+    for v in result["versions"]:
+        values = v["values"] or {}
+        if v["values"] is None:
+            shown = "（作废）"
+        elif prev is None:
+            shown = "；".join(f"{labels.get(k, k)}：{_cell(x)}" for k, x in values.items() if x is not None and k in labels)
+        else:
+            shown = "；".join(f"{labels.get(k, k)}：{_cell(prev.get(k)) if prev.get(k) is not None else '（空）'} → "
+                             f"{_cell(x) if x is not None else '（空）'}"
+                             for k, x in values.items() if k in labels and prev.get(k) != x)
+        yield {**v, "values_text": shown, "changed_text": "、".join(labels.get(k, k) for k in v.get("changed") or [])}
+        prev = v["values"] or prev
+
+
+def history(title: str, labels: dict[str, str]):
+    def show(result: dict[str, Any]) -> None:
+        status = "已作废" if result["status"] == "void" else "现行"
+        _table(f"{title}（{status}）", HISTORY_COLUMNS, list(history_rows(result, labels)))
+    return show
+
+
+CASE_HISTORY_LABELS = {
+    "case_date": "发案日期", "fraud_type": "诈骗类型", "target_kind": "发案地类型", "target": "发案地",
+    "loss": "损失（元）", "group_name": "重点人群", "victim_name": "受害人", "victim_phone": "电话",
+    "victim_id_number": "身份证号", "note": "备注",
+}
+AUDIT_HISTORY_LABELS = {"case_no": "案件编号", "audit_date": "回访日期", "publicity_received": "收到宣传（1 是 0 否）",
+                        "officer": "民辅警", "note": "说明"}
+DISSUASION_HISTORY_LABELS = {"officer": "警号", "department": "所属单位", "dissuasion_date": "劝阻日期",
+                             "amount_saved": "避免损失（元）", "case_no": "编号", "note": "说明"}
 
 
 def emit(fmt: str, data: Any, rows, columns: list[tuple[str, str]], table) -> None:

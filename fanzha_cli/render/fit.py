@@ -11,6 +11,7 @@ printed as a stacked block of 「字段：值」 lines instead. No column ever s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -40,6 +41,17 @@ def _soft(text: str) -> str:
     (a terminal breaks lines at spaces; a Chinese line without them anywhere). Items that are
     clauses (joined by ；) keep their own 、 unbroken."""
     return text.replace("；", "； ") if "；" in text else text.replace("、", "、 ")
+
+
+_IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"  # Chinese characters, not punctuation (，。： stay attached)
+_CJK_THEN_ASCII = re.compile(f"(?<=[{_IDEOGRAPH}])(?=[0-9A-Za-z])")
+_ASCII_THEN_CJK = re.compile(f"(?<=[0-9A-Za-z%])(?=[{_IDEOGRAPH}])")
+
+
+def _spaced(text: str) -> str:
+    """A space where Chinese meets a number or Latin word (损失 30400.00 元): a terminal breaks
+    lines only at spaces, so free text folds around its numbers, never through one."""
+    return _ASCII_THEN_CJK.sub(" ", _CJK_THEN_ASCII.sub(" ", text))
 
 
 def say(text: str, console=None) -> None:
@@ -107,7 +119,9 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
     for row in cells:
         for i, col in enumerate(cols):
             if col.kind == LIST:
-                row[i] = _soft(row[i])
+                row[i] = _spaced(_soft(row[i]))
+            elif col.kind == TEXT:
+                row[i] = _spaced(row[i])
     planned = plan_columns(cols, cells, out.width)
     if planned is None:
         _stacked(title, cols, cells, out)

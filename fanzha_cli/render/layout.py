@@ -264,6 +264,12 @@ def _case_type_rows(c: dict) -> list[dict]:
     return rows
 
 
+def _case_group_rows(c: dict) -> list[dict]:
+    # `cases` is {"items": [...], "by_group": [...]}: the week's cases by focus group.
+    return [{"group": g.get("group"), "cases": g.get("cases"), "loss": g.get("loss")}
+            for g in (c.get("cases") or {}).get("by_group") or []]
+
+
 def week_label(week: str) -> str:
     year, number = parse_week(week)
     return f"{year}年第{number}周"
@@ -482,7 +488,11 @@ SECTIONS: tuple[Section, ...] = (
             Column("loss", "本周损失（元）", AMOUNT, 5), Column("loss_previous", "上周损失（元）", AMOUNT, 5),
             Column("loss_change", "损失增减（元）", AMOUNT_CHANGE, 5),
         ), _case_type_rows),
-        Table("trend", "（四）近期走势", "近期走势", (
+        Table("cases_by_group", "（四）分重点人群发案", "分人群发案", (
+            Column("group", "重点人群", width=10), Column("cases", "本周发案（起）", INT, 3),
+            Column("loss", "本周损失（元）", AMOUNT, 5),
+        ), _case_group_rows),
+        Table("trend", "（五）近期走势", "近期走势", (
             Column("week", "周次", width=8), Column("cases", "发案（起）", INT, 4),
             Column("loss", "损失（元）", AMOUNT, 6), Column("reports", "报送单位数", INT, 4),
         ), _trend_rows),
