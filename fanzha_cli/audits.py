@@ -355,7 +355,8 @@ def list_audits(
             "officer": r["deducted_officer"] or r["named_officer"],
             "department": r["deducted_department"],
             "note": privacy.mask_text(r["finding_note"] or r["note"], show_pii),
-            "verified_on": r["verified_on"] if r["finding"] else None,
+            # A finding recorded before verification dates existed counts as of its call-back.
+            "verified_on": (r["verified_on"] or r["audit_date"]) if r["finding"] else None,
             "revocation_reason": r["revocation_reason"],
             "operator": r["operator"],
             "recorded_at": r["recorded_at"],

@@ -7,7 +7,7 @@ import typer
 from fanzha_cli.commands import db, plan, roster
 from fanzha_cli.commands import report
 from fanzha_cli.commands import audit, case, discipline, dissuasion, zero_case
-from fanzha_cli.commands import circular, commend, demo
+from fanzha_cli.commands import circular, commend, demo, key
 from fanzha_cli.commands.frame import FanzhaGroup
 from fanzha_cli.settings import Settings, resolve_db_path, resolve_operator
 
@@ -54,6 +54,7 @@ def root(
 app.add_typer(plan.app, name="plan")
 app.add_typer(roster.app, name="roster")
 app.add_typer(db.app, name="db")
+app.add_typer(key.app, name="key")
 app.add_typer(report.app, name="report")
 app.add_typer(case.app, name="case")
 app.command("zero-case")(zero_case.zero_case_cmd)

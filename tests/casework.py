@@ -109,6 +109,10 @@ _BUILT: list[tuple[Path, dict[str, int]]] = []
 @pytest.fixture(scope="session")
 def scene_template(tmp_path_factory):
     # Each test module that imports this fixture gets its own copy of it; build once for all.
+    # Rebuilt when its file is gone: a runner that calls pytest several times in one process
+    # (mutmut) keeps this module's cache while pytest clears old temporary folders.
+    if _BUILT and not _BUILT[0][0].exists():
+        _BUILT.clear()
     if not _BUILT:
         path = tmp_path_factory.mktemp("scene") / "ledger.db"
         with pytest.MonkeyPatch.context() as mp:
