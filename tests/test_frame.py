@@ -52,6 +52,9 @@ def usage_error(cli, *args):
     (("report", "nosuch"), "没有命令 nosuch。可用的命令：add、"),
     (("plan", "check"), "缺少参数 文件"),
     (("case", "list", "--show-pii=yes"), "选项 --show-pii 不带值"),
+    (("--db", "x.db"), "错误：缺少命令。"),
+    (("plan", "show", "--zzzz"), "错误：没有选项 --zzzz。"),
+    (("plan", "show", "-x"), "错误：没有选项 -x"),
 ])
 def test_usage_errors_are_chinese_and_exit_2(cli, args, expected):
     err = usage_error(cli, *args)
