@@ -167,10 +167,13 @@ def _option_row(param) -> tuple[str, str]:
     if _takes_value(param):
         term += f" {metavar(param)}"
     extras = []
-    if getattr(param, "min", None) is not None or getattr(param, "max", None) is not None:
-        low = "" if param.min is None else param.min
-        high = "" if param.max is None else param.max
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None and high is not None:
         extras.append(f"[{low}—{high}]")
+    elif low is not None:
+        extras.append(f"[不小于 {low}]")
+    elif high is not None:
+        extras.append(f"[不大于 {high}]")
     if param.multiple:
         extras.append("[可重复]")
     if param.required:
