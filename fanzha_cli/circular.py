@@ -356,7 +356,7 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
     talks, accountability = _discipline(led, week, idx, upto)
     groups = cases.group_names(settings)
     commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
-    return {
+    out = {
         "week": week.label,
         "issuer": issuer(settings),
         "rules_note": [dict(n) for n in r.notes],
@@ -401,3 +401,24 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
             for c in commended["candidates"]
         ],
     }
+    out["zero_case_departments"] = zero_case_departments(zero)
+    # Printed on the week's last day unless issuing says otherwise (issuing._compose sets the issue date).
+    out["document"] = document(settings, week.sunday.isoformat())
+    return out
+
+
+def zero_case_departments(zero: cases.Pairings) -> list[dict[str, str]]:
+    """The departments all of whose pairings (units and grids) were case-free, in plan order:
+    the same judgement as `fanzha zero-case` (cases.free_of), read off the pairings already made."""
+    _, free = cases.free_of(zero)
+    last = len(zero.order)
+    return [{"department": d, "category": zero.categories.get(d, "")}
+            for d in sorted(free, key=lambda d: (zero.order.get(d, last), d))]
+
+
+def document(settings: dict[str, Any], printed_on: str) -> dict[str, Any]:
+    """How the circular is issued (the plan's `campaign.document`): the red issuing mark, the
+    版记's 抄送 and 印发 lines, and the 印发 date, which is the circular's own date."""
+    doc = settings.get("campaign", {}).get("document") or {}
+    return {"mark": doc.get("mark") or "", "copy_to": list(doc.get("copy_to") or []),
+            "printed_by": doc.get("printed_by") or "", "printed_on": printed_on}

@@ -71,14 +71,14 @@ def wrap(text: str, limit: int) -> list[str]:
             if cells(line) + cells(tok) <= limit or not line.strip():
                 if not (tok == " " and not line):
                     line += tok
-                # a token wider than the whole line (a long path): cut it, nothing else can
-                while cells(line) > limit:
-                    cut = _cut(line, limit)
-                    lines.append(line[:cut])
-                    line = line[cut:]
-                continue
-            lines.append(line.rstrip())
-            line = "" if tok == " " else tok
+            else:
+                lines.append(line.rstrip())
+                line = "" if tok == " " else tok
+            # a token wider than the whole line (a long path): cut it, nothing else can
+            while cells(line) > limit:
+                cut = _cut(line, limit)
+                lines.append(line[:cut])
+                line = line[cut:]
         lines.append(line.rstrip())
     return lines
 

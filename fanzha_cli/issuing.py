@@ -55,6 +55,7 @@ def _compose(led: Ledger, week: Week, *, status: str, issued_on: str, anchor: tu
     c = circular.build(led, week)
     out = {"week": c.pop("week"), "status": status, "issued_on": issued_on}
     out.update(c)
+    out["document"] = {**c["document"], "printed_on": issued_on}  # the 版记's 印发 date: the issue date
     out["corrections"] = corrections(led, anchor[0])
     out["anchor"] = {"entry_id": anchor[0], "hash": anchor[1]}
     return out

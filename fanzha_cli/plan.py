@@ -463,7 +463,24 @@ def _campaign(v: _Validator, raw: Any) -> dict[str, Any]:
     if m.get("measures") is not None:
         mm = v.mapping(m["measures"], "campaign.measures") or {}
         out["measures"] = {str(k): v.text(mm, k, "campaign.measures") for k in mm}
+    if m.get("document") is not None:
+        out["document"] = _document(v, m["document"])
     return out
+
+
+def _document(v: _Validator, raw: Any) -> dict[str, Any]:
+    """`campaign.document`: how the weekly circular is issued as a red-header document (GB/T 9704):
+    the issuing mark printed in red at the top, the 抄送 recipients and the 印发 office of the 版记."""
+    path = "campaign.document"
+    m = v.mapping(raw, path)
+    if m is None:
+        return {}
+    copy_to = v.seq(m.get("copy_to", []), f"{path}.copy_to")
+    for i, name in enumerate(copy_to):
+        if not isinstance(name, str) or not name.strip():
+            v.fail(_at(f"{path}.copy_to", i), f"应为单位名称（文字），实际是 {_describe(name)}")
+    return {"mark": v.text(m, "mark", path), "printed_by": v.text(m, "printed_by", path),
+            "copy_to": [n.strip() for n in copy_to if isinstance(n, str) and n.strip()]}
 
 
 def _leadership(v: _Validator, raw: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from .conftest import snapshot
 WEEK = "2022-W05"  # 2022-01-31 .. 2022-02-06, deadline Friday 2022-02-04 18:00
 KEYS = ["week", "status", "issued_on", "issuer", "rules_note", "period", "summary", "ranking", "missing_reports",
         "late_reports", "zero_case_units", "zero_case_grids", "cases", "deductions", "warning_talks_due",
-        "accountability_due", "commendation_candidates", "corrections", "anchor"]
+        "accountability_due", "commendation_candidates", "zero_case_departments", "document", "corrections", "anchor"]
 VICTIM = ("王秀兰", "13812345678", "14112719800101123X")
 
 
@@ -72,6 +72,19 @@ def test_circular_json_contract_and_content(week):
     assert "蔚汾镇西关社区网格" in {g["grid"] for g in c["zero_case_grids"]}
     text = json.dumps(c, ensure_ascii=False)
     assert not any(v in text for v in VICTIM)
+
+
+def test_circular_document_and_zero_case_departments(week):
+    c = week.json("weekly-circular", "--week", WEEK)
+    # The red header and 版记 come from the plan's campaign.document; 印发 on the circular's date.
+    assert c["document"] == {"mark": "反电诈宣传工作通报", "copy_to": ["反网络电信诈骗宣传攻坚行动领导小组"],
+                             "printed_by": "兴县公安局反诈中心", "printed_on": c.get("issued_on", "2022-02-06")}
+    # The departments all of whose pairings are zero-case: the same judgement as `fanzha zero-case`.
+    zero = week.json("zero-case", "--from", "2022-01-01", "--to", "2022-02-06")
+    assert c["zero_case_departments"] == [{"department": d["department"], "category": d["category"]}
+                                          for d in zero["departments"]]
+    names = [d["department"] for d in c["zero_case_departments"]]
+    assert "蔚汾派出所" not in names and "宣传科" in names  # 蔚汾's 东关 grid had two cases
 
 
 def test_rank_and_explain(week):

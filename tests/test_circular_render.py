@@ -55,7 +55,8 @@ def department_names(c: dict) -> set[str]:
 
 
 def section_titles() -> list[str]:
-    return [s.title for s in layout.SECTIONS] + [t.title for s in layout.SECTIONS for t in s.tables if t.title]
+    return ([s.title for s in layout.SECTIONS] + [t.title for s in layout.SECTIONS for t in s.tables if t.title]
+            + [a.title for a in layout.ATTACHMENTS] + [t.title for a in layout.ATTACHMENTS for t in a.tables if t.title])
 
 
 # --- layout ---
@@ -65,19 +66,20 @@ def test_layout_header(sample):
     assert layout.issue_line(sample) == "第2期"  # 2022-W04 is 第1期
     assert layout.issuer(sample) == "兴县公安局反诈中心"  # the full name, not 县局反诈中心
     assert "2022年1月31日至2月6日" in layout.opening(sample)
-    assert "发案减少2起、损失减少13500.50元" in layout.opening(sample)
+    # Amounts in sentences in 万元, exact yuan under ten thousand; no space around a number.
+    assert "造成损失3.86万元，与上周相比发案减少2起、损失减少1.35万元。" in layout.opening(sample)
 
 
 def test_layout_sections_in_circular_order():
     assert [s.title for s in layout.SECTIONS] == [
         "一、总体情况", "二、排名", "三、未报、迟报", "四、零发案单位和网格", "五、本周通报扣分", "六、约谈与问责", "七、拟表彰对象",
         "八、更正与补报", "九、考核规则说明"]
-    sheets = [t.sheet for s in layout.SECTIONS for t in s.tables]
+    sheets = [t.sheet for _, t in layout.tables({})]
     assert len(sheets) == len(set(sheets)) and all(len(name) <= 31 for name in sheets)
 
 
 def test_layout_rows_translate_codes(sample):
-    tables = {t.key: t for s in layout.SECTIONS for t in s.tables}
+    tables = {t.key: t for _, t in layout.tables(sample)}
     bureau = tables["ranking_bureau"].rows(sample)
     assert [(r["department"], r["status"], r["verdict"]) for r in bureau] == [
         ("网安大队", "按时", "表扬"), ("经侦大队", "迟报", ""), ("信访科", "未报", "通报批评")]
@@ -163,9 +165,15 @@ def test_docx_page_setup(docx_files, name):
     for attr, mm in expected.items():
         assert abs(getattr(section, attr).mm - mm) < 0.5, attr
     grid = section._sectPr.find(f"{W}docGrid")
-    assert grid.get(f"{W}type") == "linesAndChars"
+    # Lines only: a character pitch narrower than the 16 pt text makes LibreOffice give every
+    # character two cells; the body styles draw characters 0.25 pt tighter instead.
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
     assert int(grid.get(f"{W}linePitch")) == 579  # 225 mm / 22 lines
-    assert int(grid.get(f"{W}charSpace")) < 0  # 156 mm / 28 characters is a little under 16 pt
+    styles = _xml(docx_files[name], "word/styles.xml")
+    by_id = {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
+    for style_id in ("Normal", "Heading1", "Heading2"):
+        spacing = int(by_id[style_id].find(f"{W}rPr/{W}spacing").get(f"{W}val"))
+        assert 28 * (16 + spacing / 20) <= 156 / 25.4 * 72 < 29 * (16 + spacing / 20), style_id
 
 
 def test_docx_title_and_body_sizes(docx_files, sample):
@@ -226,10 +234,12 @@ def test_docx_tables_and_sign_off(docx_files, sample):
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert department_names(sample) <= cells
     texts = [p.text for p in doc.paragraphs if p.text]
-    # Signed on the issue date; the ledger anchor closes the document.
-    assert texts[-3:] == ["兴县公安局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
-    assert "1311:9f2c4e1a7b3d5f60" in texts[-1]
-    assert doc.paragraphs[-2].alignment == 2  # right
+    # Signed on the issue date, the ledger anchor under it; the attachments follow.
+    at = texts.index("附件1")
+    assert texts[at - 3:at] == ["兴县公安局反诈中心", "2022年2月4日", layout.anchor_line(sample)]
+    assert "1311:9f2c4e1a7b3d5f60" in texts[at - 1]
+    sign = [p for p in doc.paragraphs if p.text == "2022年2月4日"][0]
+    assert sign.alignment == 2  # right
 
 
 def test_docx_is_deterministic(tmp_path, docx_files, sample):
@@ -248,18 +258,30 @@ def xlsx_files(tmp_path_factory, sample, empty) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("name", ["sample", "empty"])
-def test_xlsx_sheets_headers_and_frozen_panes(xlsx_files, name):
+def test_xlsx_sheets_headers_and_frozen_panes(xlsx_files, name, sample, empty):
     from openpyxl import load_workbook
 
+    c = {"sample": sample, "empty": empty}[name]
     wb = load_workbook(xlsx_files[name])
-    tables = [t for s in layout.SECTIONS for t in s.tables]
-    assert wb.sheetnames == [t.sheet for t in tables]
-    for table in tables:
+    tables = layout.tables(c)
+    assert wb.sheetnames == [t.sheet for _, t in tables]
+    for heading, table in tables:
         ws = wb[table.sheet]
-        assert [c.value for c in ws[1]] == [col.header for col in table.columns]
-        assert all(c.font.b for c in ws[1])
-        assert ws.freeze_panes == "A2"
+        # A title row (the circular and the table), then the header row, frozen under it.
+        assert ws["A1"].value.endswith(heading) and ws["A1"].value.startswith("关于2022年第5周") and ws["A1"].font.b
+        shown = table.for_rows(table.rows(c))
+        assert [c.value for c in ws[3]] == [col.header for col in shown.columns]
+        assert all(c.font.b for c in ws[3])
+        assert ws.freeze_panes == "A4"
         assert ws.column_dimensions["A"].width >= 4
+        # Thin borders round every table cell; printed landscape, one page wide, header and footer.
+        for row in ws.iter_rows(min_row=3, max_row=3 + len(table.rows(c)), max_col=len(shown.columns)):
+            for cell in row:
+                assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$3:$3"
+        assert ws.oddHeader.center.text.startswith("关于2022年第5周") and "&P" in ws.oddFooter.center.text
+        assert "&N" in ws.oddFooter.center.text
 
 
 def test_xlsx_cells_are_typed(xlsx_files):
@@ -269,17 +291,17 @@ def test_xlsx_cells_are_typed(xlsx_files):
 
     wb = load_workbook(xlsx_files["sample"])
     ranking = wb["排名（科室、大队）"]
-    headers = [c.value for c in ranking[1]]
-    first = {h: c for h, c in zip(headers, ranking[2])}
+    headers = [c.value for c in ranking[3]]
+    first = {h: c for h, c in zip(headers, ranking[4])}
     assert first["名次"].value == 1 and first["单位"].value == "网安大队"
     assert first["总分"].value == pytest.approx(96.5) and first["总分"].number_format == "0.00"
     cases = wb["发案情况"]
-    loss = cases.cell(row=2, column=5)
+    loss = cases.cell(row=4, column=5)
     assert loss.value == pytest.approx(30000.0) and loss.data_type == "n" and loss.number_format == "0.00"
     deductions = wb["通报扣分"]
-    assert deductions["A2"].is_date and deductions["A2"].value.date() == dt.date(2022, 2, 2)
-    assert wb["迟报单位"]["C2"].value == dt.datetime(2022, 2, 5, 10, 0)
-    assert wb["应约谈"]["E2"].value == 2
+    assert deductions["A4"].is_date and deductions["A4"].value.date() == dt.date(2022, 2, 2)
+    assert wb["迟报单位"]["C4"].value == dt.datetime(2022, 2, 5, 10, 0)
+    assert wb["应约谈"]["E4"].value == 2
 
 
 def test_xlsx_never_stores_formulas(tmp_path, sample):
@@ -290,7 +312,7 @@ def test_xlsx_never_stores_formulas(tmp_path, sample):
     c["commendation_candidates"][0]["reasons"] = ["@SUM(A1)", "+1"]
     path = circular_xlsx.to_xlsx(c, tmp_path / "f.xlsx")
     wb = load_workbook(path)
-    assert wb["未报单位"]["A2"].value == "=1+1" and wb["未报单位"]["A2"].data_type == "s"
+    assert wb["未报单位"]["A4"].value == "=1+1" and wb["未报单位"]["A4"].data_type == "s"
     for ws in wb:
         for row in ws.iter_rows():
             assert not any(cell.data_type == "f" for cell in row)
@@ -298,11 +320,26 @@ def test_xlsx_never_stores_formulas(tmp_path, sample):
         assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
 
 
+def test_xlsx_wrapped_cells_get_rows_tall_enough(tmp_path, sample):
+    from openpyxl import load_workbook
+
+    c = copy.deepcopy(sample)
+    c["deductions"][0]["reason"] = "受害人称未收到面对面宣传，经核实宣传未到位" * 4  # far wider than the column
+    wb = load_workbook(circular_xlsx.to_xlsx(c, tmp_path / "tall.xlsx"))
+    ws = wb["通报扣分"]
+    reason = [cell for cell in ws[3] if cell.value == "扣分原因"][0]
+    assert ws.cell(row=4, column=reason.column).alignment.wrap_text
+    width = ws.column_dimensions[reason.column_letter].width
+    lines = layout.text_width(c["deductions"][0]["reason"]) / width
+    assert ws.row_dimensions[4].height >= 15 * lines  # every wrapped line has its height
+    assert ws.row_dimensions[5].height is None or ws.row_dimensions[5].height < ws.row_dimensions[4].height
+
+
 def test_xlsx_empty_sheets_say_none(xlsx_files):
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx_files["empty"])
-    assert wb["通报扣分"]["A2"].value == layout.NONE_TEXT
+    assert wb["通报扣分"]["A4"].value == layout.NONE_TEXT
 
 
 def test_xlsx_is_deterministic(tmp_path, xlsx_files, sample):
@@ -331,12 +368,16 @@ def test_html_is_self_contained(circular):
 
 def test_html_has_charts_and_chinese_text(sample):
     page = circular_html.to_html(sample)
-    assert page.count("<svg") == 4  # two rankings, cases by fraud type, weekly trend
+    # The weekly trend as two SVG charts (cases in 起, losses in 万元: one quantity per axis);
+    # rankings and cases by type as HTML bars, whose labels wrap like text.
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) == 2 and "发案（起）" in svgs[0] and "损失（万元）" in svgs[1]
+    assert page.count('<div class="bars">') == 3
     assert "@page" in page and "A4" in page
     for name in department_names(sample):
-        assert f">{name}<" in page  # as table text and as chart <text>, not as paths
-    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
-    assert any("网安大队" in svg for svg in svgs) and any("网络贷款诈骗" in svg for svg in svgs)
+        assert f">{name}<" in page  # as table text and as chart text, not as paths
+    bars = re.findall(r'<div class="bars">.*?</div>', page, re.S)
+    assert any("网安大队" in b for b in bars) and any("网络贷款诈骗" in b for b in bars)
     for title in section_titles():
         assert title in page
     assert page == circular_html.to_html(copy.deepcopy(sample))

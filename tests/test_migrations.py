@@ -99,6 +99,11 @@ def _today_form(legacy_plan: Path, tmp_path: Path) -> Path:
     for key, value in (("commendation_max_deductions", "0"), ("commendation_min_on_time_share", "0.8")):
         line = next(l for l in text.splitlines() if l.lstrip().startswith(f"{key}:"))
         text = text.replace(line, line.replace("value: null", f"value: {value}"), 1)
+    # The legacy files had no campaign.document (how the circular is printed: its red header and
+    # 版记); today's form of them has none either, so plan show and the circular compare whole.
+    start = text.index("  # 每周通报作为红头文件印发")
+    end = text.index("\n", text.index("    printed_by:", start)) + 1
+    text = text[:start] + text[end:]
     out = tmp_path / "today-form.yaml"
     out.write_text(text, encoding="utf-8")
     return out

@@ -144,6 +144,11 @@ BAD_PLANS = [
     ("unknown role", {"role: auxiliary}": "role: 协警}"}, ["身份应为 police（民警）或 auxiliary（辅警）"]),
     ("bad period", {"routine_period: {start: 2022-01-01, end: 2022-12-31}": "routine_period: {start: 2022-12-31, end: 2022-01-01}"},
      ["campaign.routine_period", "晚于结束日期"]),
+    ("document without mark", {"    mark: 反电诈宣传工作通报\n": ""}, ["campaign.document.mark", "缺少必填项"]),
+    ("document copy_to not a list", {"    copy_to: [反网络电信诈骗宣传攻坚行动领导小组]": "    copy_to: 领导小组"},
+     ["campaign.document.copy_to", "应为列表"]),
+    ("document copy_to blank", {"    copy_to: [反网络电信诈骗宣传攻坚行动领导小组]": "    copy_to: [领导小组, '']"},
+     ["campaign.document.copy_to[2]", "应为单位名称"]),
 ]
 
 

@@ -190,6 +190,11 @@ def test_history_tables_keep_values_whole(cli, demo_db, monkeypatch, columns, gr
             assert whole_in_lines(str(v), out), (group, v)
 
 
-def test_free_text_folds_around_numbers_and_names():
-    assert fit._spaced("损失30400.00元，受害人刘*国") == "损失 30400.00 元，受害人刘*国"
-    assert fit._spaced("发案日期：2022-01-26；") == "发案日期：2022-01-26；"
+def test_free_text_folds_around_numbers_and_a_list_between_its_items():
+    text = fit._folded(fit.TEXT, "补登案件A2（2022-02-08，损失30400.00元），受害人刘*国", 12)
+    lines = text.split("\n")
+    assert all(fit._width(line) <= 12 for line in lines)
+    assert any("2022-02-08" in line for line in lines) and any("30400.00" in line for line in lines)
+    assert "".join(lines) == "补登案件A2（2022-02-08，损失30400.00元），受害人刘*国"  # no space added
+    names = fit._folded(fit.LIST, "王建军（140101）、宋金凤（FJ0101）、黄桂兰（140102）", 20).split("\n")
+    assert names == ["王建军（140101）、", "宋金凤（FJ0101）、", "黄桂兰（140102）"]

@@ -1,6 +1,6 @@
 """The weekly circular as text: Rich tables for the terminal, Markdown for e-mail, CSV for Excel.
 
-All three walk `layout.SECTIONS`; this module only decides how a heading, a paragraph and a
+All three walk `layout.sections(c)` and `layout.ATTACHMENTS`; this module only decides how a heading, a paragraph and a
 table look in each medium. Markdown and CSV are pure functions of the circular: the same dict
 gives the same bytes, so a cron export can be compared with yesterday's.
 """
@@ -14,7 +14,7 @@ import re
 from fanzha_cli.render import layout
 from fanzha_cli.render.console import plain
 from fanzha_cli.render.data import csv_text
-from fanzha_cli.render.layout import LONG, NONE_TEXT, NUMERIC, SECTIONS, display
+from fanzha_cli.render.layout import ATTACHMENTS, LONG, NONE_TEXT, NUMERIC, display
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -26,6 +26,21 @@ def _cells(table: layout.Table, row: dict) -> list[str]:
 def _sign_off(c: dict) -> list[str]:
     """The issuer and the date that close the circular, as separate lines."""
     return [line for line in (layout.issuer(c), layout.cn_date(layout.issued_on(c))) if line]
+
+
+def _masthead(c: dict) -> str:
+    """The red header's words on one line: mark, issue (and 预览稿 for a preview), issuer, date."""
+    doc = layout.document(c)
+    issue = layout.issue_line(c) + ("（预览稿）" if layout.is_preview(c) else "")
+    return "　".join(p for p in (doc["mark"], issue, layout.issuer(c), layout.cn_date(layout.issued_on(c))) if p)
+
+
+def _parts(c: dict):
+    """(heading, lead, [(part title, table)]) for each section, then each attachment."""
+    for section in layout.sections(c):
+        yield section.title, section.lead(c), [(t.title, t) for t in section.tables]
+    for a in ATTACHMENTS:
+        yield f"{a.label}　{a.title}", "", [(t.title, t) for t in a.tables]
 
 
 # --- terminal ---
@@ -67,19 +82,20 @@ def to_console(c: dict, console=None) -> None:
 
     out = console or default_console()
     out.print(_text(layout.title(c), style="bold"), justify="center")
-    out.print(_text(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"),
-              justify="center")
+    out.print(_text(_masthead(c)), justify="center")
     out.print(_text(layout.ADDRESSEE))
     out.print(_paragraph(layout.opening(c)))
-    for section in SECTIONS:
+    for heading, lead, parts in _parts(c):
         out.print()
-        out.print(_text(section.title, style="bold"))
-        out.print(_paragraph(section.lead(c)))
-        for table in section.tables:
+        out.print(_text(heading, style="bold"))
+        if lead:
+            out.print(_paragraph(lead))
+        for title, table in parts:
             rows = table.rows(c)
-            empty = f"{table.title}：{NONE_TEXT}" if table.title else NONE_TEXT
+            table = table.for_rows(rows)
+            empty = f"{title}：{NONE_TEXT}" if title else NONE_TEXT
             if rows:
-                _print_table(table, table.title, rows, out)
+                _print_table(table, title, rows, out)
             else:
                 out.print(_text(empty))
     out.print()
@@ -108,14 +124,15 @@ def _md_table(table: layout.Table, rows: list[dict]) -> list[str]:
 def to_markdown(c: dict) -> str:
     """GitHub-flavoured Markdown: one heading per section, one pipe table per part."""
     out = [f"# {_md(layout.title(c))}", "",
-           _md(f"{layout.issue_line(c)}　{layout.issuer(c)}　{layout.cn_date(layout.issued_on(c))}"), "",
+           _md(_masthead(c)), "",
            _md(layout.ADDRESSEE), "", _md(layout.opening(c)), ""]
-    for section in SECTIONS:
-        out += [f"## {_md(section.title)}", "", _md(section.lead(c)), ""]
-        for table in section.tables:
-            if table.title:
-                out += [f"### {_md(table.title)}", ""]
-            out += _md_table(table, table.rows(c)) + [""]
+    for heading, lead, parts in _parts(c):
+        out += [f"## {_md(heading)}", ""] + ([_md(lead), ""] if lead else [])
+        for title, table in parts:
+            if title:
+                out += [f"### {_md(title)}", ""]
+            rows = table.rows(c)
+            out += _md_table(table.for_rows(rows), rows) + [""]
     out += [_md(line) + "  " for line in _sign_off(c)]  # two spaces: a line break, not a paragraph
     if layout.anchor_line(c):
         out += ["", _md(layout.anchor_line(c))]
@@ -136,11 +153,15 @@ def to_csv(c: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([layout.title(c)])
-    for section in SECTIONS:
-        for table in section.tables:
-            writer.writerow([layout.table_heading(section, table)])
-            writer.writerow([col.header for col in table.columns])
+    for heading, lead, parts in _parts(c):
+        if not parts:  # a section that only summarises (its lists are attachments): its words
+            writer.writerow([heading])
+            writer.writerow([csv_text(lead)])
+        for title, table in parts:
             rows = table.rows(c)
+            table = table.for_rows(rows)
+            writer.writerow([f"{heading}{title}"])
+            writer.writerow([col.header for col in table.columns])
             for row in rows:
                 writer.writerow([_csv_safe(display(row.get(col.key), col.kind), col.kind) for col in table.columns])
             if not rows:

@@ -11,7 +11,6 @@ printed as a stacked block of 「字段：值」 lines instead. No column ever s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -34,24 +33,6 @@ def _width(text: str) -> int:
     from rich.cells import cell_len
 
     return max((cell_len(line) for line in text.split("\n")), default=0)
-
-
-def _soft(text: str) -> str:
-    """A list folds between its items, never inside a name: a space after each separator
-    (a terminal breaks lines at spaces; a Chinese line without them anywhere). Items that are
-    clauses (joined by ；) keep their own 、 unbroken."""
-    return text.replace("；", "； ") if "；" in text else text.replace("、", "、 ")
-
-
-_IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"  # Chinese characters, not punctuation (，。： stay attached)
-_CJK_THEN_ASCII = re.compile(f"(?<=[{_IDEOGRAPH}])(?=[0-9A-Za-z])")
-_ASCII_THEN_CJK = re.compile(f"(?<=[0-9A-Za-z%])(?=[{_IDEOGRAPH}])")
-
-
-def _spaced(text: str) -> str:
-    """A space where Chinese meets a number or Latin word (损失 30400.00 元): a terminal breaks
-    lines only at spaces, so free text folds around its numbers, never through one."""
-    return _ASCII_THEN_CJK.sub(" ", _CJK_THEN_ASCII.sub(" ", text))
 
 
 def say(text: str, console=None) -> None:
@@ -105,6 +86,54 @@ def plan_columns(cols: list[Col], cells: list[list[str]], width: int) -> tuple[l
     return shown, need
 
 
+def _widths(cols: list[Col], cells: list[list[str]], shown: list[int], need: dict[int, int], width: int) -> dict[int, int]:
+    """Every shown column's width: atoms as they need; the room left shared among the folding
+    columns, each up to its longest cell (the narrowest wants filled first)."""
+    free = [i for i in shown if cols[i].kind != ATOM]
+    got = {i: need[i] for i in shown}
+    natural = {i: max([_width(row[i]) for row in cells] + [need[i]]) for i in free}
+    room = width - sum(got.values()) - GAP * (len(shown) - 1)
+    while room > 0:
+        hungry = [i for i in free if got[i] < natural[i]]
+        if not hungry:
+            break
+        i = min(hungry, key=lambda i: (got[i], i))
+        got[i] += 1
+        room -= 1
+    return got
+
+
+def _folded(kind: str, text: str, width: int) -> str:
+    """A folding cell broken into lines of `width` cells: free text where Chinese may break
+    (a number or Latin word stays whole, cjk.py); a list only between its items."""
+    from fanzha_cli.cjk import wrap
+
+    def fit_wrap(value: str) -> list[str]:
+        # a closing mark kept with the character before it (，never starts a line) can make a
+        # line a character too long: then break a character earlier
+        lines = wrap(value, width)
+        return lines if all(_width(x) <= width for x in lines) else wrap(value, max(4, width - 2))
+
+    if kind == TEXT or not text:
+        return "\n".join(fit_wrap(text))
+    sep = "；" if "；" in text else "、"
+    items = [p + sep for p in text.split(sep)]
+    items[-1] = items[-1][:-1]
+    lines, line = [], ""
+    for item in items:
+        if line and _width(line + item) > width:
+            lines.append(line)
+            line = ""
+        if _width(item) > width:  # one item wider than the column: it alone folds
+            parts = fit_wrap(item)
+            lines += parts[:-1]
+            line = parts[-1]
+        else:
+            line += item
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any]], *,
                 more: str = "--format csv", console=None) -> None:
     """Print `rows` (values already formatted as text; None shows empty) under `cols`."""
@@ -116,29 +145,21 @@ def print_table(title: str | None, cols: list[Col], rows: Iterable[dict[str, Any
 
     out = console or default_console()
     cells = [["" if r.get(c.key) is None else plain(str(r.get(c.key))) for c in cols] for r in rows]
-    for row in cells:
-        for i, col in enumerate(cols):
-            if col.kind == LIST:
-                row[i] = _spaced(_soft(row[i]))
-            elif col.kind == TEXT:
-                row[i] = _spaced(row[i])
     planned = plan_columns(cols, cells, out.width)
     if planned is None:
         _stacked(title, cols, cells, out)
         return
     shown, need = planned
+    widths = _widths(cols, cells, shown, need, out.width)
     if title:  # its own line: a title is never squeezed into a narrow table's width
         out.print(Text(title, style="bold"))
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     for i in shown:
         col = cols[i]
-        if col.kind == ATOM:
-            header = _header(col.header, max((_width(row[i]) for row in cells), default=0))
-            t.add_column(header, width=need[i], no_wrap=False, overflow="fold", justify=col.justify)
-        else:
-            t.add_column(col.header, min_width=need[i], overflow="fold", justify=col.justify)
+        header = _header(col.header, widths[i]) if col.kind == ATOM else col.header
+        t.add_column(header, width=widths[i], no_wrap=False, overflow="fold", justify=col.justify)
     for row in cells:
-        t.add_row(*(Text(row[i]) for i in shown))
+        t.add_row(*(Text(row[i] if cols[i].kind == ATOM else _folded(cols[i].kind, row[i], widths[i])) for i in shown))
     out.print(t)
     dropped = [cols[i].header for i in range(len(cols)) if i not in shown]
     if dropped:
@@ -154,11 +175,14 @@ def _stacked(title: str | None, cols: list[Col], cells: list[list[str]], out) ->
     if title:
         out.print(Text(title, style="bold"))
     label = max(_width(c.header) for c in cols) + 2
+    value_width = max(10, out.width - label - 1)
     for n, row in enumerate(cells, start=1):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=label, no_wrap=True)
-        grid.add_column(overflow="fold")
+        grid.add_column(width=value_width, overflow="fold")
         for col, value in zip(cols, row):
-            grid.add_row(Text(f"{col.header}："), Text(value))
+            shown = value if col.kind == ATOM and _width(value) <= value_width else _folded(
+                TEXT if col.kind == ATOM else col.kind, value, value_width)
+            grid.add_row(Text(f"{col.header}："), Text(shown))
         out.print(Text(f"—— 第 {n} 条 ——", style="dim"))
         out.print(grid)

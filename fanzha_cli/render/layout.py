@@ -1,56 +1,46 @@
 """The weekly circular (每周通报), described once: its header, its sections and their tables.
 
-Every renderer (terminal, Markdown, CSV, Word, Excel, HTML) walks `SECTIONS` and asks
+Every renderer (terminal, Markdown, CSV, Word, Excel, HTML) walks `sections(c)` (the seven
+fixed `SECTIONS`, then corrections and the rules note when the circular has them) and
+`ATTACHMENTS` (the long lists the body only summarises), and asks
 `display()` or `Column.kind` how to show a value, so the formats cannot drift apart: a column
 added here appears everywhere, in the same place, under the same Chinese header.
 
 The circular arrives as the plain dict of the JSON contract (tests/data/circular_sample.json).
 Rows keep numbers as numbers (Excel wants them typed) and translate every code into Chinese
-(按时/迟报/未报, 科室、大队/基层派出所, 是/否). The contract carries no victim data and
-nothing here adds any. This module imports nothing heavy: the CLI may import it at start-up.
+(按时/迟报/未报, 科室、大队/基层派出所, 是/否). The sentences (the header, each section's
+opening paragraph) are wording.py's; values.py says how a value reads. The contract carries no
+victim data and nothing here adds any. This module imports nothing heavy: the CLI may import it at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from fanzha_cli.dates import parse_week
+from fanzha_cli.render.values import (  # noqa: F401  (re-exported: renderers read them from here)
+    AMOUNT, AMOUNT_CHANGE, CHANGE, DATE, DATETIME, INT, LONG, NUMERIC, PERCENT, PERCENT_CHANGE, PROGRESS,
+    SCORE, TEXT, amount_change, change, cn_date, display, is_wide, joined, ratio, short_datetime, text_width,
+    tight, yuan_words)
+from fanzha_cli.render.wording import (  # noqa: F401  (re-exported: renderers read them from here)
+    ADDRESSEE, CATEGORIES, CATEGORY_LABELS, COMMEND_LIST, MEASURES, NONE_TEXT, RULES_LIST, ZERO_LIST, anchor_line,
+    commendation_lead,
+    corrections_lead, criticised, deduction_lead, discipline_lead, document, is_preview, issue_line, issued_on,
+    issuer, late_lead, opening, overall_lead, period_text, ranking, ranking_lead, rules_lead, title, title_lines,
+    verdict, week_label, week_numbers, zero_lead)
 
 STATUS_LABELS = {"on_time": "按时", "late": "迟报", "missing": "未报"}
-CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
+
+
 SUBJECT_LABELS = {"officer": "民辅警", "department": "单位负责人"}
+
+
 COMMENDED_LABELS = {"officer": "民辅警", "department": "单位"}
-CATEGORIES = ("bureau", "station")
-NONE_TEXT = "无"  # what an empty section says, in every format
-ADDRESSEE = "各科、室、所、队："
 
-# Each measure: its table label, and how the overall paragraph says it ({} is the figure).
-MEASURES = (
-    ("leaflets", "宣传折页（份）", "发放宣传折页{}份"),
-    ("notices", "告知书（份）", "发放告知书{}份"),
-    ("pledges", "承诺书（份）", "签订承诺书{}份"),
-    ("app_installs", "国家反诈中心APP安装注册（人）", "指导安装注册国家反诈中心APP{}人"),
-    ("group_pushes", "群内推送（次）", "在单位、网格微信群推送{}次"),
-    ("lectures", "职工大会、专题讲座（场）", "举办职工大会、专题讲座{}场"),
-    ("attendees", "参加人数（人次）", "参加{}人次"),
-    ("events", "宣讲活动（场）", "开展宣讲活动{}场"),
-    ("themes", "宣传主题创建（个）", "创建宣传主题{}个"),
-    ("photos", "宣传图片（张）", "报送宣传图片{}张"),
-)
 
-# Column kinds. Text renderers format them with display(); Excel writes typed cells from them.
-TEXT, LONG = "text", "long"  # LONG: free text that may wrap (reasons, fraud-type names)
-INT, CHANGE = "int", "change"  # CHANGE: a signed week-on-week difference
-SCORE = "score"  # float, two decimals
-AMOUNT, AMOUNT_CHANGE = "amount", "amount_change"  # yuan as a "1234.50" string / signed Decimal
-PERCENT, PERCENT_CHANGE = "percent", "percent_change"  # ratios: 0.838 -> 83.8%, 0.276 -> +27.6%
-DATE, DATETIME = "date", "datetime"  # ISO strings from the contract
-NUMERIC = {INT, CHANGE, SCORE, AMOUNT, AMOUNT_CHANGE, PERCENT, PERCENT_CHANGE}
 
 
 @dataclass(frozen=True)
@@ -59,6 +49,7 @@ class Column:
     header: str
     kind: str = TEXT
     width: int = 0  # relative width for Word and Excel, in Chinese characters; 0: from the header
+    optional: bool = False  # left out of a table in which no row has a value for it
 
 
 @dataclass(frozen=True)
@@ -69,6 +60,11 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[dict], list[dict]]
 
+    def for_rows(self, rows: list[dict]) -> "Table":
+        """The table as shown for these rows: an optional column only when some row has a value."""
+        columns = tuple(col for col in self.columns if not col.optional or any(r.get(col.key) is not None for r in rows))
+        return self if columns == self.columns else replace(self, columns=columns)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -78,155 +74,13 @@ class Section:
     tables: tuple[Table, ...]
 
 
-# --- values as people read them ---
-
-def display(value: Any, kind: str = TEXT) -> str:
-    """One cell as text, the same in the terminal, Markdown, CSV, Word and HTML."""
-    if value is None:
-        return "—" if kind in NUMERIC else ""
-    return _FORMATTERS.get(kind, str)(value)
-
-
-_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    CHANGE: lambda v: f"{int(v):+d}",
-    SCORE: lambda v: f"{float(v):.2f}",
-    AMOUNT: lambda v: f"{Decimal(str(v)):.2f}",
-    AMOUNT_CHANGE: lambda v: f"{Decimal(str(v)):+.2f}",
-    PERCENT: lambda v: f"{float(v) * 100:.1f}%",
-    PERCENT_CHANGE: lambda v: f"{float(v) * 100:+.1f}%",
-    DATETIME: lambda v: short_datetime(v),
-}
-
-
-def short_datetime(value: str) -> str:
-    """'2022-02-04T09:12:00+08:00' -> '2022-02-04 09:12': the clerk's wall-clock time, no offset."""
-    return value.replace("T", " ")[:16]
-
-
-def is_wide(ch: str) -> bool:
-    """A full-width character: Chinese, and the Chinese punctuation （）、“” …"""
-    return ord(ch) > 0x2E7F or ch in "“”‘’—…"
-
-
-def text_width(text: str) -> int:
-    """Width in half-width cells: a Chinese character counts two, so columns line up in CJK fonts."""
-    return sum(2 if is_wide(ch) else 1 for ch in text)
-
-
-def joined(items: list[str] | None, sep: str = "、") -> str:
-    return sep.join(str(i) for i in items or [])
-
-
-def cn_date(value: str | dt.date, with_year: bool = True) -> str:
-    """'2022-02-06' -> '2022年2月6日' (GB/T 9704: Arabic numerals, no leading zeros)."""
-    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
-
-
-def _change(current, previous):
-    return None if current is None or previous is None else current - previous
-
-
-def _ratio(current, previous):
-    if current is None or not previous:
-        return None
-    return (current - previous) / previous
-
-
-def _amount_change(current: str | None, previous: str | None) -> Decimal | None:
-    if current is None or previous is None:
-        return None
-    return Decimal(str(current)) - Decimal(str(previous))
-
-
 def _subject(row: dict, labels: dict = SUBJECT_LABELS) -> dict:
     """The columns every person-or-head row shares: who, with the kind translated."""
     return {"subject": labels.get(row.get("subject_kind"), row.get("subject_kind")),
             "badge": row.get("badge"), "name": row.get("name"), "department": row.get("department")}
 
 
-# --- the circular's header: title, issue, issuer, opening ---
-
-def week_numbers(c: dict) -> tuple[int, int]:
-    return parse_week(c["week"])
-
-
-def title_lines(c: dict) -> list[str]:
-    """The title in the lines a printed circular breaks it into: the week, then the subject."""
-    year, week = week_numbers(c)
-    return [f"关于{year}年第{week}周", "反电诈宣传工作情况的通报"]
-
-
-def title(c: dict) -> str:
-    return "".join(title_lines(c))
-
-
-def issue_line(c: dict) -> str:
-    n = c["summary"].get("issue_no")
-    return f"第{n}期" if n else ""
-
-
-def issuer(c: dict) -> str:
-    """Who signs: the office's full name from the plan (兴县公安局反诈中心)."""
-    if c.get("issuer"):
-        return c["issuer"]
-    campaign = c["summary"].get("campaign") or {}
-    return campaign.get("office") or campaign.get("issuer") or ""
-
-
-def issued_on(c: dict) -> dt.date:
-    """The circular's date: the day it was issued (a preview: the day it was made); for a
-    circular without one, the last day of its week. Never the clock: a re-run gives the same file."""
-    if c.get("issued_on"):
-        return dt.date.fromisoformat(c["issued_on"][:10])
-    period = c.get("period") or {}
-    if period.get("end"):
-        return dt.date.fromisoformat(period["end"][:10])
-    year, week = week_numbers(c)
-    return dt.date.fromisocalendar(year, week, 7)
-
-
-def period_text(c: dict) -> str:
-    """'2022年1月31日至2月6日'; the year is said once unless the week straddles New Year."""
-    period = c.get("period") or {}
-    if not period.get("start"):
-        return cn_date(issued_on(c))
-    start, end = (dt.date.fromisoformat(period[k][:10]) for k in ("start", "end"))
-    return f"{cn_date(start)}至{cn_date(end, with_year=start.year != end.year)}"
-
-
-def _more_or_less(current, previous, unit: str) -> str:
-    diff = _amount_change(current, previous) if unit == "元" else _change(current, previous)
-    if diff is None:
-        return ""
-    if diff == 0:
-        return "持平"
-    word = "增加" if diff > 0 else "减少"
-    return f"{word}{display(abs(diff), AMOUNT if unit == '元' else INT)}{unit}"
-
-
-def opening(c: dict) -> str:
-    """The first paragraph: the week in one sentence, then the customary 现将……通报如下."""
-    s = c["summary"]
-    year, week = week_numbers(c)
-    cases = (f"全县发生电信网络诈骗案件{s.get('cases', 0)}起，造成损失{display(s.get('loss', '0'), AMOUNT)}元"
-             f"，与上周相比发案{_more_or_less(s.get('cases'), s.get('cases_previous'), '起')}"
-             f"、损失{_more_or_less(s.get('loss'), s.get('loss_previous'), '元')}")
-    campaign = s.get("campaign") or {}
-    basis = f"按照{campaign.get('name', '')}（{campaign['document_no']}）要求，" if campaign.get("document_no") else ""
-    return (f"{year}年第{week}周（{period_text(c)}），全县应报送宣传工作情况的科所队{s.get('departments', 0)}个，"
-            f"按时报送{s.get('on_time', 0)}个、迟报{s.get('late', 0)}个、未报{s.get('missing', 0)}个；{cases}。"
-            f"{basis}现将本周工作情况通报如下：")
-
-
 # --- 一、总体情况 ---
-
-def _overall_lead(c: dict) -> str:
-    measures = c["summary"].get("measures") or {}
-    said = [phrase.format(measures[key]) for key, _, phrase in MEASURES if measures.get(key) is not None]
-    if not said:
-        return "本周各单位未报送宣传工作量。"
-    return f"本周各单位共{'，'.join(said)}。"
 
 
 def _report_rows(c: dict) -> list[dict]:
@@ -245,15 +99,15 @@ def _measure_rows(c: dict) -> list[dict]:
     keys = [k for k in labels if k in current or k in previous]
     keys += sorted((set(current) | set(previous)) - set(labels))
     return [{"item": labels.get(k, k), "current": current.get(k), "previous": previous.get(k),
-             "change": _change(current.get(k), previous.get(k)), "ratio": _ratio(current.get(k), previous.get(k))}
+             "change": change(current.get(k), previous.get(k)), "ratio": ratio(current.get(k), previous.get(k))}
             for k in keys]
 
 
 def _case_row(name: str, r: dict) -> dict:
     return {"name": name, "cases": r.get("cases"), "cases_previous": r.get("cases_previous"),
-            "case_change": _change(r.get("cases"), r.get("cases_previous")),
+            "case_change": change(r.get("cases"), r.get("cases_previous")),
             "loss": r.get("loss"), "loss_previous": r.get("loss_previous"),
-            "loss_change": _amount_change(r.get("loss"), r.get("loss_previous"))}
+            "loss_change": amount_change(r.get("loss"), r.get("loss_previous"))}
 
 
 def _case_type_rows(c: dict) -> list[dict]:
@@ -266,13 +120,9 @@ def _case_type_rows(c: dict) -> list[dict]:
 
 def _case_group_rows(c: dict) -> list[dict]:
     # `cases` is {"items": [...], "by_group": [...]}: the week's cases by focus group.
+    cases = c.get("cases")
     return [{"group": g.get("group"), "cases": g.get("cases"), "loss": g.get("loss")}
-            for g in (c.get("cases") or {}).get("by_group") or []]
-
-
-def week_label(week: str) -> str:
-    year, number = parse_week(week)
-    return f"{year}年第{number}周"
+            for g in (cases.get("by_group") or [] if isinstance(cases, dict) else [])]
 
 
 def _trend_rows(c: dict) -> list[dict]:
@@ -282,21 +132,6 @@ def _trend_rows(c: dict) -> list[dict]:
 
 # --- 二、排名 ---
 
-def verdict(c: dict, category: str, department: str) -> str:
-    """表扬 for the top of a category, 通报批评 for the bottom (奖励先进、鞭策后进)."""
-    s = c["summary"]
-    if department in (s.get("top") or {}).get(category, []):
-        return "表扬"
-    if department in (s.get("bottom") or {}).get(category, []):
-        return "通报批评"
-    return ""
-
-
-def ranking(c: dict, category: str) -> list[dict]:
-    """One category's rows, best first; the contract's order breaks ties in rank."""
-    rows = [r for r in c.get("ranking") or [] if r.get("category") == category]
-    return sorted(rows, key=lambda r: r.get("rank") or 0)
-
 
 def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
     def rows(c: dict) -> list[dict]:
@@ -305,36 +140,15 @@ def _ranking_rows(category: str) -> Callable[[dict], list[dict]]:
             parts = r.get("components") or {}
             out.append({"rank": r.get("rank"), "department": r["department"],
                         "status": STATUS_LABELS.get(r.get("status"), r.get("status")),
-                        "targets": r.get("targets"), "covered": r.get("covered"), "progress": r.get("progress"),
+                        "targets": r.get("targets"), "covered": r.get("covered"),
                         **{k: parts.get(k) for k in ("coverage", "activity", "timeliness", "photos", "deduction")},
+                        "progress": r.get("progress"),
                         "score": r.get("score"), "verdict": verdict(c, category, r["department"])})
         return out
     return rows
 
 
-def _ranking_lead(c: dict) -> str:
-    if not c.get("ranking"):
-        return "本周无排名。"
-    s = c["summary"]
-    said = []
-    for category in CATEGORIES:
-        top, bottom = (joined((s.get(k) or {}).get(category)) for k in ("top", "bottom"))
-        parts = ([f"{top}排名靠前，予以表扬"] if top else []) + ([f"{bottom}排名靠后，予以通报批评"] if bottom else [])
-        if parts:
-            said.append(f"{CATEGORY_LABELS[category]}中，{'；'.join(parts)}")
-    verdicts = f"{'。'.join(said)}。" if said else ""
-    return f"根据各单位报送情况和评分细则，对科室、大队和基层派出所分别排名。{verdicts}"
-
-
 # --- 三、未报、迟报 ---
-
-def _late_lead(c: dict) -> str:
-    missing = joined([r["department"] for r in c.get("missing_reports") or []])
-    late = joined([r["department"] for r in c.get("late_reports") or []])
-    if not missing and not late:
-        return "本周各单位均按时报送。"
-    parts = ([f"未报送的单位：{missing}"] if missing else []) + ([f"迟报的单位：{late}"] if late else [])
-    return f"{'；'.join(parts)}。请上述单位严格落实每周报送要求。"
 
 
 def _department(r: dict) -> dict:
@@ -352,13 +166,6 @@ def _late_rows(c: dict) -> list[dict]:
 
 # --- 四、零发案单位和网格 ---
 
-def _zero_lead(c: dict) -> str:
-    units, grids = len(c.get("zero_case_units") or []), len(c.get("zero_case_grids") or [])
-    since = (c.get("summary") or {}).get("zero_case_since")
-    # Zero-case is judged over the campaign so far, not one week: a week is too short to mean much.
-    when = f"自{cn_date(since)}至{cn_date(c['period']['end'])}" if since else "本周"
-    return f"{when}，零发案包联单位{units}个、零发案网格{grids}个。"
-
 
 def _zero_unit_rows(c: dict) -> list[dict]:
     return [{"unit": r["unit"], "departments": joined(r.get("departments"))} for r in c.get("zero_case_units") or []]
@@ -371,25 +178,22 @@ def _zero_grid_rows(c: dict) -> list[dict]:
 
 # --- 五、本周通报扣分 ---
 
-def _deduction_lead(c: dict) -> str:
-    n = len(c.get("deductions") or [])
-    if not n:
-        return "本周无通报扣分。"
-    return f"本周经回访核实宣传未到位、予以通报扣分{n}人次。"
+
+def _deducted(r: dict) -> str:
+    """Who was deducted, in one cell: 谢志刚（140801） for an officer, 某所负责人 for a head."""
+    if r.get("subject_kind") == "officer" and r.get("badge"):
+        return f"{r.get('name') or ''}（{r['badge']}）"
+    return r.get("name") or ""
 
 
 def _deduction_rows(c: dict) -> list[dict]:
-    return [{"date": r.get("date"), "case_no": r.get("case_no"), "audit_id": r.get("audit_id"), **_subject(r),
-             "reason": r.get("reason")} for r in c.get("deductions") or []]
+    return [{"date": r.get("date"), "case_no": r.get("case_no"), "audit_id": r.get("audit_id"),
+             "subject": SUBJECT_LABELS.get(r.get("subject_kind"), r.get("subject_kind")), "who": _deducted(r),
+             "department": r.get("department"), "reason": tight(r.get("reason") or "")}
+            for r in c.get("deductions") or []]
 
 
 # --- 六、约谈与问责 ---
-
-def _discipline_lead(c: dict) -> str:
-    talks, acc = c.get("warning_talks_due") or [], c.get("accountability_due") or []
-    done = lambda rows: sum(1 for r in rows if r.get("done"))  # noqa: E731
-    return ("依照方案，对累计通报扣分达到规定次数的民辅警和单位负责人，分别予以约谈、责令再宣传或严肃问责。"
-            f"本周应约谈{len(talks)}人、已落实{done(talks)}人；应问责{len(acc)}人、已落实{done(acc)}人。")
 
 
 def _due_rows(key: str) -> Callable[[dict], list[dict]]:
@@ -401,79 +205,99 @@ def _due_rows(key: str) -> Callable[[dict], list[dict]]:
 
 # --- 七、拟表彰对象 ---
 
-def _commendation_lead(c: dict) -> str:
-    n = len(c.get("commendation_candidates") or [])
-    return "以下民辅警和单位工作积极、成效明显，拟报请表彰。" if n else "本周无拟表彰对象。"
-
 
 def _commendation_rows(c: dict) -> list[dict]:
     # A department is commended as a unit, not through its head; reasons are clauses with
     # their own commas, so they are set apart by semicolons.
-    return [{**_subject(r, COMMENDED_LABELS), "reasons": joined(r.get("reasons"), "；")} for r in c.get("commendation_candidates") or []]
+    return [{**_subject(r, COMMENDED_LABELS), "reasons": tight(joined(r.get("reasons"), "；"))}
+            for r in c.get("commendation_candidates") or []]
 
 
 # --- 八、更正与补报 ---
 
-def _corrections_lead(c: dict) -> str:
-    n = len(c.get("corrections") or [])
-    if not n:
-        return "已印发的各期通报此后没有更正与补报。"
-    return f"已印发的通报印发后，又登记了以下{n}项涉及该周的内容（补报、更正、作废、补登等），自本期起计入："
-
-
 def _correction_rows(c: dict) -> list[dict]:
     return [{"week": r.get("week"), "issue_no": r.get("issue_no"), "entry_id": r.get("entry_id"),
-             "what": r.get("what"), "operator": r.get("operator"), "recorded_at": r.get("recorded_at"),
-             "reason": r.get("reason")} for r in c.get("corrections") or []]
+             "what": tight(r.get("what") or ""), "operator": r.get("operator"), "recorded_at": r.get("recorded_at"),
+             "reason": tight(r["reason"]) if r.get("reason") else r.get("reason")}
+            for r in c.get("corrections") or []]
 
 
-def anchor_line(c: dict) -> str:
-    """The closing line that ties the circular to the ledger: the last entry it covers and the
-    first 16 hex digits of that entry's hash (`fanzha db verify --anchor N:HASH` checks it)."""
-    a = c.get("anchor") or {}
-    if not a.get("entry_id"):
-        return ""
-    n, digest = a["entry_id"], (a.get("hash") or "")[:16]
-    if c.get("status") == "preview":
-        return f"预览稿，未印发（依据账本截至第{n}条记录）"
-    return f"锚点：本期通报依据账本截至第{n}条记录（哈希 {digest}）。核对：fanzha db verify --anchor {n}:{digest}"
+# --- 九、考核规则说明 ---
+
+RULE_SOURCES = {"plan": "方案规定", "local": "本局细则（非方案原文）"}
+
+
+def _rules_rows(c: dict) -> list[dict]:
+    return [{"source": RULE_SOURCES.get(n.get("source"), n.get("source")), "text": tight(n.get("text") or ""),
+             "quote": n.get("quote") or ""} for n in c.get("rules_note") or []]
 
 
 # --- the layout ---
 
+
 PERSON_COLUMNS = (Column("subject", "对象类别", width=5), Column("badge", "警号", width=4),
                   Column("name", "姓名", width=6), Column("department", "所属单位", width=6))
+
+
 DUE_COLUMNS = PERSON_COLUMNS + (Column("count", "累计扣分次数", INT, 3), Column("done", "是否落实", width=2),
                                 Column("done_on", "落实日期", DATE, 5))
+
+
 RANKING_COLUMNS = (
     Column("rank", "名次", INT, 2), Column("department", "单位", width=6), Column("status", "报送", width=2),
     Column("targets", "包联对象", INT, 2), Column("covered", "已覆盖", INT, 2),
-    Column("progress", "进度%", INT, 2),
+    Column("progress", "进度%", INT, 2, optional=True),  # 宣传进度 as reported; left out when nobody reported one
     Column("coverage", "覆盖分", SCORE, 3), Column("activity", "工作量分", SCORE, 3),
     Column("timeliness", "时效分", SCORE, 3), Column("photos", "图片分", SCORE, 3),
     Column("deduction", "扣分", SCORE, 3), Column("score", "总分", SCORE, 3), Column("verdict", "评价", width=4),
 )
 
-# --- 八、考核规则说明 ---
 
-RULE_SOURCES = {"plan": "方案规定", "local": "本局细则（非方案原文）"}
-
-
-def _rules_lead(c: dict) -> str:
-    if not c.get("rules_note"):
-        return NONE_TEXT
-    doc = (c["summary"].get("campaign") or {}).get("document_no") or "活动方案"
-    return (f"本通报按以下规则考核：“方案规定”为{doc}原文规定；"
-            "“本局细则”为方案未规定、由本局反诈中心确定的做法和数字。")
+COMMENDATION_COLUMNS = (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16))
 
 
-def _rules_rows(c: dict) -> list[dict]:
-    return [{"source": RULE_SOURCES.get(n.get("source"), n.get("source")), "text": n.get("text"),
-             "quote": n.get("quote") or ""} for n in c.get("rules_note") or []]
+DEPARTMENT_COLUMNS = (Column("department", "单位", width=8), Column("category", "类别", width=6))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A long list the body only summarises, printed after the body (GB/T 9704 附件)."""
+
+    number: int
+    title: str
+    tables: tuple[Table, ...]
+
+    @property
+    def label(self) -> str:
+        return f"附件{self.number}"
+
+
+ZERO_ATTACHMENT = Attachment(int(ZERO_LIST[-1]), "零发案单位和网格名单", (
+    Table("zero_case_units", "一、零发案包联单位", "零发案单位", (
+        Column("unit", "包联单位", width=10), Column("departments", "包联科所队", LONG, 16),
+    ), _zero_unit_rows),
+    Table("zero_case_grids", "二、零发案网格", "零发案网格", (
+        Column("grid", "网格", width=10), Column("station", "派出所", width=6),
+        Column("officers", "结对民辅警", LONG, 14),
+    ), _zero_grid_rows),
+))
+
+
+COMMEND_ATTACHMENT = Attachment(int(COMMEND_LIST[-1]), "拟表彰对象名单", (
+    Table("commendation_candidates", "", "拟表彰对象", COMMENDATION_COLUMNS, _commendation_rows),
+))
+
+
+RULES_ATTACHMENT = Attachment(int(RULES_LIST[-1]), "考核规则说明", (
+    Table("rules_note", "", "考核规则说明", (
+        Column("source", "来源", width=6), Column("text", "规则", LONG, 16), Column("quote", "方案原文", LONG, 16),
+    ), _rules_rows),
+))
+ATTACHMENTS: tuple[Attachment, ...] = (ZERO_ATTACHMENT, COMMEND_ATTACHMENT, RULES_ATTACHMENT)
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("overall", "一、总体情况", _overall_lead, (
+    Section("overall", "一、总体情况", overall_lead, (
         Table("reports", "（一）报送情况", "报送情况", (
             Column("departments", "应报单位", INT), Column("reported", "已报送", INT), Column("on_time", "按时", INT),
             Column("late", "迟报", INT), Column("missing", "未报", INT), Column("on_time_rate", "按时率", PERCENT),
@@ -497,56 +321,53 @@ SECTIONS: tuple[Section, ...] = (
             Column("loss", "损失（元）", AMOUNT, 6), Column("reports", "报送单位数", INT, 4),
         ), _trend_rows),
     )),
-    Section("ranking", "二、排名", _ranking_lead, tuple(
+    Section("ranking", "二、排名", ranking_lead, tuple(
         Table(f"ranking_{cat}", f"（{n}）{CATEGORY_LABELS[cat]}", f"排名（{CATEGORY_LABELS[cat]}）",
               RANKING_COLUMNS, _ranking_rows(cat))
         for n, cat in zip("一二", CATEGORIES)
     )),
-    Section("late", "三、未报、迟报", _late_lead, (
-        Table("missing_reports", "（一）未报单位", "未报单位", (
-            Column("department", "单位", width=8), Column("category", "类别", width=6),
-        ), _missing_rows),
+    Section("late", "三、未报、迟报", late_lead, (
+        Table("missing_reports", "（一）未报单位", "未报单位", DEPARTMENT_COLUMNS, _missing_rows),
         Table("late_reports", "（二）迟报单位", "迟报单位", (
-            Column("department", "单位", width=8), Column("category", "类别", width=6),
-            Column("submitted_at", "报送时间", DATETIME, 8), Column("deadline", "截止时间", DATETIME, 8),
+            *DEPARTMENT_COLUMNS, Column("submitted_at", "报送时间", DATETIME, 8), Column("deadline", "截止时间", DATETIME, 8),
         ), _late_rows),
     )),
-    Section("zero_case", "四、零发案单位和网格", _zero_lead, (
-        Table("zero_case_units", "（一）零发案包联单位", "零发案单位", (
-            Column("unit", "包联单位", width=10), Column("departments", "包联科所队", LONG, 16),
-        ), _zero_unit_rows),
-        Table("zero_case_grids", "（二）零发案网格", "零发案网格", (
-            Column("grid", "网格", width=10), Column("station", "派出所", width=6),
-            Column("officers", "结对民辅警", LONG, 14),
-        ), _zero_grid_rows),
-    )),
-    Section("deductions", "五、本周通报扣分", _deduction_lead, (
+    Section("zero_case", "四、零发案单位和网格", zero_lead, ()),
+    Section("deductions", "五、本周通报扣分", deduction_lead, (
         Table("deductions", "", "通报扣分", (
             Column("date", "日期", DATE, 5), Column("case_no", "案件编号", width=6), Column("audit_id", "回访编号", INT, 2),
-            *PERSON_COLUMNS, Column("reason", "扣分原因", LONG, 12),
+            Column("who", "扣分对象", width=7),
+            Column("department", "所属单位", width=6), Column("reason", "扣分原因", LONG, 12),
         ), _deduction_rows),
     )),
-    Section("discipline", "六、约谈与问责", _discipline_lead, (
+    Section("discipline", "六、约谈与问责", discipline_lead, (
         Table("warning_talks_due", "（一）应约谈、责令再宣传", "应约谈", DUE_COLUMNS, _due_rows("warning_talks_due")),
         Table("accountability_due", "（二）应严肃问责", "应问责", DUE_COLUMNS, _due_rows("accountability_due")),
     )),
-    Section("commendation", "七、拟表彰对象", _commendation_lead, (
-        Table("commendation_candidates", "", "拟表彰对象", (*PERSON_COLUMNS, Column("reasons", "事由", LONG, 16)),
-              _commendation_rows),
-    )),
-    Section("corrections", "八、更正与补报", _corrections_lead, (
+    Section("commendation", "七、拟表彰对象", commendation_lead, ()),
+    Section("corrections", "八、更正与补报", corrections_lead, (
         Table("corrections", "", "更正与补报", (
             Column("week", "周次", width=5), Column("issue_no", "期数", INT, 2), Column("entry_id", "记录编号", INT, 3),
             Column("what", "内容", LONG, 18), Column("operator", "录入人", width=3),
             Column("recorded_at", "录入时间", DATETIME, 6), Column("reason", "原因", LONG, 8),
         ), _correction_rows),
     )),
-    Section("rules", "九、考核规则说明", _rules_lead, (
-        Table("rules_note", "", "考核规则说明", (
-            Column("source", "来源", width=6), Column("text", "规则", LONG, 16), Column("quote", "方案原文", LONG, 16),
-        ), _rules_rows),
-    )),
+    Section("rules", "九、考核规则说明", rules_lead, ()),
 )
+
+
+
+def sections(c: dict) -> list[Section]:
+    """The circular's sections in order (the same for every circular; `c` for the callers'
+    sake, should a section ever depend on what the circular holds)."""
+    return list(SECTIONS)
+
+
+def tables(c: dict) -> list[tuple[str, Table]]:
+    """Every table of the circular with the heading that names it, body first, then attachments."""
+    out = [(table_heading(section, table), table) for section in sections(c) for table in section.tables]
+    out += [(f"{a.label} {a.title}{table.title}", table) for a in ATTACHMENTS for table in a.tables]
+    return out
 
 
 def table_heading(section: Section, table: Table) -> str:
@@ -555,6 +376,7 @@ def table_heading(section: Section, table: Table) -> str:
 
 
 # --- what the file renderers (Word, Excel) share ---
+
 
 def fixed_time(c: dict) -> dt.datetime:
     """The 'created/modified' stamp of a generated file: the circular's date, never now()."""
@@ -572,3 +394,5 @@ def stable_zip(path: Path, when: dt.datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
+
+
