@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli import plan_store, privacy, queries, sealing
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -281,7 +281,9 @@ def add_cases(led: Ledger, items: Iterable[dict[str, Any]]) -> list[dict[str, An
             # Checked under the write lock, so two clerks cannot both enter the same number;
             # a number twice in one batch meets its first copy here too.
             _duplicate(led, row["case_no"])
-            out.append({"entry_id": w.append("case", {"cases": [row]}), **row})
+            # Found by the keyed hash of the ID number: no victim's data is decrypted.
+            seen = sealing.same_victims(led.conn, row["victim_id_number"], row["case_no"])
+            out.append({"entry_id": w.append("case", {"cases": [row]}), **row, "same_victim_cases": seen})
     return out
 
 
@@ -323,7 +325,10 @@ def list_cases(
     code = fraud_type(settings, type_)["code"] if type_ else None
     names, groups = type_names(settings), group_names(settings)
     rows = led.query(queries.CASES_IN_PERIOD, {"start": day_from, "end": day_to, "fraud_type": code, "upto": upto})
-    return [case_view(r, names, show_pii, groups) for r in rows]
+    # The same victim (same ID number) in another case, by keyed hash: no key needed.
+    same = sealing.victim_groups(led.conn, {r["case_no"]: r["victim_id_hmac"] for r in led.query(
+        queries.CASES_IN_PERIOD, {"start": "0000-01-01", "end": "9999-12-31", "fraud_type": None, "upto": upto})})
+    return [{**case_view(r, names, show_pii, groups), "same_victim_cases": same.get(r["case_no"], [])} for r in rows]
 
 
 # --- zero-case ---

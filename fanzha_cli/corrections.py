@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fanzha_cli import audits, plan_store, privacy, queries
+from fanzha_cli import audits, plan_store, privacy, queries, sealing
 from fanzha_cli.cases import (
     TARGET_LABELS, campaign_date, case_versions, find_case, focus_group, fraud_type, group_names, latest_settings,
     place_of, required_text, type_names,
@@ -98,14 +98,17 @@ def amend_case(
             new["loss_fen"] = parse_yuan(loss, "损失金额") if loss.strip() else None
         if group is not None:
             new["group_name"] = focus_group(idx.settings, group)
+        # Victim fields and notes are stored sealed: the same value typed again keeps the
+        # stored one, so that "nothing changed" is recognised (sealing.same_*).
         if victim is not None:
-            new["victim_name"] = privacy.clean_name(victim)
+            new["victim_name"] = sealing.same_victim_value(cur["victim_name"], privacy.clean_name(victim), "victim_name")
         if phone is not None:
-            new["victim_phone"] = privacy.clean_phone(phone)
+            new["victim_phone"] = sealing.same_victim_value(cur["victim_phone"], privacy.clean_phone(phone), "victim_phone")
         if id_number is not None:
-            new["victim_id_number"] = privacy.clean_id_number(id_number)
+            new["victim_id_number"] = sealing.same_victim_value(
+                cur["victim_id_number"], privacy.clean_id_number(id_number), "victim_id_number")
         if note is not None:
-            new["note"] = note.strip() or None
+            new["note"] = sealing.same_text(cur["note"], note.strip() or None)
         if new == {k: cur[k] for k in CASE_FIELDS}:
             raise FanzhaError(f"更正后的案件 {cur['case_no']} 与现有记录完全相同，没有需要更正的内容。",
                               hint="只写要改的选项和新值；fanzha case history 查看现有记录。")
@@ -239,7 +242,7 @@ def amend_audit(
         if officer is not None:
             new["officer"] = officer.strip() or None
         if note is not None:
-            new["note"] = note.strip() or None
+            new["note"] = sealing.same_text(cur["note"], note.strip() or None)
         if new == cur:
             raise FanzhaError(f"更正后的回访 #{n} 与现有记录完全相同，没有需要更正的内容。",
                               hint=f"只写要改的选项和新值；fanzha audit history {n} 查看现有记录。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli import plan_store, privacy, queries, sealing
 from fanzha_cli.cases import campaign_date, period, required_text
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -123,7 +123,7 @@ def amend(led: Ledger, dissuasion_id: str, *, reason: str, officer: str | None =
             if new["case_no"] and led.query(queries.DISSUASION_BY_CASE_NO, {"case_no": new["case_no"], "except": n, "upto": None}):
                 raise FanzhaError(f"编号 {new['case_no']} 的劝阻已登记，不能重复。", hint="用 fanzha dissuasion list 查看。")
         if note is not None:
-            new["note"] = note.strip() or None
+            new["note"] = sealing.same_text(old["note"], note.strip() or None)
         if new == old:
             raise FanzhaError(f"更正后的劝阻 #{n} 与现有记录完全相同，没有需要更正的内容。",
                               hint=f"只写要改的选项和新值；fanzha dissuasion history {n} 查看现有记录。")

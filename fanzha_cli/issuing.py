@@ -427,6 +427,8 @@ def anchor_problems(led: Ledger, anchors: Iterable[tuple[int, str]]) -> list[str
     last = asof.head(led)[0]
     for n, digest in anchors:
         row = led.query(queries.ENTRY_HASH, {"id": n})
+        if any(r["old_hash"].startswith(digest) for r in led.query(queries.RESEALED_HASH, {"id": n})):
+            continue  # an anchor of the ledger this one was resealed from
         if not row:
             out.append(f"锚点不符：账本中已没有第 {n} 条记录（现在只到第 {last} 条），"
                        f"账本可能被截短到已印发通报的锚点之前。")
@@ -442,7 +444,7 @@ def recorded_anchor_problems(led: Ledger) -> list[str]:
     for r in led.query(queries.ISSUE_ANCHORS):
         if r["anchor_id"] == 0:
             continue
-        if r["held_hash"] is None or r["held_hash"] != r["anchor_hash"]:
+        if (r["held_hash"] is None or r["held_hash"] != r["anchor_hash"]) and not r["held_before_reseal"]:
             out.append(f"第 {r['entry_id']} 条记录印发的 {r['week']} 通报锚定第 {r['anchor_id']} 条记录"
                        f"（哈希 {r['anchor_hash'][:HASH_SHOWN]}），账本中该记录"
                        + ("已不存在。" if r["held_hash"] is None else f"的哈希却是 {r['held_hash'][:HASH_SHOWN]}。"))

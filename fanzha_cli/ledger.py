@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from fanzha_cli import chain
+from fanzha_cli import chain, sealing, vault
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.migrations import migrations
 from fanzha_cli.settings import Settings
@@ -51,6 +51,7 @@ class Writer:
         row = self.conn.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
         self.last_id, self.last_hash = row if row else (0, chain.GENESIS)
         self.recorded_at = now_iso()
+        self.sealer = sealing.Sealer(self.conn)  # victims' data never enters in clear
 
     def append(
         self,
@@ -61,6 +62,8 @@ class Writer:
         supersedes: int | None = None,
     ) -> int:
         entry_id = self.last_id + 1
+        tables = self.sealer.tables(tables)
+        reason = self.sealer.text(reason)
         clean = {
             t: [row if _PLAIN.issuperset(map(type, row.values())) else {k: _value(v) for k, v in row.items()}
                 for row in rows]
@@ -195,7 +198,21 @@ def open_ledger(settings: Settings, *, create: bool = False, read_only: bool = F
             f"无法打开账本 {path}：{_why(exc)}",
             hint="确认这是 fanzha 的账本文件；可用 fanzha db verify 检查，或用 fanzha db restore 从备份恢复。",
         ) from exc
+    _warn_plain(conn)
+    vault.use(conn)
     return Ledger(path, settings.operator, conn)
+
+
+def _warn_plain(conn: sqlite3.Connection) -> None:
+    """A ledger written before victims' data was sealed still holds it in clear: say so on
+    every command until it is resealed (append-only: it cannot be erased in place)."""
+    plain = sealing.plain_victims(conn)
+    if plain:
+        import sys
+
+        sys.stderr.write(
+            f"警告：本账本中有 {plain} 条记录的受害人信息仍为明文（加密功能启用前录入）。"
+            "请运行 fanzha db reseal 新账本路径 生成加密的新账本，再按本局规定保管或销毁旧账本。\n")
 
 
 def _why(exc: Exception) -> str:
@@ -221,6 +238,8 @@ def _open_read_only(path: Path) -> Ledger:
     # the first one (WAL snapshot), so an export running during an import never mixes the
     # two (half the report lines counted in one table, all of them in the next).
     conn.execute("BEGIN")
+    _warn_plain(conn)
+    vault.use(conn)
     return Ledger(path, "", conn)
 
 

@@ -482,3 +482,55 @@ def m006_corrections(db: sqlite_utils.Database) -> None:
     )
     for table in ("case_versions", "deduction_changes", "audit_versions", "dissuasion_versions", "discipline_voids"):
         _guard(db, table)
+
+
+@migrations()
+def m007_vault(db: sqlite_utils.Database) -> None:
+    # Victims' data is sealed (vault.py): a case's ID number gets a keyed hash beside its
+    # ciphertext, so a victim seen before is found without decrypting. NULL on rows written
+    # before, so their hashes hold.
+    for table in ("cases", "case_versions"):
+        db.execute(f'ALTER TABLE "{table}" ADD COLUMN victim_id_hmac TEXT')
+        db.execute(f'CREATE INDEX "{table}_victim_id_hmac" ON "{table}"(victim_id_hmac)')
+    # `key rotate`: each sealed value (or keyed hash) under the old key, and the same value
+    # under the new one. The old ciphertext stays where it was (append-only); reading follows
+    # old -> new until it reaches a key this machine holds, so the old key can be destroyed.
+    db.execute(
+        """
+        CREATE TABLE reseals (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            old TEXT NOT NULL,
+            new TEXT NOT NULL,
+            PRIMARY KEY (entry_id, old)
+        )
+        """
+    )
+    db.execute("CREATE INDEX reseals_old ON reseals(old)")
+    db.execute("CREATE INDEX reseals_new ON reseals(new)")
+    # `db reseal`: the first entry of a ledger made from a plain-text one records the old
+    # ledger's last entry and hash, so the new chain vouches for the old.
+    db.execute(
+        """
+        CREATE TABLE reseal_origins (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            old_file TEXT NOT NULL,
+            old_last_id INTEGER NOT NULL,
+            old_last_hash TEXT NOT NULL
+        )
+        """
+    )
+    # ... and the old ledger's hash of every entry it copied, so each anchor printed on a
+    # circular issued from the old ledger still checks (`db verify --anchor`).
+    db.execute(
+        """
+        CREATE TABLE reseal_hashes (
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            old_id INTEGER NOT NULL,
+            old_hash TEXT NOT NULL,
+            PRIMARY KEY (entry_id, old_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX reseal_hashes_old ON reseal_hashes(old_id, old_hash)")
+    for table in ("reseals", "reseal_origins", "reseal_hashes"):
+        _guard(db, table)

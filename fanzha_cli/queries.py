@@ -69,7 +69,7 @@ def _upto(alias: str) -> str:
 
 
 _CASE_COLUMNS = ("case_date, fraud_type, target_kind, target, loss_fen, group_name, "
-                 "victim_name, victim_phone, victim_id_number, note")
+                 "victim_name, victim_phone, victim_id_number, victim_id_hmac, note")
 
 # Every version of every case: the registration ('add') and each amendment or void, with
 # the entry that registered the case (`entry_id`) and the version's own (`version_entry`).
@@ -667,9 +667,18 @@ ORDER BY id
 
 # Each issue's anchor against the entry it names (NULL hash: the entry is gone).
 ISSUE_ANCHORS = """
-SELECT i.entry_id, i.week, i.anchor_id, i.anchor_hash, e.hash AS held_hash
+SELECT i.entry_id, i.week, i.anchor_id, i.anchor_hash, e.hash AS held_hash,
+       EXISTS (SELECT 1 FROM reseal_hashes AS r WHERE r.old_id = i.anchor_id AND r.old_hash = i.anchor_hash)
+           AS held_before_reseal
 FROM circular_issues AS i LEFT JOIN entries AS e ON e.id = i.anchor_id
 ORDER BY i.entry_id
 """
 
 ENTRY_HASH = "SELECT id, hash FROM entries WHERE id = :id"
+
+# What `key rotate` re-sealed: old value (or keyed hash) -> the same under the newer key.
+RESEALS = "SELECT old, new FROM reseals ORDER BY entry_id"
+
+# A ledger made by `db reseal` holds, in its entry 0, the old ledger's hash of every entry:
+# an anchor printed from the old ledger is held if it names one of them.
+RESEALED_HASH = "SELECT old_hash FROM reseal_hashes WHERE old_id = :id"

@@ -11,10 +11,16 @@ zero-case, deductions, discipline) reads a victim field.
 
 Layout of a sealed value (text, so it fits the ledger's "text or integer" rule):
 
-    fz1:<key id>:<base64url(12-byte nonce || ciphertext || 16-byte tag)>
+    <masked>|fz1:<key id>:<base64url(12-byte nonce || ciphertext || 16-byte tag)>
 
-The field's name is the GCM associated data, so a phone's ciphertext copied into the name
-column fails to open instead of showing the phone as a name.
+`<masked>` is the value as every default output shows it (张*三, 138****5678,
+140123********1234): kept in clear so that masked outputs, and so every circular, read the
+same with or without the key. Only `--show-pii` opens the ciphertext. The field's name and
+the masked form are the GCM associated data, so a phone's ciphertext copied into the name
+column, or a masked form edited, fails to open.
+
+A phone or ID number inside free text (a note, a reason) is sealed in place as
+⟦<masked>|fz1:…⟧, so the rest of the note stays readable.
 
 The keyed hash (`blind`) answers "has this ID number been seen before?" without decrypting:
 HMAC-SHA256 under a key derived from the same secret (HKDF), so equal values give equal
@@ -40,14 +46,8 @@ KEY_ENV = "FANZHA_KEY_FILE"
 KEY_FILENAME = "key.json"
 PREFIX = "fz1"
 _NONCE = 12
-_TOKEN = re.compile(r"^fz1:([0-9a-f]{8,16}):([A-Za-z0-9_-]+={0,2})$")
-# Phone and ID numbers inside free text (notes): sealed in place as ⟦fz1:…⟧ so the rest of
-# the note stays readable to anyone holding the ledger.
-NOTE_TOKEN = re.compile(r"⟦(fz1:[0-9a-f]{8,16}:[A-Za-z0-9_-]+={0,2})⟧")
-_NOTE_PII = re.compile(
-    r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|\+?86[- ]?1[3-9]\d{9}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
-)
-ENCRYPTED_LABEL = "〔已加密〕"
+_TOKEN = re.compile(r"^(.*)\|fz1:([0-9a-f]{8,16}):([A-Za-z0-9_-]+={0,2})$", re.S)
+NOTE_TOKEN = re.compile(r"⟦([^⟦⟧|]*\|fz1:[0-9a-f]{8,16}:[A-Za-z0-9_-]+={0,2})⟧")
 
 
 def key_path() -> Path:
@@ -72,25 +72,27 @@ class Key:
 
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"fanzha", info=purpose).derive(self.secret)
 
-    def seal(self, value: str, field: str) -> str:
+    def _aead(self):
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+        return AESGCM(self._derive(b"fanzha victim fields v1"))
+
+    def seal(self, value: str, field: str, masked: str) -> str:
+        """`masked` is what default outputs show; it stays in clear, bound to the ciphertext."""
         nonce = secrets.token_bytes(_NONCE)
-        ct = AESGCM(self._derive(b"fanzha victim fields v1")).encrypt(nonce, value.encode("utf-8"), field.encode())
-        return f"{PREFIX}:{self.id}:" + base64.urlsafe_b64encode(nonce + ct).decode("ascii")
+        ct = self._aead().encrypt(nonce, value.encode("utf-8"), _aad(field, masked))
+        return f"{masked}|{PREFIX}:{self.id}:" + base64.urlsafe_b64encode(nonce + ct).decode("ascii")
 
     def open(self, token: str, field: str) -> str:
         from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         m = _TOKEN.match(token)
-        if not m or m.group(1) != self.id:
-            raise FanzhaError(f"受害人信息不是用当前密钥加密的（密钥编号 {m.group(1) if m else '未知'}）。",
+        if not m or m.group(2) != self.id:
+            raise FanzhaError(f"受害人信息不是用当前密钥加密的（密钥编号 {m.group(2) if m else '未知'}）。",
                               hint="请使用加密时的密钥文件（FANZHA_KEY_FILE 指定），或从保险柜中的密钥备份恢复。")
-        raw = base64.urlsafe_b64decode(m.group(2))
+        raw = base64.urlsafe_b64decode(m.group(3))
         try:
-            return AESGCM(self._derive(b"fanzha victim fields v1")).decrypt(
-                raw[:_NONCE], raw[_NONCE:], field.encode()).decode("utf-8")
+            return self._aead().decrypt(raw[:_NONCE], raw[_NONCE:], _aad(field, m.group(1))).decode("utf-8")
         except InvalidTag:
             raise FanzhaError(f"无法解密受害人信息（{field}）：密文已损坏或与字段不符。",
                               hint="运行 fanzha db verify 检查账本。") from None
@@ -101,13 +103,23 @@ class Key:
         return mac.hexdigest()[:32]
 
 
+def _aad(field: str, masked: str) -> bytes:
+    return field.encode("utf-8") + b"\n" + masked.encode("utf-8")
+
+
 def is_sealed(value: object) -> bool:
-    return isinstance(value, str) and _TOKEN.match(value) is not None
+    return isinstance(value, str) and "|fz1:" in value and _TOKEN.match(value) is not None
 
 
 def key_id_of(token: str) -> str | None:
     m = _TOKEN.match(token)
-    return m.group(1) if m else None
+    return m.group(2) if m else None
+
+
+def masked_of(token: str) -> str:
+    """What a default (masked) output shows for a sealed value: no key needed."""
+    m = _TOKEN.match(token)
+    return m.group(1) if m else token
 
 
 def _new_key() -> Key:
@@ -205,49 +217,99 @@ def keyring() -> dict[str, Key]:
     return found
 
 
-def open_value(token: str | None, field: str, ring: dict[str, Key]) -> str | None:
-    """A stored victim field as plain text; plain text stored before encryption is returned
-    as it is (a ledger not yet resealed). Raises when the key it needs is not here."""
-    if token is None or not is_sealed(token):
-        return token
-    key = ring.get(key_id_of(token))
-    if key is None:
-        raise FanzhaError(
-            f"找不到解密受害人信息所需的密钥（编号 {key_id_of(token)}），密钥文件：{key_path()}",
-            hint="受害人姓名、电话、身份证号在账本中是加密保存的，查看原文需要加密时的密钥。"
-                 "请把保险柜中的密钥备份放回该位置，或用环境变量 FANZHA_KEY_FILE 指定密钥文件。",
-        )
-    return key.open(token, field)
-
-
 # ---- free text -------------------------------------------------------------------------
 
-def seal_note(note: str | None, key: Key) -> str | None:
-    """A note with every phone or ID number in it sealed in place."""
-    if not note:
-        return note
-    return _NOTE_PII.sub(lambda m: "⟦" + key.seal(m.group(1), "note") + "⟧", note)
+NOTE_FIELD = "note"  # the associated data of numbers sealed inside free text
 
 
-def note_has_pii(note: str | None) -> bool:
-    return bool(note) and _NOTE_PII.search(note) is not None
+def seal_text(text: str | None, key: Key, pattern: re.Pattern, mask) -> str | None:
+    """Free text with every match of `pattern` (a phone or ID number) sealed in place as
+    ⟦masked|fz1:…⟧; numbers already sealed are left as they are."""
+    if not text or not pattern.search(text):
+        return text
+    parts = NOTE_TOKEN.split(text)  # odd items are sealed tokens (the group), even plain text
+    for i in range(0, len(parts), 2):
+        parts[i] = pattern.sub(lambda m: "⟦" + key.seal(m.group(), NOTE_FIELD, mask(m.group())) + "⟧", parts[i])
+    for i in range(1, len(parts), 2):
+        parts[i] = "⟦" + parts[i] + "⟧"
+    return "".join(parts)
 
 
-def open_note(note: str | None, ring: dict[str, Key], shown) -> str | None:
-    """A stored note as an output shows it: each sealed number replaced by `shown(plain)`
-    (plain, or masked), or by 〔已加密〕 where its key is not here."""
-    if not note or "⟦" not in note:
-        return note
-
-    def one(m: re.Match) -> str:
-        key = ring.get(key_id_of(m.group(1)))
-        if key is None:
-            return ENCRYPTED_LABEL
-        return shown(key.open(m.group(1), "note"))
-
-    return NOTE_TOKEN.sub(one, note)
+def text_masked(text: str | None) -> str | None:
+    """Free text as default outputs show it: each sealed number by its masked form."""
+    if not text or "⟦" not in text:
+        return text
+    return NOTE_TOKEN.sub(lambda m: masked_of(m.group(1)), text)
 
 
-def note_pattern() -> re.Pattern:
-    """What counts as a phone or ID number in free text (also used to mask plain notes)."""
-    return _NOTE_PII
+def text_revealed(text: str | None, opener: "Opener") -> str | None:
+    """Free text with each sealed number opened (for --show-pii)."""
+    if not text or "⟦" not in text:
+        return text
+    return NOTE_TOKEN.sub(lambda m: opener.open(m.group(1), NOTE_FIELD), text)
+
+
+def text_tokens(text: str | None) -> list[str]:
+    return [m.group(1) for m in NOTE_TOKEN.finditer(text)] if text and "⟦" in text else []
+
+
+# ---- opening: the keys on this machine, and re-encryptions recorded in the ledger --------
+
+class Opener:
+    """Opens sealed values for --show-pii. A value sealed under a key this machine no longer
+    holds is looked up in the ledger's `reseals` (written by `key rotate`): the same value
+    sealed again under a newer key."""
+
+    def __init__(self, conn=None):
+        self.conn = conn
+        self._ring: dict[str, Key] | None = None
+
+    @property
+    def ring(self) -> dict[str, Key]:
+        if self._ring is None:
+            self._ring = keyring()
+        return self._ring
+
+    def _resealed(self, token: str) -> str | None:
+        if self.conn is None:
+            return None
+        try:
+            row = self.conn.execute("SELECT new FROM reseals WHERE old = ? ORDER BY entry_id DESC LIMIT 1",
+                                    (token,)).fetchone()
+        except Exception:  # a ledger from before reseals existed
+            return None
+        return row[0] if row else None
+
+    def open(self, token: str, field: str) -> str:
+        seen = 0
+        while True:
+            key = self.ring.get(key_id_of(token))
+            if key is not None:
+                return key.open(token, field)
+            newer = self._resealed(token)
+            if newer is None or seen > 100:
+                break
+            token, seen = newer, seen + 1
+        raise FanzhaError(
+            f"找不到解密受害人信息所需的密钥（编号 {key_id_of(token)}），密钥文件：{key_path()}",
+            hint="受害人姓名、电话、身份证号在账本中是加密保存的，--show-pii 需要加密时的密钥。"
+                 "请把保险柜中的密钥备份放回该位置，或用环境变量 FANZHA_KEY_FILE 指定密钥文件；"
+                 "不加 --show-pii 的输出（脱敏）不需要密钥。",
+        )
+
+    def reveal(self, value, field: str):
+        """A stored victim field as plain text (plain text stored before encryption as it is)."""
+        return self.open(value, field) if is_sealed(value) else value
+
+
+_current: Opener | None = None
+
+
+def use(conn) -> None:
+    """The ledger this command works on: where `Opener` looks up re-encryptions."""
+    global _current
+    _current = Opener(conn)
+
+
+def opener() -> Opener:
+    return _current if _current is not None else Opener()

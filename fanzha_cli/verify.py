@@ -42,6 +42,18 @@ def guard_problems(led: ledger.Ledger) -> list[str]:
     return out
 
 
+def resealed_problems(led: ledger.Ledger) -> list[str]:
+    """A ledger made by `db reseal` copied entries 1..N of the old one (its entry 0 says N):
+    holding fewer means it was cut back, whatever its chain says."""
+    out = []
+    for (n, last) in led.conn.execute(
+            "SELECT o.old_last_id, (SELECT max(id) FROM entries) FROM reseal_origins AS o"):
+        if last is None or last < n:
+            out.append(f"账本是由旧账本重新加密生成的，应至少包含旧账本的全部 {n} 条记录，现在只到第 {last} 条："
+                       "账本可能被截短过。")
+    return out
+
+
 def problems(led: ledger.Ledger) -> list[str]:
     """What `verify` finds wrong with an open ledger (also a backup before it is restored).
 
@@ -54,6 +66,7 @@ def problems(led: ledger.Ledger) -> list[str]:
         found += reports.derived_problems(led)
         found += guard_problems(led)
         found += issuing.recorded_anchor_problems(led)
+        found += resealed_problems(led)
     except sqlite3.DatabaseError as exc:
         return [f"账本文件已损坏，无法逐条读取：{exc}",
                 "提示：请勿再写入；用 fanzha db backup 留存现状，并用 fanzha db restore 从最近的完好备份恢复。"]

@@ -15,9 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "data" / "assignments.yaml"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_key_file(tmp_path_factory) -> Path:
+    """One key for the whole run, set before any fixture builds a ledger: ledgers prepared
+    once and copied into many tests (the scene) hold victims sealed under it, and no test
+    ever makes a key in the real home folder. A test about the key sets FANZHA_KEY_FILE itself."""
+    path = tmp_path_factory.mktemp("key") / "key.json"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FANZHA_KEY_FILE", str(path))
+        mp.setenv("XDG_CONFIG_HOME", str(path.parent / "config"))
+        yield path
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, monkeypatch, session_key_file):
     monkeypatch.setenv("FANZHA_DB", str(tmp_path / "ledger.db"))
+    monkeypatch.setenv("FANZHA_KEY_FILE", str(session_key_file))
     monkeypatch.setenv("FANZHA_OPERATOR", "测试员")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")

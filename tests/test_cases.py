@@ -73,10 +73,17 @@ def test_victims_are_masked_in_every_format_unless_asked(cli, scene):
         assert "13812345678" in cli.ok("case", "list", "--show-pii", "--format", fmt).stdout
 
 
-def test_victim_data_is_kept_whole_in_the_ledger(cli, scene, db_path):
+def test_victim_data_is_kept_whole_in_the_ledger_but_sealed(cli, scene, db_path):
+    from fanzha_cli import vault
+
     conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT victim_name, victim_phone, victim_id_number FROM cases WHERE case_no = 'G1'").fetchone() == (
-        "张小三", "13812345678", "140123199001011234")
+    stored = conn.execute("SELECT victim_name, victim_phone, victim_id_number FROM cases WHERE case_no = 'G1'").fetchone()
+    assert [vault.masked_of(v) for v in stored] == ["张*三", "138****5678", "140123********1234"]
+    assert not any(p in "".join(stored) for p in ("张小三", "13812345678", "140123199001011234"))
+    ring = vault.keyring()
+    fields = ("victim_name", "victim_phone", "victim_id_number")
+    assert [ring[vault.key_id_of(v)].open(v, f) for v, f in zip(stored, fields)] == [
+        "张小三", "13812345678", "140123199001011234"]
 
 
 CASE = ["case", "add", "--case-no", "N1", "--date", "2022-04-01", "--type", "online_loan"]

@@ -29,6 +29,16 @@ import generate  # noqa: E402
 _WHEN = {"entries": {"recorded_at", "prev_hash", "hash"}, "_sqlite_migrations": {"applied_at"}}
 
 
+def _opened(value, column: str):
+    from fanzha_cli import vault
+
+    if vault.is_sealed(value):
+        return vault.opener().open(value, column)
+    if isinstance(value, str) and "⟦" in value:
+        return vault.text_revealed(value, vault.opener())
+    return value
+
+
 def _content(path: Path) -> dict[str, list]:
     conn = sqlite3.connect(path)
     try:
@@ -36,7 +46,8 @@ def _content(path: Path) -> dict[str, list]:
         for table, rows in snapshot(path).items():
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
             keep = [i for i, c in enumerate(cols) if c not in _WHEN.get(table, set())]
-            out[table] = [tuple(r[i] for i in keep) for r in rows]
+            # Victims' data is sealed with a fresh nonce each time: compare what it opens to.
+            out[table] = [tuple(_opened(r[i], cols[i]) for i in keep) for r in rows]
         return out
     finally:
         conn.close()

@@ -37,22 +37,22 @@ def test_key_path_defaults_to_config_folder(isolated, monkeypatch):
 
 def test_seal_is_not_plain_and_opens_back(key_file):
     key = vault.load_key(create=True)
-    token = key.seal("13812345678", "victim_phone")
+    token = key.seal("13812345678", "victim_phone", "138****5678")
     assert "13812345678" not in token and vault.is_sealed(token)
-    assert key.seal("13812345678", "victim_phone") != token  # a fresh nonce every time
+    assert key.seal("13812345678", "victim_phone", "138****5678") != token  # a fresh nonce every time
     assert key.open(token, "victim_phone") == "13812345678"
 
 
 def test_field_is_bound_to_its_column(key_file):
     key = vault.load_key(create=True)
-    token = key.seal("13812345678", "victim_phone")
+    token = key.seal("13812345678", "victim_phone", "138****5678")
     with pytest.raises(FanzhaError, match="无法解密"):
         key.open(token, "victim_name")
 
 
 def test_tampered_ciphertext_refused(key_file):
     key = vault.load_key(create=True)
-    token = key.seal("张小三", "victim_name")
+    token = key.seal("张小三", "victim_name", "张*三")
     import base64
 
     head, body = token.rsplit(":", 1)
@@ -64,11 +64,13 @@ def test_tampered_ciphertext_refused(key_file):
 
 def test_other_key_cannot_open(key_file):
     key = vault.load_key(create=True)
-    token = key.seal("张小三", "victim_name")
+    token = key.seal("张小三", "victim_name", "张*三")
     with pytest.raises(FanzhaError, match="不是用当前密钥"):
         vault.new_key().open(token, "victim_name")
+    opener = vault.Opener()
+    opener._ring = {}
     with pytest.raises(FanzhaError, match="找不到解密"):
-        vault.open_value(token, "victim_name", {})
+        opener.open(token, "victim_name")
 
 
 def test_blind_index_equal_for_equal_values_only(key_file):
@@ -81,15 +83,29 @@ def test_blind_index_equal_for_equal_values_only(key_file):
 
 
 def test_notes_seal_phones_and_ids_in_place(key_file):
+    from fanzha_cli import privacy
+
     key = vault.load_key(create=True)
     note = "受害人电话13812345678，身份证140123199001011234，已回访"
-    sealed = vault.seal_note(note, key)
+    sealed = vault.seal_text(note, key, privacy.PII_IN_TEXT, privacy.mask_found)
     assert "13812345678" not in sealed and "140123199001011234" not in sealed
-    assert sealed.startswith("受害人电话⟦fz1:") and sealed.endswith("已回访")
-    ring = {key.id: key}
-    assert vault.open_note(sealed, ring, lambda v: v) == note
-    assert vault.open_note(sealed, {}, lambda v: v) == "受害人电话〔已加密〕，身份证〔已加密〕，已回访"
-    assert vault.seal_note("报案编号2022001", key) == "报案编号2022001"  # short numbers are not PII
+    assert sealed.startswith("受害人电话⟦138****5678|fz1:") and sealed.endswith("已回访")
+    assert vault.text_masked(sealed) == "受害人电话138****5678，身份证140123********1234，已回访"
+    opener = vault.Opener()
+    assert vault.text_revealed(sealed, opener) == note
+    # Sealing again leaves sealed numbers alone and seals only what is new.
+    again = vault.seal_text(sealed + "，家属13900001111", key, privacy.PII_IN_TEXT, privacy.mask_found)
+    assert again.startswith(sealed) and "13900001111" not in again
+    assert vault.text_revealed(again, opener) == note + "，家属13900001111"
+    assert vault.seal_text("报案编号2022001", key, privacy.PII_IN_TEXT, privacy.mask_found) == "报案编号2022001"
+
+
+def test_masked_form_is_bound_to_the_ciphertext(key_file):
+    key = vault.load_key(create=True)
+    token = key.seal("13812345678", "victim_phone", "138****5678")
+    forged = "139****0000" + token[len("138****5678"):]
+    with pytest.raises(FanzhaError, match="无法解密"):
+        key.open(forged, "victim_phone")
 
 
 def test_keyring_finds_pending_and_retired_keys(key_file):

@@ -41,6 +41,8 @@ def add_cmd(
                     loss=loss, group=group, victim=victim, phone=phone, id_number=id_number, note=note_)
     where = cases.TARGET_LABELS[row["target_kind"]]
     note(f"已登记案件 {row['case_no']}（{row['case_date']}，{where}：{row['target']}），记录编号 {row['entry_id']}。")
+    if row.get("same_victim_cases"):
+        note(f"提示：该受害人（身份证号相同）已见于案件 {'、'.join(row['same_victim_cases'])}。")
 
 
 @app.command("list")

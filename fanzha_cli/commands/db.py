@@ -77,3 +77,20 @@ def restore_cmd(
     kept = f"原账本已另存为 {done.kept}。" if done.kept else "原先没有账本。"
     files = f"证据文件 {done.evidence} 个已校验并放回。" if done.evidence else ""
     note(f"已从 {done.source} 恢复账本 {done.ledger}：{done.entries} 条记录，校验通过。{files}{kept}")
+
+
+@app.command("reseal")
+@edge
+def reseal_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="新账本的路径（不能是已有文件）。", metavar="新账本")],
+) -> None:
+    """把受害人信息仍为明文的旧账本（加密功能启用前录入）重新生成为加密的新账本：全部记录和各项统计不变，受害人姓名、电话、身份证号（含备注中的电话、身份证号）加密保存。新账本的第 0 条记录写明旧账本最后一条记录的编号和哈希，由新账本为旧账本作证；旧账本中印发通报的锚点在新账本中仍可校验。旧账本不动，请按本局规定保管或销毁。"""
+    from fanzha_cli import rekey
+    from fanzha_cli.render.console import note
+
+    done = rekey.reseal(settings(ctx), out)
+    files = f"，证据文件 {done.evidence_files} 个已复制" if done.evidence_files else ""
+    note(f"已生成加密的新账本 {done.path}：{done.entries} 条记录（含第 0 条重新加密记录），校验通过{files}。"
+         f"原账本最后一条记录为第 {done.old_last_id} 条，哈希 {done.old_last_hash}。"
+         f"今后请用 --db {done.path}（或 FANZHA_DB）使用新账本；旧账本含明文受害人信息，请按本局规定保管或销毁。")
