@@ -48,7 +48,9 @@ def export_cmd(
 @app.command("rotate")
 @edge
 def rotate_cmd(ctx: typer.Context) -> None:
-    """换用新密钥：账本中全部受害人信息在一个事务中用新密钥重新加密（作为新记录追加，旧密文保留在账本中、不再使用）。之后新密钥成为当前密钥，旧密钥文件移到一旁，由本局按规定销毁。各项统计不变。"""
+    """换用新密钥。
+
+    账本中全部受害人信息在一个事务中用新密钥重新加密（作为新记录追加，旧密文保留在账本中、不再使用）。之后新密钥成为当前密钥，旧密钥文件移到一旁，由本局按规定销毁。各项统计不变。"""
     from fanzha_cli import rekey
     from fanzha_cli.commands.base import on_ledger
     from fanzha_cli.render.console import note
