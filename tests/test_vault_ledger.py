@@ -275,3 +275,14 @@ def test_reseal_refuses_a_broken_source_and_an_existing_target(cli, tmp_path):
     assert result.exit_code == 1 and "原账本校验未通过" in result.stderr and not new.exists()
     missing = cli("--db", plain, "db", "reseal", tmp_path / "nowhere" / "x.db")
     assert missing.exit_code == 1 and "文件夹不存在" in missing.stderr
+
+
+def test_backup_and_restore_need_no_key(cli, recorded, monkeypatch, tmp_path):
+    backup = tmp_path / "usb" / "copy.db"
+    cli.ok("db", "backup", backup)
+    before = cli.json("case", "list")
+    monkeypatch.setenv("FANZHA_KEY_FILE", str(tmp_path / "lost" / "key.json"))
+    cli.ok("--db", backup, "db", "verify")
+    cli.ok("db", "restore", backup)
+    assert cli.json("case", "list") == before
+    assert not (tmp_path / "lost").exists()
