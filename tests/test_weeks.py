@@ -115,3 +115,14 @@ def test_stamps_and_shows():
     assert weeks.show(None) == ""
     now = weeks.now()
     assert now.microsecond == 0 and abs((dt.datetime.now() - now).total_seconds()) < 5
+
+
+def test_a_week_before_the_first_due_week_says_which_is_first():
+    first = weeks.resolve("2022-W04")
+    settings = {"rules": {"weekly_report": {"due_weekday": 5}}, "local_rules": {}}
+    clock.refuse_not_due(first, "2022-01-21", first, settings)  # the first due week itself: fine
+    with pytest.raises(FanzhaError) as e:
+        clock.refuse_not_due(weeks.resolve("2022-W03"), "2022-01-21", first, settings)
+    assert e.value.message == ("周次 2022-W03（2022-01-17 至 2022-01-23） 不是应报周：计划自 2022-01-21 起生效，"
+                               "第一个应报周是 2022-W04（报送截止 2022-01-28（星期五）18:00），其通报为第 1 期。")
+    assert e.value.hint == "改用 2022-W04 或之后的周次；如计划实际更早生效，载入计划时用 --effective 指定生效日期。"
