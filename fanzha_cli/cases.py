@@ -10,12 +10,12 @@ unit or grid moved to another department or officer later does not move its past
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from fanzha_cli import plan_store, privacy, queries, sealing
+from fanzha_cli.clock import latest_settings  # noqa: F401  (one place; callers import it from here too)
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -25,13 +25,6 @@ TARGET_LABELS = {"unit": "单位", "grid": "网格", "place": "地点"}
 
 
 # --- the campaign: which dates may be entered ---
-
-def latest_settings(led: Ledger) -> dict[str, Any]:
-    rows = led.query(queries.LATEST_PLAN_VERSION)
-    if not rows:
-        raise FanzhaError("账本中还没有载入计划。", hint="先运行 fanzha plan load data/assignments.yaml。")
-    return json.loads(rows[0]["settings"])
-
 
 def campaign_period(led: Ledger) -> tuple[str, str]:
     p = latest_settings(led)["campaign"]["routine_period"]

@@ -20,7 +20,7 @@ nice -n 10 "$MUTMUT" run --max-children 1 $patterns || true
 "$PY" - "$@" <<'PY'
 import re, sys, pathlib
 lines = pathlib.Path("mutants/results.txt").read_text().splitlines()
-print(f"{'module':<12} {'mutants':>7} {'killed':>6} {'survived':>8} {'other':>5} {'score':>6}")
+print(f"{'module':<12} {'mutants':>7} {'killed':>6} {'survived':>8} {'other':>5} {'score':>6}  (other: not run, timeout, ...; score: killed of all)")
 for module in sys.argv[1:]:
     rx = re.compile(rf"^\s*fanzha_cli\.{re.escape(module)}\.\S+: (.+)$")
     states = [m[1].strip() for m in map(rx.match, lines) if m]

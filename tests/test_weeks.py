@@ -3,6 +3,7 @@ out, and the times people type. Pure functions, walked at their edges."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -126,3 +127,15 @@ def test_a_week_before_the_first_due_week_says_which_is_first():
     assert e.value.message == ("周次 2022-W03（2022-01-17 至 2022-01-23） 不是应报周：计划自 2022-01-21 起生效，"
                                "第一个应报周是 2022-W04（报送截止 2022-01-28（星期五）18:00），其通报为第 1 期。")
     assert e.value.hint == "改用 2022-W04 或之后的周次；如计划实际更早生效，载入计划时用 --effective 指定生效日期。"
+
+
+def test_before_any_plan_every_rule_says_to_load_one(db_path):
+    from fanzha_cli import cases, discipline, ledger
+    from fanzha_cli.settings import Settings
+
+    led = ledger.open_ledger(Settings(db_path=db_path, operator="测试员"), create=True)  # no plan loaded
+    with contextlib.closing(led):
+        for ask in (clock.latest_settings, cases.latest_settings, discipline.rules, cases.campaign_period):
+            with pytest.raises(FanzhaError) as e:
+                ask(led)
+            assert (e.value.message, e.value.hint) == ("账本中还没有载入计划。", "先运行 fanzha plan load data/assignments.yaml。")
