@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fanzha_cli import plan_store, privacy, queries, sealing
+from fanzha_cli import plan_lookup, plan_store, privacy, queries, sealing
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -233,7 +233,7 @@ def case_row(
     """One case as typed, checked against the plan in force on its date: the row to append."""
     case_no = normalize_case_no(case_no)
     case_date = campaign_date(led, date, "发案日期")
-    idx = plan_store.index_on(led, case_date)
+    idx = plan_lookup.lookup_on(led, case_date)
     kind, target = place_of(idx, unit, grid, place)
     return {
         "case_no": case_no,

@@ -534,3 +534,11 @@ def m007_vault(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX reseal_hashes_old ON reseal_hashes(old_id, old_hash)")
     for table in ("reseals", "reseal_origins", "reseal_hashes"):
         _guard(db, table)
+
+
+@migrations()
+def m008_plan_lookups(db: sqlite_utils.Database) -> None:
+    # Single-record writes look up the names they were given in the plan as recorded
+    # (plan_lookup.py) rather than building the whole plan: by key (plan_items_identity) and,
+    # for the officers paired with a grid, by parent.
+    db.execute("CREATE INDEX plan_items_parent ON plan_items(item_kind, parent, key, effective, entry_id)")

@@ -16,6 +16,27 @@ WHERE rn = 1 AND action = 'start'
 ORDER BY entry_id, seq
 """
 
+# Every fact about one plan item (by kind and key, or by kind and parent) effective on or
+# before :on: plan_lookup keeps, for each identity, the latest (PLAN_STATE_ON's rule). Both
+# are index range scans (plan_items_identity, plan_items_parent): a single-record write looks
+# up the names it was given without reading the plan.
+PLAN_FACTS_OF_KEY = """
+SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
+WHERE item_kind = :kind AND key = :key AND effective <= :on
+"""
+
+PLAN_FACTS_OF_PARENT = """
+SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
+WHERE item_kind = :kind AND parent = :parent AND effective <= :on
+"""
+
+# Units whose recorded attributes mention :text (a JSON string): the candidates for a unit
+# written by one of its aliases.
+PLAN_UNITS_MENTIONING = """
+SELECT DISTINCT key FROM plan_items
+WHERE item_kind = 'unit' AND effective <= :on AND instr(attrs, :text) > 0
+"""
+
 # The plan version (settings) in force on :on.
 PLAN_VERSION_ON = """
 SELECT v.entry_id, v.effective, v.source, v.source_sha256, v.settings,
