@@ -131,6 +131,8 @@ HOT = {
     "SAME_AUDIT": {"case_no": "X", "audit_date": "2022-02-01", "publicity_received": 0, "except": 0},
     # the plan in force
     "PLAN_VERSION_ON": {"on": "2022-02-01"},
+    "PLAN_FACTS_OF_KEY": {"kind": "pairing", "key": "宣传部", "on": "2022-02-01"},
+    "PLAN_FACTS_OF_PARENT": {"kind": "officer_grid", "parent": GRID, "on": "2022-02-01"},
     "PLAN_STATE_RECORDED": {"entry_id": 1, "on": "2022-02-01"},
     "PLAN_CHANGE_DAYS": _D,
     "LATEST_PLAN_VERSION": {},
