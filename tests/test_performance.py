@@ -277,3 +277,15 @@ def test_the_circular_of_the_campaigns_last_week(cli, loaded):
     # 2022-W52 ends on 2023-01-01, after the campaign: zero-case is judged up to the campaign's end.
     c = cli.json("weekly-circular", "--week", "2022-W52")
     assert c["week"] == "2022-W52" and c["zero_case_grids"]
+
+
+def test_the_check_for_victims_in_clear_reads_only_such_rows(cli, loaded, db_path):
+    # Every command opens the ledger with this check: on a province's 200,000 cases a scan
+    # of the table would cost each command alike.
+    from fanzha_cli import sealing
+
+    conn = sqlite3.connect(db_path)
+    for table in sealing.VICTIM_TABLES:
+        steps = [r[3] for r in conn.execute(
+            f'EXPLAIN QUERY PLAN SELECT count(*) FROM "{table}" WHERE {sealing.PLAIN_VICTIM}')]
+        assert len(steps) == 1 and re.fullmatch(f"SCAN {table} USING (COVERING )?INDEX {table}_plain_victims", steps[0]), steps
