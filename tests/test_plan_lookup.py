@@ -122,4 +122,7 @@ def test_a_single_report_add_does_not_build_the_whole_plan(cli, loaded, db_path,
     cli.ok("case", "add", "--case-no", "LK1", "--date", "2022-02-03", "--type", "online_loan", "--unit", "宣传部")
     cli.ok("audit", "record", "--case", "LK1", "--date", "2022-02-10", "--publicity-received", "no",
            "--verified-negligent", "--verify-date", "2022-02-11")
+    cli.ok("report", "amend", "1", "--leaflets", "12", "--reason", "更正")
+    cli.ok("case", "amend", "LK1", "--loss", "100", "--reason", "更正")
+    cli.ok("dissuasion", "add", "--officer", "140101", "--date", "2022-03-01", "--amount-saved", "5000")
     assert built == []
