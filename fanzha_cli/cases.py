@@ -127,7 +127,7 @@ def resolve_case_no(led: Ledger, typed: str, upto: int | None = None) -> str | N
         if led.query(queries.CASE_BY_NO, {"case_no": candidate, "upto": upto}):
             return candidate
     key = case_key(typed)
-    found = [r["case_no"] for r in led.query(queries.ALL_CASE_NOS, {"upto": upto}) if case_key(r["case_no"]) == key]
+    found = [r["case_no"] for r in led.query(queries.UNUSUAL_CASE_NOS, {"upto": upto}) if case_key(r["case_no"]) == key]
     if len(found) > 1:
         raise FanzhaError(
             f"案件编号“{raw}”对应多起已登记的案件：{'、'.join(found)}（旧账本中只有大小写或全半角不同的编号）。",

@@ -175,6 +175,7 @@ SCHEMA_STEPS = (
     "m006_corrections",
     "m007_vault",
     "m008_plan_lookups",
+    "m009_case_numbers",
 )
 
 

@@ -549,3 +549,12 @@ def m008_plan_lookups(db: sqlite_utils.Database) -> None:
                         for c in ("victim_name", "victim_phone", "victim_id_number"))
     for table in ("cases", "case_versions"):
         db.execute(f'CREATE INDEX "{table}_plain_victims" ON "{table}"(entry_id) WHERE {plain}')
+
+
+@migrations()
+def m009_case_numbers(db: sqlite_utils.Database) -> None:
+    # A typed case number neither stored as typed nor in normal form is compared with the
+    # numbers not in normal form only (queries.UNUSUAL_CASE_NOS, whose condition this is),
+    # not with every case number of the ledger.
+    db.execute("CREATE INDEX cases_unusual_case_no ON cases(entry_id) WHERE"
+               " (case_no <> upper(case_no) OR case_no GLOB '*[^ -~]*' OR case_no <> trim(case_no))")

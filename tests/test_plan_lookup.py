@@ -126,3 +126,36 @@ def test_a_single_report_add_does_not_build_the_whole_plan(cli, loaded, db_path,
     cli.ok("case", "amend", "LK1", "--loss", "100", "--reason", "更正")
     cli.ok("dissuasion", "add", "--officer", "140101", "--date", "2022-03-01", "--amount-saved", "5000")
     assert built == []
+
+
+# --- case numbers: only the unusual ones are compared in Python ---------------------------------
+
+
+def _usual(conn, case_no: str) -> bool:
+    from fanzha_cli import queries
+
+    return not conn.execute(f"SELECT {queries.UNUSUAL_CASE_NO} FROM (SELECT ? AS case_no)", (case_no,)).fetchone()[0]
+
+
+_CASE_TEXT = st.text(st.sampled_from("xgXG20 ２０ＸＧ-_ßſKİı\t/Ａa"), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(stored=_CASE_TEXT, typed=_CASE_TEXT)
+def test_a_usual_stored_number_is_found_by_the_normalised_typed_one(stored, typed):
+    # resolve_case_no looks the typed and the normalised number up exactly, then compares
+    # case_key with the unusual numbers only: a usual number must be reached the first way.
+    import sqlite3
+
+    from fanzha_cli import cases
+
+    conn = sqlite3.connect(":memory:")
+    if not _usual(conn, stored):
+        return
+    assert cases.normalize_case_no(stored) == stored
+    try:
+        normalised = cases.normalize_case_no(typed)
+    except FanzhaError:
+        return
+    if cases.case_key(typed) == cases.case_key(stored):
+        assert stored in (typed.strip(), normalised)
