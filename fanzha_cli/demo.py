@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from fanzha_cli import audits, cases, clock, discipline, dissuasion, plan, plan_store, reports, rules, weeks
-from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
@@ -24,14 +23,10 @@ GIVEN = "建国文华秀英玉兰桂芳志强海燕丽娟明亮红梅春生金�
 
 
 def default_plan_path() -> Path:
-    """data/assignments.yaml here, else the one shipped beside the package (a source checkout)."""
-    here = Path("data/assignments.yaml")
-    if here.exists():
-        return here
-    shipped = Path(__file__).resolve().parent.parent / "data" / "assignments.yaml"
-    if shipped.exists():
-        return shipped
-    raise FanzhaError("找不到计划文件 data/assignments.yaml。", hint="在 fanzha 仓库目录中运行，或用 --plan 指定计划文件。")
+    """The plan shipped inside the package (the repository's data/assignments.yaml)."""
+    from fanzha_cli import shipped
+
+    return shipped.plan_path()
 
 
 def _person(rng: random.Random) -> str:

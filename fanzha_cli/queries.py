@@ -493,6 +493,18 @@ WHERE (:dept IS NULL OR c.dept = :dept)
 ORDER BY c.dept, c.line_id
 """
 
+# One department's current lines over the whole campaign, week by week (`report list --dept`).
+REPORT_LIST_OF_DEPT = """
+SELECT c.*, e.operator, e.recorded_at,
+       (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = c.line_id) AS photo_files
+FROM (SELECT r.* FROM report_lines AS r
+      WHERE r.dept = :dept AND r.action <> 'void'
+        AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)
+     ) AS c
+JOIN entries AS e ON e.id = c.entry_id
+ORDER BY c.week, c.line_id
+"""
+
 # Every version of one line, oldest first, with its entry's metadata.
 REPORT_LINE_VERSIONS = """
 SELECT r.*, e.kind, e.operator, e.recorded_at, e.reason, e.supersedes

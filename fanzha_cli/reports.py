@@ -670,6 +670,23 @@ def list_lines(led: Ledger, week: str, dept: str | None = None, *,
     return wk, [public(r, show_pii) for r in rows]
 
 
+def list_department(led: Ledger, dept: str, *, show_pii: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """One department's current lines over the whole campaign, week by week (plan order within a week)."""
+    from fanzha_cli import plan_store
+
+    state = plan_store.select_department(plan_store.state_on(led, plan_store.FAR_FUTURE), dept)
+    name = (state["departments"] + state["stations"])[0]["name"]
+    rows = led.query(queries.REPORT_LIST_OF_DEPT, {"dept": name})
+    return name, [public(r, show_pii) for r in rows]
+
+
+def complete(row: dict[str, Any]) -> bool:
+    """Reported on every paired target (a department paired with none: reported at all)."""
+    if row["paired_targets"]:
+        return row["reported_targets"] >= row["paired_targets"]
+    return row["lines"] > 0
+
+
 def missing(led: Ledger, week: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """Each department's report status for a week against the plan in force that week.
 

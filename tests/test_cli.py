@@ -15,7 +15,7 @@ def test_help_is_in_chinese(cli):
 
 
 def test_usage_errors_exit_2(cli):
-    assert cli("plan", "load").exit_code == 2
+    assert cli("plan", "check").exit_code == 2
     assert cli("plan", "show", "--format", "pdf").exit_code == 2
     assert cli("no-such-command").exit_code == 2
 

@@ -259,10 +259,38 @@ def test_missing_lists_absent_and_late_departments(cli, ready):
     assert by["办公室"]["status"] == "late" and by["办公室"]["late_lines"] == 1
     assert by["考核科"]["status"] == "missing" and by["蔚汾派出所"]["status"] == "missing"
     assert by["蔚汾派出所"]["paired_targets"] == 4 + 5  # units and grids
-    default = cli.json("report", "missing", "--week", W05)
-    assert "宣传科" not in {d["dept"] for d in default["departments"]}
+    default = cli.json("report", "missing", "--week", W05)["departments"]
+    assert len(default) == len(status["departments"])  # every department, the incomplete first
+    flags = [d["complete"] for d in default]
+    assert flags == sorted(flags) and not by["宣传科"].get("complete")
+    assert {d["dept"]: d["complete"] for d in default}["宣传科"] is False  # 1 of 5: not complete though on time
     table = cli.ok("report", "missing", "--week", W05).stdout
     assert "迟报 1" in table and "未报送 35" in table
+    assert "未报齐" in table and "宣传科" in table and "1/5" in table
+    only = cli.json("report", "missing", "--week", W05, "--dept", "办公室")["departments"]
+    assert [d["dept"] for d in only] == ["办公室"]
+
+
+def test_missing_lists_the_complete_departments_after_the_rest(cli, ready):
+    paired = cli.json("report", "missing", "--week", W05, "--dept", "宣传科")["departments"][0]
+    for unit in paired["unreported_targets"]:
+        add(cli, "--unit", unit)
+    rows = cli.json("report", "missing", "--week", W05)["departments"]
+    assert rows[-1]["dept"] == "宣传科" and rows[-1]["complete"] and rows[-1]["reported_targets"] == 5
+    assert not any(r["complete"] for r in rows[:-1])
+    table = cli.ok("report", "missing", "--week", W05).stdout
+    assert table.index("未报齐") < table.index("已报齐（1 个）") < table.rindex("宣传科")
+
+
+def test_list_of_one_department_across_the_campaign(cli, ready, unchanged):
+    add(cli, "--unit", "宣传部")
+    add(cli, "--unit", "文联", week="2022-W06", at="2022-02-11 10:00")
+    rows = cli.json("report", "list", "--dept", "宣传科")
+    assert [(r["week"], r["target"]) for r in rows] == [(W05, "宣传部"), ("2022-W06", "文联")]
+    table = cli.ok("report", "list", "--dept", "宣传科").stdout
+    assert "宣传科 活动期内" in table and "2022-W06" in table
+    assert "请写明要看哪一周" in refused(cli, unchanged, "report", "list")
+    assert "没有名为“宣传”的科所队" in refused(cli, unchanged, "report", "list", "--dept", "宣传")
 
 
 def test_pairing_is_judged_by_the_plan_in_force_on_the_weeks_monday(cli, ready, tmp_path, unchanged):

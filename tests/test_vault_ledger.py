@@ -220,58 +220,70 @@ def test_plain_ledger_warns_until_resealed_and_reseal_keeps_everything(cli, tmp_
     assert again.exit_code == 1 and "文件已存在" in again.stderr
 
 
+def _forge(path: Path, *statements: tuple[str, tuple], restore_triggers: bool = False) -> None:
+    """Change a ledger behind fanzha's back (triggers dropped; put back if asked, as a careful
+    forger would)."""
+    conn = sqlite3.connect(path)
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    for sql, params in statements:
+        conn.execute(sql, params)
+    if restore_triggers:
+        for _, sql in triggers:
+            conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+def _resealed(cli, tmp_path) -> Path:
+    new = tmp_path / "sealed.db"
+    cli.ok("--db", _plain_ledger(tmp_path), "db", "reseal", new)
+    return new
+
+
 @pytest.mark.parametrize("sql", [
     "UPDATE reseal_origins SET old_last_hash = 'ab' || substr(old_last_hash, 3)",
     "DELETE FROM reseal_hashes WHERE old_id = 1",
     "UPDATE reseal_hashes SET old_hash = 'ff' || substr(old_hash, 3) WHERE old_id = 2",
 ])
 def test_resealed_origin_tampered_with_is_caught(cli, tmp_path, sql):
-    plain = _plain_ledger(tmp_path)
-    new = tmp_path / "sealed.db"
-    cli.ok("--db", plain, "db", "reseal", new)
-    conn = sqlite3.connect(new)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
-    conn.execute(sql)
-    conn.commit()
-    conn.close()
+    new = _resealed(cli, tmp_path)
+    _forge(new, (sql, ()))
     result = cli("--db", new, "db", "verify")
     assert result.exit_code == 1 and "第 0 条记录" in result.stderr
 
 
 def test_resealed_ledger_cut_back_is_caught(cli, tmp_path):
-    plain = _plain_ledger(tmp_path)
-    new = tmp_path / "sealed.db"
-    cli.ok("--db", plain, "db", "reseal", new)
     from fanzha_cli import chain
 
-    # Cut the last entry with the triggers dropped and put back (as a careful forger would).
+    new = _resealed(cli, tmp_path)
     conn = sqlite3.connect(new)
     last = conn.execute("SELECT max(id) FROM entries").fetchone()[0]
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for name, _ in triggers:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    for t in chain.ledger_tables(conn):
-        conn.execute(f'DELETE FROM "{t}" WHERE entry_id = ?', (last,))
-    conn.execute("DELETE FROM entries WHERE id = ?", (last,))
-    for _, sql in triggers:
-        conn.execute(sql)
-    conn.commit()
+    tables = chain.ledger_tables(conn)
     conn.close()
+    _forge(new, *[(f'DELETE FROM "{t}" WHERE entry_id = ?', (last,)) for t in tables],
+           ("DELETE FROM entries WHERE id = ?", (last,)), restore_triggers=True)
     result = cli("--db", new, "db", "verify")
     assert result.exit_code == 1 and "截短" in result.stderr
 
 
 def test_reseal_refuses_a_broken_source_and_an_existing_target(cli, tmp_path):
     plain = _plain_ledger(tmp_path)
-    conn = sqlite3.connect(plain)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
-    conn.execute("UPDATE cases SET victim_name = '王五'")
-    conn.commit()
-    conn.close()
+    _forge(plain, ("UPDATE cases SET victim_name = '王五'", ()))
     new = tmp_path / "sealed.db"
     result = cli("--db", plain, "db", "reseal", new)
     assert result.exit_code == 1 and "原账本校验未通过" in result.stderr and not new.exists()
     missing = cli("--db", plain, "db", "reseal", tmp_path / "nowhere" / "x.db")
     assert missing.exit_code == 1 and "文件夹不存在" in missing.stderr
+
+
+def test_backup_and_restore_need_no_key(cli, recorded, monkeypatch, tmp_path):
+    backup = tmp_path / "usb" / "copy.db"
+    cli.ok("db", "backup", backup)
+    before = cli.json("case", "list")
+    monkeypatch.setenv("FANZHA_KEY_FILE", str(tmp_path / "lost" / "key.json"))
+    cli.ok("--db", backup, "db", "verify")
+    cli.ok("db", "restore", backup)
+    assert cli.json("case", "list") == before
+    assert not (tmp_path / "lost").exists()

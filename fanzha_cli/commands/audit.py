@@ -4,9 +4,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ShowPiiOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="受害人回访：登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
+app = typer.Typer(no_args_is_help=True, help="受害人回访与通报扣分。\n\n登记回访、核实是否消极懈怠（通报扣分）、申诉成立时撤销扣分。")
 
 AuditId = Annotated[str, typer.Argument(help="回访编号（fanzha audit list 中的“回访编号”）。")]
 OfficerOption = Annotated[Optional[str], typer.Option("--officer", help="责任民辅警警号。网格案件不写则取发案当日与该网格结对的民警（多人时取警号最小者，无民警时取辅警）；单位案件必须写明。")]
@@ -70,7 +70,9 @@ def revoke_cmd(
     audit_id: AuditId,
     reason: Annotated[str, typer.Option("--reason", help="撤销原因：申诉成立的理由和依据（必填）。")] = "",
 ) -> None:
-    """申诉成立：撤销该回访的扣分（民辅警和单位的扣分都不再计入），原记录和撤销原因永久保留。只能撤销一次。"""
+    """撤销扣分（申诉成立时）。
+
+    该回访的扣分（民辅警和单位的扣分）都不再计入，原记录和撤销原因永久保留。只能撤销一次。"""
     from fanzha_cli import audits
 
     on_ledger(ctx, _write_and_report, audits.revoke, audit_id, reason)
@@ -85,13 +87,15 @@ def list_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="只看一种状态：received（已收到宣传）、pending（待核实）、not_negligent、negligent（已扣分）、revoked（已撤销）。")] = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内（按回访日期）的回访及其当前状态。说明中的电话、身份证号脱敏，除非加 --show-pii。"""
     from fanzha_cli import audits
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, audits.list_audits, start, end, status, show_pii=show_pii)
-    render.emit(fmt.value, rows, rows, render.AUDIT_COLUMNS, render.audits)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, rows, render.AUDIT_COLUMNS, render.audits)
 
 
 ReasonOption = Annotated[str, typer.Option("--reason", help="更正或作废的原因（必填）。", metavar="原因")]
@@ -109,7 +113,9 @@ def amend_cmd(
     officer: Annotated[Optional[str], typer.Option("--officer", help="更正回访时指明的责任民辅警警号；写空字符串清除。", metavar="警号")] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="更正后的回访说明。", metavar="文本")] = None,
 ) -> None:
-    """更正一次回访（如登记错了案件）：只写要改的选项，写明 --reason。已扣分的回访，扣分随之改按更正后的案件和民辅警计。"""
+    """更正一次回访（如登记错了案件）。
+
+    只写要改的选项，写明 --reason。已扣分的回访，扣分随之改按更正后的案件和民辅警计。"""
     from fanzha_cli import corrections
     from fanzha_cli.render.console import note
 
@@ -122,7 +128,9 @@ def amend_cmd(
 @app.command("void")
 @edge
 def void_cmd(ctx: typer.Context, audit_id: AuditId, reason: ReasonOption = "") -> None:
-    """作废一次登记错误的回访：其扣分不再计入，原记录保留，不能撤回。"""
+    """作废一次登记错误的回访。
+
+    其扣分不再计入，原记录保留，不能撤回。"""
     from fanzha_cli import corrections
     from fanzha_cli.render.console import note
 
@@ -135,7 +143,9 @@ def void_cmd(ctx: typer.Context, audit_id: AuditId, reason: ReasonOption = "") -
 @edge
 def history_cmd(ctx: typer.Context, audit_id: AuditId, show_pii: ShowPiiOption = False,
                 fmt: FormatOption = Format.table) -> None:
-    """一次回访的全部版本：登记、每次更正、作废，录入人、时间和原因。"""
+    """一次回访的全部版本。
+
+    登记、每次更正、作废，录入人、时间和原因。"""
     from fanzha_cli import corrections
     from fanzha_cli.render import cases as render
 

@@ -4,6 +4,7 @@ import functools
 import sqlite3
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
@@ -22,6 +23,19 @@ FormatOption = Annotated[
     Format,
     typer.Option("--format", "-f", help="输出格式：table（表格，默认）、json（供脚本使用）、csv（可用 Excel 打开）。"),
 ]
+
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="写入文件而不是显示在终端（文件名以 .csv 或 .json 结尾时默认用该格式；CSV 带 BOM，Excel 可直接打开）。"),
+]
+
+
+def output_to(path: Optional[Path], fmt):
+    """`with output_to(output, fmt) as fmt:` around a list command's printing (see outputs.py)."""
+    from fanzha_cli.outputs import output_to as redirect
+
+    return redirect(path, fmt)
 
 
 FromOption = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD，默认活动开始日。")]
@@ -151,8 +165,8 @@ def edge(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise  # BadParameter: a usage error (exit 2), said in Chinese by commands/frame.py
         except FanzhaError as exc:
             raise fail(f"错误：{exc}", exc.exit_code)
         except sqlite3.OperationalError as exc:
@@ -167,13 +181,24 @@ def edge(func: Callable) -> Callable:
             raise typer.Exit(1)
         except KeyboardInterrupt:
             raise fail("已中断，本次操作未写入任何内容。", 130)
+        except OSError as exc:
+            if exc.filename is None:
+                raise fail(_internal(args, kwargs, exc))
+            from fanzha_cli.outputs import os_error
+
+            raise fail(f"错误：{os_error(exc)}")
         except Exception as exc:
-            log = _log_internal_error()
-            where = f"详细信息已写入 {log}" if log else "且无法写入错误日志"
-            damage = _ledger_damage(args, kwargs) or (_DAMAGED if _damaged_ledger(exc) else None)
-            if damage:
-                raise fail(f"错误：账本已损坏或在 fanzha 之外被改动，本次操作未写入任何内容：{damage}\n{where}。\n"
-                           "提示：用 fanzha db restore 从最近的完好备份恢复（fanzha db verify 可检查备份）。")
-            raise fail(f"内部错误：fanzha 遇到意外问题，本次操作未写入任何内容。{where}，请将该文件发给维护人员。")
+            raise fail(_internal(args, kwargs, exc))
 
     return wrapper
+
+
+def _internal(args: tuple, kwargs: dict, exc: Exception) -> str:
+    """Our bug (or a damaged ledger): log the traceback, and say so briefly."""
+    log = _log_internal_error()
+    where = f"详细信息已写入 {log}" if log else "且无法写入错误日志"
+    damage = _ledger_damage(args, kwargs) or (_DAMAGED if _damaged_ledger(exc) else None)
+    if damage:
+        return (f"错误：账本已损坏或在 fanzha 之外被改动，本次操作未写入任何内容：{damage}\n{where}。\n"
+                "提示：用 fanzha db restore 从最近的完好备份恢复（fanzha db verify 可检查备份）。")
+    return f"内部错误：fanzha 遇到意外问题，本次操作未写入任何内容。{where}，请将该文件发给维护人员。"

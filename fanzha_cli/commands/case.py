@@ -4,9 +4,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ShowPiiOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="发案登记：登记电信网络诈骗案件、查看、更正、作废案件（受害人信息默认脱敏）。")
+app = typer.Typer(no_args_is_help=True, help="发案登记：登记、查看、更正、作废案件。\n\n登记电信网络诈骗案件，查看、更正、作废案件（受害人信息默认脱敏）。")
 
 CaseNo = Annotated[str, typer.Argument(help="案件编号（不分大小写、全角半角）。", metavar="案件编号")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="更正或作废的原因（必填）。", metavar="原因")]
@@ -54,13 +54,15 @@ def list_cmd(
     type_: Annotated[Optional[str], typer.Option("--type", help="只看一种诈骗类型（代码或中文名称）。")] = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内的案件（按发案日期）。受害人姓名、电话、身份证号在各种格式中均脱敏，除非加 --show-pii。"""
     from fanzha_cli import cases
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, cases.list_cases, start, end, type_, show_pii)
-    render.emit(fmt.value, rows, render.case_rows(rows), render.CASE_COLUMNS, render.cases)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, render.case_rows(rows), render.CASE_COLUMNS, render.cases)
 
 
 @app.command("amend")
@@ -95,7 +97,9 @@ def amend_cmd(
 @app.command("void")
 @edge
 def void_cmd(ctx: typer.Context, case_no: CaseNo, reason: ReasonOption = "") -> None:
-    """作废一起登记错误的案件（如重复登记）：不再计入发案、零发案，其扣分不再计入。原记录保留，不能撤回。"""
+    """作废一起登记错误的案件（如重复登记）。
+
+    不再计入发案、零发案，其扣分不再计入。原记录保留，不能撤回。"""
     from fanzha_cli import corrections
     from fanzha_cli.render.console import note
 
@@ -107,7 +111,9 @@ def void_cmd(ctx: typer.Context, case_no: CaseNo, reason: ReasonOption = "") -> 
 @app.command("history")
 @edge
 def history_cmd(ctx: typer.Context, case_no: CaseNo, show_pii: ShowPiiOption = False, fmt: FormatOption = Format.table) -> None:
-    """一起案件的全部版本：登记、每次更正（改了什么）、作废，录入人、时间和原因。受害人信息脱敏。"""
+    """一起案件的全部版本。
+
+    登记、每次更正（改了什么）、作废，录入人、时间和原因。受害人信息脱敏。"""
     from fanzha_cli import corrections
     from fanzha_cli.render import cases as render
 

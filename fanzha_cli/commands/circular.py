@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, fail, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, fail, output_to, settings
 
 
 class CircularFormat(str, Enum):
@@ -37,8 +37,11 @@ def rank_cmd(
     week: WeekOption = None,
     explain: Annotated[Optional[str], typer.Option("--explain", help="逐项说明某科所队的得分是怎样算出来的。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """每周排名：按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
+    """每周排名。
+
+    按科室、大队和基层派出所分别排名，未报者列各自类别最后。"""
     from fanzha_cli import circular, issuing, ledger
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import data, rank as render
@@ -59,14 +62,15 @@ def rank_cmd(
         if not chosen:
             plan.index.dept(explain)  # raises with suggestions
         rows = chosen
-    if fmt is Format.json:
-        data.emit_json({"week": wk.label, "ranking": rows} if not explain else {"week": wk.label, **rows[0], "rules": rules})
-    elif fmt is Format.csv:
-        data.emit_csv(render.csv_rows(rows), render.CSV_COLUMNS)
-    elif explain:
-        render.explain(wk.label, rows[0], rules)
-    else:
-        render.table(wk.label, rows)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json({"week": wk.label, "ranking": rows} if not explain else {"week": wk.label, **rows[0], "rules": rules})
+        elif fmt is Format.csv:
+            data.emit_csv(render.csv_rows(rows), render.CSV_COLUMNS)
+        elif explain:
+            render.explain(wk.label, rows[0], rules)
+        else:
+            render.table(wk.label, rows)
 
 
 def _render_to(c: dict, fmt: CircularFormat, dest: Path) -> None:
@@ -127,9 +131,10 @@ def _text(c: dict, fmt: CircularFormat) -> str:
 
 
 def _build(ctx: typer.Context, week: str | None, *, issue: bool = False, date: str | None = None,
-           quiet: bool = False) -> dict:
+           quiet: bool = False, check=None) -> dict:
     """The week's circular: issued now (`issue`), as issued (a week issued before), or else a
-    preview dated today. Issuing writes one entry; nothing else here writes."""
+    preview dated today. Issuing writes one entry; nothing else here writes. `check(week)`
+    runs once the week is known, before anything is issued (an output file's refusal)."""
     from fanzha_cli import issuing, ledger
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import console
@@ -137,6 +142,8 @@ def _build(ctx: typer.Context, week: str | None, *, issue: bool = False, date: s
     led = ledger.open_ledger(settings(ctx), read_only=not issue)
     try:
         wk = _week(led, week)
+        if check is not None:
+            check(wk.label)
         with no_cycle_collection():
             if not issue:
                 return issuing.preview(led, wk)
@@ -163,21 +170,34 @@ def circular_cmd(
     ctx: typer.Context,
     week: WeekOption = None,
     fmt: Annotated[CircularFormat, typer.Option("--format", "-f", help="table（终端表格，默认）、json、md、html、docx（Word 公文）、xlsx、csv。")] = CircularFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件。docx、xlsx 不写则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（不写 --format 时按文件扩展名定格式，如 通报.docx）。docx、xlsx 不写 -o 则存为当前目录下的“每周通报-周次.docx/xlsx”。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="-o 的文件已存在且不是本周的通报时，仍然覆盖。")] = False,
     issue: IssueOption = False,
     date: DateOption = None,
 ) -> None:
-    """每周通报：总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象、更正与补报。加 --issue 为印发（该周从此固定），不加为预览；已印发的周次总是输出印发时的通报。受害人个人信息不会出现在任何格式中。"""
+    """每周通报。
+
+    总体情况、排名（点名表扬与批评）、未报迟报、零发案单位和网格、本周通报扣分、应约谈和应问责人员、拟表彰对象、更正与补报。加 --issue 为印发（该周从此固定），不加为预览；已印发的周次总是输出印发时的通报。受害人个人信息不会出现在任何格式中。"""
+    from fanzha_cli import outputs
     from fanzha_cli.render import circular_text, console
 
     if date is not None and not issue:
         raise fail("错误：--date 是印发日期，只能与 --issue 一起使用。\n提示：预览的日期总是今天；印发时写 --issue --date YYYY-MM-DD。")
-    c = _build(ctx, week, issue=issue, date=date)
-    if output is None and fmt in (CircularFormat.docx, CircularFormat.xlsx):
-        output = Path(f"每周通报-{c['week']}.{fmt.value}")
+    if output is not None and fmt is CircularFormat.table:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in CircularFormat} - {"table"}:
+            fmt = CircularFormat(suffix)  # -o 通报.docx says the format
     if output is not None:
         if fmt is CircularFormat.table:
             raise fail("错误：终端表格不能写入文件。\n提示：用 --format 选择 docx、xlsx、html、md、csv 或 json。")
+        outputs.check_file(output)  # before the work (and before issuing): a cron job learns at once
+    given = output
+    c = _build(ctx, week, issue=issue, date=date,
+               check=lambda label: outputs.refuse_other_week(given, label, force) if given is not None else None)
+    if output is None and fmt in (CircularFormat.docx, CircularFormat.xlsx):
+        output = Path(f"每周通报-{c['week']}.{fmt.value}")
+    if output is not None:
+        outputs.check_file(output)
         _render_to(c, fmt, output)
         console.note(f"已生成 {c['week']} 每周通报：{output}")
     elif fmt is CircularFormat.table:
@@ -206,7 +226,9 @@ def export_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误（供 cron 定时任务使用）。")] = False,
     date: DateOption = None,
 ) -> None:
-    """印发并导出某周通报到文件夹（供定时任务使用）：尚未印发的周次先印发（账本中记一条印发记录），已印发的周次按印发时的账本重新生成，内容相同的文件不重写、不重复印发。原子写入。"""
+    """印发并导出某周通报到文件夹（供定时任务使用）。
+
+    尚未印发的周次先印发（账本中记一条印发记录），已印发的周次按印发时的账本重新生成，内容相同的文件不重写、不重复印发。原子写入。"""
     from fanzha_cli.render import console
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -214,8 +236,12 @@ def export_cmd(
     bad = [f for f in wanted if f not in allowed]
     if bad or not wanted:
         raise fail(f"错误：不支持的导出格式：{'、'.join(bad) or '（空）'}\n提示：--formats 可选 {'、'.join(sorted(allowed))}，用逗号分隔。")
+    from fanzha_cli import outputs
+
+    outputs.make_folder(out)  # before the work (and before issuing): a cron job learns at once
     c = _build(ctx, week, issue=True, date=date, quiet=quiet)
     folder = out / c["week"]
+    outputs.make_folder(folder)
     written = []
     for f in dict.fromkeys(wanted):
         dest = folder / f"每周通报-{c['week']}.{f}"

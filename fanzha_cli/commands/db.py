@@ -13,7 +13,9 @@ app = typer.Typer(no_args_is_help=True, help="账本文件：路径、完整性�
 @app.command("path")
 @edge
 def path_cmd(ctx: typer.Context) -> None:
-    """打印账本文件的路径（--db、环境变量 FANZHA_DB 或默认位置）。"""
+    """打印账本文件的路径。
+
+    --db、环境变量 FANZHA_DB 或默认位置。"""
     typer.echo(str(settings(ctx).db_path))
 
 
@@ -24,7 +26,9 @@ def verify_cmd(
     anchor: Annotated[Optional[list[str]], typer.Option("--anchor", metavar="编号:哈希", help="已印发通报末尾的锚点“记录编号:哈希”（哈希可只写前 16 位），可重复：账本中该记录已不存在或哈希不符即报错。")] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence", help="不校验证据文件（只有账本、没有证据文件夹的机器上使用）。")] = False,
 ) -> None:
-    """重算哈希链，运行 SQLite 完整性检查，检查只追加保护触发器和已印发通报的锚点，并按账本中的 SHA-256 逐个校验证据文件（报送照片）。一切正常时不输出、退出码 0；否则指出第一条有问题的记录和每个缺失或被改动的证据文件，退出码 1。"""
+    """校验账本是否完整、未被改动。
+
+    重算哈希链，运行 SQLite 完整性检查，检查只追加保护触发器和已印发通报的锚点，并按账本中的 SHA-256 逐个校验证据文件（报送照片）。一切正常时不输出、退出码 0；否则指出第一条有问题的记录和每个缺失或被改动的证据文件，退出码 1。"""
     from fanzha_cli import issuing, verify
 
     anchors = [issuing.parse_anchor(a) for a in anchor or []]
@@ -39,7 +43,9 @@ def backup_cmd(
     ctx: typer.Context,
     dest: Annotated[Path, typer.Argument(help="备份文件路径（或文件夹）。正在使用的账本也可安全备份。", metavar="路径")],
 ) -> None:
-    """用 SQLite 在线备份生成账本的一致副本（写入过程中也安全），并把证据文件（报送照片）逐个校验后复制到备份旁的“备份文件名-evidence”文件夹。拷到 U 盘时把备份文件和这个文件夹一起拷走。"""
+    """备份账本（写入过程中也安全）。
+
+    用 SQLite 在线备份生成账本的一致副本（写入过程中也安全），并把证据文件（报送照片）逐个校验后复制到备份旁的“备份文件名-evidence”文件夹。拷到 U 盘时把备份文件和这个文件夹一起拷走。"""
     from fanzha_cli import evidence, ledger
 
     led = ledger.open_ledger(settings(ctx))
@@ -79,7 +85,9 @@ def reseal_cmd(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="新账本的路径（不能是已有文件）。", metavar="新账本")],
 ) -> None:
-    """把受害人信息仍为明文的旧账本（加密功能启用前录入）重新生成为加密的新账本：全部记录和各项统计不变，受害人姓名、电话、身份证号（含备注中的电话、身份证号）加密保存。新账本的第 0 条记录写明旧账本最后一条记录的编号和哈希，由新账本为旧账本作证；旧账本中印发通报的锚点在新账本中仍可校验。旧账本不动，请按本局规定保管或销毁。"""
+    """把明文的旧账本重新生成为加密的新账本。
+
+    受害人信息仍为明文的旧账本（加密功能启用前录入）：全部记录和各项统计不变，受害人姓名、电话、身份证号（含备注中的电话、身份证号）加密保存。新账本的第 0 条记录写明旧账本最后一条记录的编号和哈希，由新账本为旧账本作证；旧账本中印发通报的锚点在新账本中仍可校验。旧账本不动，请按本局规定保管或销毁。"""
     from fanzha_cli import rekey
     from fanzha_cli.render.console import note
 

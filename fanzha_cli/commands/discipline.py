@@ -4,9 +4,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, ShowPiiOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, ShowPiiOption, edge, on_ledger, output_to
 
-app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
+app = typer.Typer(no_args_is_help=True, help="通报扣分的处理：约谈、再宣传、问责。\n\n累计 2 次约谈、责令再宣传，3 次严肃问责（次数以计划为准）。")
 
 OfficerOption = Annotated[Optional[str], typer.Option("--officer", help="民辅警警号。")]
 DeptOption = Annotated[Optional[str], typer.Option("--dept", help="科所队名称（单位负责人）。")]
@@ -18,13 +18,17 @@ def list_cmd(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="只列出尚有处理步骤未落实的人员。")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """列出累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
+    """应约谈、应问责的人员及落实情况。
+
+    累计扣分达到约谈或问责标准的民辅警和单位负责人，以及各处理步骤是否已落实。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 
     result = on_ledger(ctx, discipline.due_list, open_only)
-    render.emit(fmt.value, result, render.discipline_rows(result), render.DISCIPLINE_COLUMNS, render.discipline)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, result, render.discipline_rows(result), render.DISCIPLINE_COLUMNS, render.discipline)
 
 
 @app.command("record")
@@ -53,13 +57,17 @@ def explain_cmd(
     dept: DeptOption = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """列出累计扣分背后的每一条记录：案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
+    """累计扣分背后的每一条记录。
+
+    案件、回访、核实、撤销，按录入顺序，附录入人和录入时间。受害人信息脱敏。"""
     from fanzha_cli import discipline
     from fanzha_cli.render import cases as render
 
     result = on_ledger(ctx, discipline.explain, officer=officer, dept=dept, show_pii=show_pii)
-    render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, result, render.explain_rows(result), render.EXPLAIN_COLUMNS, render.explain)
 
 
 @app.command("void")
@@ -69,7 +77,9 @@ def void_cmd(
     step_id: Annotated[str, typer.Argument(help="处理记录编号（fanzha discipline explain 中“已落实的处理”的记录编号）。", metavar="编号")],
     reason: Annotated[str, typer.Option("--reason", help="作废原因（必填），如误记。", metavar="原因")] = "",
 ) -> None:
-    """作废一条误记的约谈、责令再宣传或问责记录：该步骤重新列为未落实。原记录和原因保留，可在 explain 中查看。"""
+    """作废一条误记的约谈、责令再宣传或问责记录。
+
+    该步骤重新列为未落实。原记录和原因保留，可在 explain 中查看。"""
     from fanzha_cli import discipline
     from fanzha_cli.render.console import note
 

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, FromOption, ShowPiiOption, ToOption, edge, on_ledger
+from fanzha_cli.commands.base import Format, FormatOption, FromOption, OutputOption, ShowPiiOption, ToOption, edge, on_ledger, output_to
 
 app = typer.Typer(no_args_is_help=True, help="劝阻登记：民辅警劝阻正在被骗的群众、避免的损失。")
 
@@ -37,13 +37,15 @@ def list_cmd(
     end: ToOption = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """列出期间内的劝阻登记。备注中的电话、身份证号脱敏，除非加 --show-pii。"""
     from fanzha_cli import dissuasion
     from fanzha_cli.render import cases as render
 
     rows = on_ledger(ctx, dissuasion.list_period, start, end, show_pii=show_pii)
-    render.emit(fmt.value, rows, rows, render.DISSUASION_COLUMNS, render.dissuasions)
+    with output_to(output, fmt) as fmt:
+        render.emit(fmt.value, rows, rows, render.DISSUASION_COLUMNS, render.dissuasions)
 
 
 DissuasionId = Annotated[str, typer.Argument(help="劝阻的记录编号（fanzha dissuasion list 中的“记录编号”）。", metavar="编号")]
@@ -86,7 +88,9 @@ def void_cmd(ctx: typer.Context, dissuasion_id: DissuasionId, reason: ReasonOpti
 @edge
 def history_cmd(ctx: typer.Context, dissuasion_id: DissuasionId, show_pii: ShowPiiOption = False,
                 fmt: FormatOption = Format.table) -> None:
-    """一起劝阻的全部版本：登记、每次更正、作废，录入人、时间和原因。"""
+    """一起劝阻的全部版本。
+
+    登记、每次更正、作废，录入人、时间和原因。"""
     from fanzha_cli import dissuasion
     from fanzha_cli.render import cases as render
 

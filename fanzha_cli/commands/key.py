@@ -13,7 +13,9 @@ app = typer.Typer(no_args_is_help=True, help="受害人信息的密钥：位置�
 @app.command("show-path")
 @edge
 def show_path_cmd() -> None:
-    """打印密钥文件的路径（环境变量 FANZHA_KEY_FILE，或用户配置目录下的 key.json），并说明它是否已存在。"""
+    """打印密钥文件的路径。
+
+    环境变量 FANZHA_KEY_FILE，或用户配置目录下的 key.json；并说明它是否已存在。"""
     from fanzha_cli import vault
     from fanzha_cli.render.console import note
 
@@ -46,7 +48,9 @@ def export_cmd(
 @app.command("rotate")
 @edge
 def rotate_cmd(ctx: typer.Context) -> None:
-    """换用新密钥：账本中全部受害人信息在一个事务中用新密钥重新加密（作为新记录追加，旧密文保留在账本中、不再使用）。之后新密钥成为当前密钥，旧密钥文件移到一旁，由本局按规定销毁。各项统计不变。"""
+    """换用新密钥。
+
+    账本中全部受害人信息在一个事务中用新密钥重新加密（作为新记录追加，旧密文保留在账本中、不再使用）。之后新密钥成为当前密钥，旧密钥文件移到一旁，由本局按规定销毁。各项统计不变。"""
     from fanzha_cli import rekey
     from fanzha_cli.commands.base import on_ledger
     from fanzha_cli.render.console import note

@@ -5,9 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, edge, output_to, settings
 
-app = typer.Typer(no_args_is_help=True, help="包联计划：检查、载入、查看科所队与包联单位、派出所网格与结对民辅警。")
+app = typer.Typer(no_args_is_help=True, help="包联计划：检查、载入、查看。\n\n科所队与包联单位、派出所网格与结对民辅警。")
 
 PlanFile = Annotated[Path, typer.Argument(help="计划文件（YAML），随工具提供的是 data/assignments.yaml。")]
 
@@ -27,7 +27,7 @@ def check_cmd(file: PlanFile) -> None:
 @edge
 def load_cmd(
     ctx: typer.Context,
-    file: PlanFile,
+    file: Annotated[Optional[Path], typer.Argument(help="计划文件（YAML）。不写则载入随工具提供的计划（安装包中的 assignments.yaml），并显示其路径。")] = None,
     effective: Annotated[Optional[str], typer.Option("--effective", help="变动生效日期 YYYY-MM-DD。首次载入默认活动开始日，之后默认今天。")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="变动原因（首次载入之后的变动必填）。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要发生的变动，不写入账本。")] = False,
@@ -36,6 +36,12 @@ def load_cmd(
     from fanzha_cli import ledger, plan, plan_checks, plan_store
     from fanzha_cli.render import plan as render
 
+    if file is None:
+        from fanzha_cli import shipped
+        from fanzha_cli.render.console import note
+
+        file = shipped.plan_path()
+        note(f"未指定计划文件，载入随工具提供的计划：{file}")
     parsed = plan.parse_plan(file)
     conf = settings(ctx)
     if dry_run and not conf.db_path.exists():
@@ -56,8 +62,11 @@ def show_cmd(
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队或派出所。")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="查看某天生效的计划（YYYY-MM-DD），默认现行计划。")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """查看账本中的计划：活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
+    """查看账本中的计划。
+
+    活动概况、各科所队包联单位、派出所网格与结对民辅警。"""
     from fanzha_cli import ledger, plan_store
     from fanzha_cli.dates import iso_date
     from fanzha_cli.render import data, plan as render
@@ -70,20 +79,23 @@ def show_cmd(
         led.close()
     if dept:
         state = plan_store.select_department(state, dept)
-    if fmt is Format.json:
-        data.emit_json(state)
-    elif fmt is Format.csv:
-        data.emit_csv(render.csv_rows(state), render.CSV_COLUMNS)
-    else:
-        render.show(state)
-        if dept and state["stations"]:
-            render.show_station_units(state)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json(state)
+        elif fmt is Format.csv:
+            data.emit_csv(render.csv_rows(state), render.CSV_COLUMNS)
+        else:
+            render.show(state)
+            if dept and state["stations"]:
+                render.show_station_units(state)
 
 
 @app.command("history")
 @edge
-def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """列出每次载入计划的记录：生效日期、变动数、操作人和原因。"""
+def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """每次载入计划的记录。
+
+    生效日期、变动数、操作人和原因。"""
     from fanzha_cli import ledger, queries
     from fanzha_cli.render import data, plan as render
 
@@ -95,9 +107,10 @@ def history_cmd(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     columns = [("entry_id", "记录编号"), ("effective", "生效日期"), ("source", "来源文件"),
                ("started", "新增或变更"), ("ended", "结束"), ("operator", "操作人"),
                ("recorded_at", "录入时间"), ("reason", "原因")]
-    if fmt is Format.json:
-        data.emit_json(rows)
-    elif fmt is Format.csv:
-        data.emit_csv(rows, columns)
-    else:
-        render.history(rows)
+    with output_to(output, fmt) as fmt:
+        if fmt is Format.json:
+            data.emit_json(rows)
+        elif fmt is Format.csv:
+            data.emit_csv(rows, columns)
+        else:
+            render.history(rows)

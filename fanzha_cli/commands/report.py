@@ -5,11 +5,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from fanzha_cli.commands.base import Format, FormatOption, ShowPiiOption, edge, settings
+from fanzha_cli.commands.base import Format, FormatOption, OutputOption, ShowPiiOption, edge, output_to, settings
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="每周报送：各科所队每周五报回包联单位、结对网格和民辅警本人亲友的宣传情况；可逐条登记，也可用 Excel 模板批量导入。",
+    help="每周报送：登记、导入、更正、查看。\n\n各科所队每周五报回包联单位、结对网格和民辅警本人亲友的宣传情况；可逐条登记，也可用 Excel 模板批量导入。",
 )
 
 Week = Annotated[str, typer.Option("--week", help="周次：2022-W05、某天的日期（取其所在周），或 current（本周）、last（上周）。")]
@@ -76,7 +76,9 @@ def add_cmd(
     note: Note = None,
     submitted_at: SubmittedAt = None,
 ) -> None:
-    """登记一条报送：一个科所队、一周、一个包联对象（--unit、--grid 或 --self 三选一）。同一对象同一周只能登记一次，之后用 amend 更正。"""
+    """登记一条报送。
+
+    一个科所队、一周、一个包联对象（--unit、--grid 或 --self 三选一）。同一对象同一周只能登记一次，之后用 amend 更正。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -99,7 +101,9 @@ def template_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="要生成的 .xlsx 文件。")],
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
 ) -> None:
-    """生成某科所队某周的 Excel 报送表：每个包联单位、结对网格一行，外加民辅警本人亲友一行；数量格带数据校验。"""
+    """生成某科所队某周的 Excel 报送表。
+
+    每个包联单位、结对网格一行，外加民辅警本人亲友一行；数量格带数据校验。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -121,7 +125,9 @@ def import_cmd(
     submitted_at: Annotated[Optional[str], typer.Option("--submitted-at", help="表中“报送时间”为空的行按此时间计（收到表格的时间），默认现在。")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """导入报送表：先校验全部文件的每一行，有任何错误则逐行列出（文件、工作表、行号、列、原因）且不写入；无误则一次写入。重复导入同一文件不会新增。"""
+    """导入报送表（.xlsx 或 .csv）。
+
+    先校验全部文件的每一行，有任何错误则逐行列出（文件、工作表、行号、列、原因）且不写入；无误则一次写入。重复导入同一文件不会新增。"""
     from fanzha_cli import reports
     from fanzha_cli.bulk import no_cycle_collection
     from fanzha_cli.render import report as render
@@ -158,7 +164,9 @@ def amend_cmd(
     submitted_at: SubmittedAt = None,
     reason: Reason = None,
 ) -> None:
-    """更正一条报送：只写要改的字段（--duty 给出则替换整张清单，--photo 追加照片）。新记录取代旧记录，旧值保留，可用 history 查看。"""
+    """更正一条报送。
+
+    只写要改的字段（--duty 给出则替换整张清单，--photo 追加照片）。新记录取代旧记录，旧值保留，可用 history 查看。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -190,8 +198,10 @@ def void_cmd(ctx: typer.Context, line_id: LineId, reason: Reason = None) -> None
 @app.command("history")
 @edge
 def history_cmd(ctx: typer.Context, line_id: LineId, show_pii: ShowPiiOption = False,
-                fmt: FormatOption = Format.table) -> None:
-    """一条报送的全部版本：登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
+                fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """一条报送的全部版本。
+
+    登记、每次更正和作废的数值、操作人、时间、原因，以及所附照片。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
@@ -200,28 +210,42 @@ def history_cmd(ctx: typer.Context, line_id: LineId, show_pii: ShowPiiOption = F
         hist = reports.history(led, line_id, show_pii=show_pii)
     finally:
         led.close()
-    render.history(hist, fmt)
+    with output_to(output, fmt) as fmt:
+        render.history(hist, fmt)
 
 
 @app.command("list")
 @edge
 def list_cmd(
     ctx: typer.Context,
-    week: Week,
+    week: Annotated[Optional[str], typer.Option("--week", help="周次：2022-W05、某天的日期、current 或 last。不写且写了 --dept 时，列出该科所队整个活动期的报送。")] = None,
     dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
     show_pii: ShowPiiOption = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """列出某周的现行报送（已更正的显示最新数值，已作废的不列）。csv 格式可直接再导入。"""
+    """列出现行报送。
+
+    已更正的显示最新数值，已作废的不列。--week 看一周；只写 --dept 看该科所队整个活动期的报送。csv 格式可直接再导入。"""
     from fanzha_cli import reports
+    from fanzha_cli.errors import FanzhaError
     from fanzha_cli.render import report as render
 
+    if week is None and dept is None:
+        raise FanzhaError("请写明要看哪一周（--week），或哪个科所队（--dept）。",
+                          hint="例如 fanzha report list --week current，或 fanzha report list --dept 宣传科。")
     led = _open(ctx)
     try:
-        wk, rows = reports.list_lines(led, week, dept, show_pii=show_pii)
+        if week is None:
+            label, rows = reports.list_department(led, dept, show_pii=show_pii)
+            label = f"{label} 活动期内"
+        else:
+            wk, rows = reports.list_lines(led, week, dept, show_pii=show_pii)
+            label = wk.label
     finally:
         led.close()
-    render.lines(wk.label, rows, fmt)
+    with output_to(output, fmt) as fmt:
+        render.lines(label, rows, fmt, by_week=week is None)
 
 
 @app.command("missing")
@@ -229,16 +253,28 @@ def list_cmd(
 def missing_cmd(
     ctx: typer.Context,
     week: Week,
-    show_all: Annotated[bool, typer.Option("--all", help="也列出按时报送的科所队。")] = False,
+    dept: Annotated[Optional[str], typer.Option("--dept", help="只看一个科所队。")] = None,
+    show_all: Annotated[bool, typer.Option("--all", hidden=True, help="（已不需要：默认即列出全部科所队。）")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
-    """某周未报送和迟报的科所队（按当周生效的计划判断），以及各自未报的包联对象数。"""
+    """谁还没报齐：某周各科所队的报送进度。
+
+    按当周生效的计划，先列出没有报齐全部包联对象的科所队（如“已报 3/5”）、未报送和迟报的，再列出已报齐的。"""
     from fanzha_cli import reports
     from fanzha_cli.render import report as render
 
     led = _open(ctx)
     try:
         status = reports.missing(led, week)
+        if dept:
+            from fanzha_cli import plan_store
+
+            names = [d["dept"] for d in status["departments"]]
+            if dept not in names:
+                raise plan_store.unknown_name("科所队", dept, names)
+            status = {**status, "departments": [d for d in status["departments"] if d["dept"] == dept]}
     finally:
         led.close()
-    render.missing(status, fmt, show_all)
+    with output_to(output, fmt) as fmt:
+        render.missing(status, fmt)

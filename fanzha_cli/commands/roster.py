@@ -7,7 +7,7 @@ import typer
 
 from fanzha_cli.commands.base import edge
 
-app = typer.Typer(no_args_is_help=True, help="派出所花名册：用本局真实的派出所、网格、网格员和结对民辅警替换示例数据。")
+app = typer.Typer(no_args_is_help=True, help="派出所花名册：用本局真实名单替换示例数据。\n\n真实的派出所、网格、网格员和结对民辅警。")
 
 
 @app.command("import")
@@ -17,7 +17,9 @@ def import_cmd(
     plan_file: Annotated[Path, typer.Option("--plan", help="要更新的计划文件。")] = Path("data/assignments.yaml"),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示数量，不修改计划文件。")] = False,
 ) -> None:
-    """用花名册替换计划文件的 stations 部分（先整体校验，原文件另存为 .bak），之后用 fanzha plan load 载入账本。"""
+    """用花名册替换计划文件中的示例派出所。
+
+    替换计划文件的 stations 部分（先整体校验，原文件另存为 .bak），之后用 fanzha plan load 载入账本。"""
     from fanzha_cli import roster
 
     counts = roster.import_roster(sheet, plan_file, dry_run=dry_run)

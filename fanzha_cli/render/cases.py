@@ -10,6 +10,8 @@ from typing import Any, Iterator
 from fanzha_cli.render.console import console, note
 from fanzha_cli.render.data import _cell
 
+ATOM, TEXT, LIST = "atom", "text", "list"  # as render/fit.py: kept whole / may fold / folds between items
+
 TARGET_LABELS = {"unit": "单位", "grid": "网格", "place": "地点"}
 CATEGORY_LABELS = {"bureau": "科室、大队", "station": "基层派出所"}
 DUE_LABELS = {"talk": "约谈、责令再宣传", "accountability": "严肃问责"}
@@ -48,21 +50,28 @@ DISSUASION_COLUMNS = [
 ]
 
 
-def _table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
+# How each column behaves in a terminal table (render/fit.py): free text folds; everything
+# else (numbers, dates, case and badge numbers, names) is never broken. The number is the
+# column's priority: larger ones are left out first, with a note, on a narrow terminal.
+TERMINAL = {
+    "note": (TEXT, 5), "revocation_reason": (TEXT, 4), "victim_id_number": (ATOM, 4), "victim_phone": (ATOM, 3),
+    "victim_name": (ATOM, 2), "target_kind_label": (ATOM, 1), "publicity_received": (ATOM, 1),
+    "operator": (ATOM, 3), "recorded_at": (ATOM, 3), "entry_id": (ATOM, 2), "at_count": (ATOM, 1),
+    "department": (ATOM, 1), "fraud_type_name": (TEXT, 0), "target": (TEXT, 0), "officers": (LIST, 0),
+    "steps_text": (LIST, 0),
+    # columns the corrections work adds (amend/void/history, case place and group)
+    "place": (TEXT, 1), "group": (ATOM, 2), "reason": (TEXT, 2), "supersedes": (ATOM, 3), "action_label": (ATOM, 0),
+    "version": (ATOM, 0), "values_text": (LIST, 0), "changed_text": (LIST, 0), "summary": (TEXT, 0), "due_label": (TEXT, 0), "label": (TEXT, 0),
+}
+RIGHT = {"loss", "amount_saved", "deductions", "units", "grids", "audit_id", "entry_id", "at_count"}
 
-    cells = [["" if r.get(k) is None else _cell(r.get(k)) for k, _ in columns] for r in rows]
-    # Short columns (names, badges, dates, counts) never wrap; only long text folds, and no
-    # vertical rules, so the table stays readable in an 80-column terminal.
-    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-    for i, (_, header) in enumerate(columns):
-        longest = max((cell_len(row[i]) for row in cells), default=0)  # a Chinese character is 2 cells
-        t.add_column(header, overflow="fold", no_wrap=longest <= 12)
-    for row in cells:
-        t.add_row(*row)
-    console().print(t)
+
+def _table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
+    from fanzha_cli.render.fit import Col, print_table
+
+    cols = [Col(k, header, *TERMINAL.get(k, (ATOM, 0)), justify="right" if k in RIGHT else "left")
+            for k, header in columns]
+    print_table(title, cols, [{k: None if r.get(k) is None else _cell(r.get(k)) for k, _ in columns} for r in rows])
 
 
 # --- cases ---

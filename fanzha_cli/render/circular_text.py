@@ -14,7 +14,7 @@ import re
 from fanzha_cli.render import layout
 from fanzha_cli.render.console import plain
 from fanzha_cli.render.data import csv_text
-from fanzha_cli.render.layout import ATTACHMENTS, NONE_TEXT, NUMERIC, TEXT, display
+from fanzha_cli.render.layout import ATTACHMENTS, LONG, NONE_TEXT, NUMERIC, display
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -45,19 +45,24 @@ def _parts(c: dict):
 
 # --- terminal ---
 
-def _rich_table(table: layout.Table, heading: str, rows: list[dict]):
-    from rich.table import Table
-    from rich.text import Text
+# Columns left out first on a narrow terminal (the score's parts; the total stays), and the
+# formats that show every column.
+_OPTIONAL = {"coverage": 1, "activity": 1, "timeliness": 1, "photos": 1, "deduction": 1, "targets": 2,
+             "covered": 2, "cases_previous": 1, "loss_previous": 1, "done_on": 1}
+_MORE = "--format md、csv 或 xlsx"
+_LISTS = {"departments", "officers", "reasons"}
 
-    t = Table(title=heading or None, title_justify="left", header_style="bold")
-    for col in table.columns:
-        # Names never wrap, so on a narrow terminal rich narrows free text, headers and numbers
-        # first; and "fold" rather than the default ellipsis: nothing is ever cut to "…".
-        t.add_column(col.header, overflow="fold", no_wrap=col.kind == TEXT,
-                     justify="right" if col.kind in NUMERIC else "left")
-    for row in rows:
-        t.add_row(*(Text(plain(cell)) for cell in _cells(table, row)))  # Text: data is never read as markup
-    return t
+
+def _print_table(table: layout.Table, heading: str, rows: list[dict], console) -> None:
+    from fanzha_cli.render.fit import ATOM, LIST, TEXT, Col, print_table
+
+    # Names and numbers are never broken (render/fit.py); only free text (LONG) folds, and a
+    # list of names only between its items.
+    kinds = {col.key: (LIST if col.key in _LISTS else TEXT) if col.kind == LONG else ATOM for col in table.columns}
+    cols = [Col(col.key, col.header, kinds[col.key], _OPTIONAL.get(col.key, 0),
+                "right" if col.kind in NUMERIC else "left") for col in table.columns]
+    print_table(heading or None, cols, [dict(zip((c.key for c in table.columns), _cells(table, row))) for row in rows],
+                more=_MORE, console=console)
 
 
 def to_console(c: dict, console=None) -> None:
@@ -69,21 +74,30 @@ def to_console(c: dict, console=None) -> None:
     def _text(value: str, **style) -> Text:
         return Text(plain(value), **style)  # names come from the plan file: shown, never obeyed
 
+    def _paragraph(value: str) -> Text:
+        # broken where Chinese may break: never a line that starts with ，or 。 (fanzha_cli/cjk.py)
+        from fanzha_cli.cjk import wrap
+
+        return _text("\n".join(wrap("　　" + value, out.width)))
+
     out = console or default_console()
     out.print(_text(layout.title(c), style="bold"), justify="center")
     out.print(_text(_masthead(c)), justify="center")
     out.print(_text(layout.ADDRESSEE))
-    out.print(_text("　　" + layout.opening(c)))
+    out.print(_paragraph(layout.opening(c)))
     for heading, lead, parts in _parts(c):
         out.print()
         out.print(_text(heading, style="bold"))
         if lead:
-            out.print(_text("　　" + lead))
+            out.print(_paragraph(lead))
         for title, table in parts:
             rows = table.rows(c)
             table = table.for_rows(rows)
             empty = f"{title}：{NONE_TEXT}" if title else NONE_TEXT
-            out.print(_rich_table(table, title, rows) if rows else _text(empty))
+            if rows:
+                _print_table(table, title, rows, out)
+            else:
+                out.print(_text(empty))
     out.print()
     for line in _sign_off(c):
         out.print(_text(line), justify="right")

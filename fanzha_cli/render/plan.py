@@ -66,7 +66,6 @@ def csv_rows(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def show(state: dict[str, Any]) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     out = console()
@@ -83,27 +82,22 @@ def show(state: dict[str, Any]) -> None:
     on = state["on"] or "现行"
     out.print(f"计划版本：第 {v['entry_id']} 条记录，{v['effective']} 起生效（{v['source']}，{v['operator']} 于 {v['recorded_at']} 载入）；查看日期：{on}")
 
+    from fanzha_cli.render.fit import LIST, TEXT, Col, print_table
+
     if state["departments"]:
-        t = Table(title="科室、大队包联单位")
-        t.add_column("序号", justify="right")
-        t.add_column("科所队", no_wrap=True)
-        t.add_column("包联单位", no_wrap=True)
-        t.add_column("说明", overflow="fold")
+        rows = []
         for d in state["departments"]:
             for i, u in enumerate(d["units"]):
                 first = i == 0
-                t.add_row(str(d.get("item") or "") if first else "",
-                          f"{d['name']}（{len(d['units'])}）" if first else "",
-                          u["name"], _unit_remarks(u), end_section=i == len(d["units"]) - 1)
-        out.print(t)
+                rows.append({"item": str(d.get("item") or "") if first else "",
+                             "dept": f"{d['name']}（{len(d['units'])}）" if first else "",
+                             "unit": u["name"], "remarks": _unit_remarks(u)})
+        print_table("科室、大队包联单位", [Col("item", "序号", justify="right"), Col("dept", "科所队"),
+                                      Col("unit", "包联单位"), Col("remarks", "说明", TEXT, 1)], rows,
+                    more="--dept 名称 或 --format csv")
 
     if state["stations"]:
-        t = Table(title="基层派出所：网格与结对民辅警", show_lines=False)
-        t.add_column("派出所", no_wrap=True)
-        t.add_column("辖区", no_wrap=True)
-        t.add_column("网格", overflow="fold")
-        t.add_column("网格员", no_wrap=True)
-        t.add_column("结对民辅警", overflow="fold")
+        rows = []
         for s in state["stations"]:
             names = {o["badge"]: o for o in s["officers"]}
             label = s["name"] + ("（示例）" if s.get("sample") else "")
@@ -111,12 +105,15 @@ def show(state: dict[str, Any]) -> None:
                 officers = "、".join(
                     f"{names[b]['name']}（{ROLE_LABELS.get(names[b]['role'], '')} {b}）" if b in names else b
                     for b in g["officers"]
-                ) or Text("未结对", style="red")
-                t.add_row(label if i == 0 else "", s.get("jurisdiction") or "" if i == 0 else "",
-                          g["name"], g["worker"] or "", officers)
+                ) or "未结对"
+                rows.append({"station": label if i == 0 else "", "area": (s.get("jurisdiction") or "") if i == 0 else "",
+                             "grid": g["name"], "worker": g["worker"] or "", "officers": officers})
             if not s["grids"]:
-                t.add_row(label, s.get("jurisdiction") or "", Text("无网格", style="red"), "", "")
-        out.print(t)
+                rows.append({"station": label, "area": s.get("jurisdiction") or "", "grid": "无网格"})
+        print_table("基层派出所：网格与结对民辅警", [Col("station", "派出所"), Col("area", "辖区", priority=1),
+                                              Col("grid", "网格", TEXT), Col("worker", "网格员"),
+                                              Col("officers", "结对民辅警", LIST)], rows,
+                    more="--dept 名称 或 --format csv")
         units = sum(len(s["units"]) for s in state["stations"])
         out.print(f"各派出所另包联辖区单位共 {units} 个（用 --dept 查看某所明细）。")
 
@@ -148,31 +145,22 @@ def _scoring_value(v: dict[str, Any]) -> str:
 
 def show_rules(state: dict[str, Any]) -> None:
     """The plan's rules with its words (方案规定), then the bureau's own (本局细则（非方案原文）)."""
-    from rich.table import Table
-    from rich.text import Text
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
-    out = console()
     plan_rules = state.get("rules") or {}
     order = ("weekly_report", "discipline", "commendation")
     quoted = [(k, plan_rules[k]) for k in order if isinstance(plan_rules.get(k), dict) and plan_rules[k].get("quote")]
     if quoted:
-        t = Table(title="方案规定")
-        t.add_column("规则", no_wrap=True)
-        t.add_column("方案原文", overflow="fold")
         names = {"weekly_report": "每周报送", "discipline": "约谈与问责", "commendation": "表彰"}
-        for key, r in quoted:
-            t.add_row(names.get(key, key), Text(plain(f"“{r['quote']}”")))
-        out.print(t)
+        print_table("方案规定", [Col("name", "规则"), Col("quote", "方案原文", TEXT)],
+                    [{"name": names.get(key, key), "quote": f"“{r['quote']}”"} for key, r in quoted])
     local = state.get("local_rules") or []
     if local:
-        t = Table(title="本局细则（非方案原文）")
-        t.add_column("细则", overflow="fold")
-        t.add_column("规定", overflow="fold")
-        t.add_column("键", no_wrap=True)
-        for r in local:
-            value = _scoring_value(r["value"]) if r["key"] == "scoring" else _rule_value(r["value"])
-            t.add_row(Text(plain(r["label"])), Text(plain(value)), r["key"])
-        out.print(t)
+        print_table("本局细则（非方案原文）",
+                    [Col("label", "细则", TEXT), Col("value", "规定", TEXT), Col("key", "键", priority=1)],
+                    [{"label": r["label"], "key": r["key"],
+                      "value": _scoring_value(r["value"]) if r["key"] == "scoring" else _rule_value(r["value"])}
+                     for r in local], more="--format json")
 
 
 def show_station_units(state: dict[str, Any]) -> None:
@@ -217,12 +205,9 @@ def load_report(result, summary_text: str, warnings: list[str]) -> None:
 
 
 def history(rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
-    t = Table(title="计划载入历史")
-    for col in ("记录编号", "生效日期", "来源文件", "新增/变更", "结束", "操作人", "录入时间", "原因"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(str(r["entry_id"]), r["effective"], r["source"], str(r["started"]), str(r["ended"]),
-                  r["operator"], r["recorded_at"], r["reason"] or "")
-    console().print(t)
+    cols = [Col("entry_id", "记录编号", justify="right"), Col("effective", "生效日期"), Col("source", "来源文件", TEXT, 2),
+            Col("started", "新增/变更", justify="right"), Col("ended", "结束", justify="right"), Col("operator", "操作人"),
+            Col("recorded_at", "录入时间", priority=1), Col("reason", "原因", TEXT)]
+    print_table("计划载入历史", cols, [{k: None if v is None else str(v) for k, v in r.items()} for r in rows])

@@ -22,24 +22,22 @@ def csv_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def table(week: str, rows: list[dict[str, Any]]) -> None:
-    from rich import box
-    from rich.table import Table
-
     out = console()
     for category, label in CATEGORY.items():
         group = [r for r in rows if r["category"] == category]
         if not group:
             continue
-        # No vertical rules: the whole ranking fits an 80-column terminal without cutting names.
-        t = Table(title=f"{week} 排名：{label}", box=box.SIMPLE_HEAD, pad_edge=False)
-        for col, justify in [("名次", "right"), ("科所队", "left"), ("报送", "left"), ("得分", "right")] + \
-                [(name, "right") for _, name in COMPONENTS] + [("对象", "right")]:
-            t.add_column(col, justify=justify, no_wrap=True, min_width=4)
-        for r in group:
-            c = r["components"]
-            t.add_row(str(r["rank"]), r["department"], STATUS[r["status"]], f"{r['score']:.1f}",
-                      *(f"{c[k]:.1f}" for k, _ in COMPONENTS), f"{r['covered']}/{r['targets']}")
-        out.print(t)
+        from fanzha_cli.render.fit import Col, print_table
+
+        # Names and scores are never broken; on a narrow terminal the score's parts go first.
+        cols = [Col("rank", "名次", justify="right"), Col("department", "科所队"), Col("status", "报送"),
+                Col("score", "得分", justify="right")]
+        cols += [Col(k, name, priority=1, justify="right") for k, name in COMPONENTS]
+        cols.append(Col("targets", "对象", priority=2, justify="right"))
+        print_table(f"{week} 排名：{label}", cols, [
+            {"rank": str(r["rank"]), "department": r["department"], "status": STATUS[r["status"]],
+             "score": f"{r['score']:.1f}", **{k: f"{r['components'][k]:.1f}" for k, _ in COMPONENTS},
+             "targets": f"{r['covered']}/{r['targets']}"} for r in group])
         out.print("得分说明：fanzha rank --explain 科所队")
 
 

@@ -10,7 +10,7 @@ from fanzha_cli import reports as R
 from fanzha_cli.commands.base import Format
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.render import data
-from fanzha_cli.render.console import console, note, plain
+from fanzha_cli.render.console import console, note
 
 STATUS_LABELS = {"missing": "未报送", "pending": "未报送（未到截止时间）", "late": "迟报", "on_time": "按时"}
 SHORT = {"leaflets": "折页", "notices": "告知书", "pledges": "承诺书", "app_installs": "装APP",
@@ -63,7 +63,7 @@ def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
             "duties_text": "；".join(row["duties"])}
 
 
-def lines(week: str, rows: list[dict[str, Any]], fmt: Format) -> None:
+def lines(week: str, rows: list[dict[str, Any]], fmt: Format, by_week: bool = False) -> None:
     if fmt is Format.json:
         data.emit_json(rows)
         return
@@ -73,26 +73,23 @@ def lines(week: str, rows: list[dict[str, Any]], fmt: Format) -> None:
     if not rows:
         note(f"{week} 没有报送记录。")
         return
-    from rich import box
-    from rich.table import Table
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
-    t = Table(title=f"{week} 报送", box=box.SIMPLE_HEAD, pad_edge=False)
-    t.add_column("编号", justify="right", no_wrap=True)
-    t.add_column("科所队", no_wrap=True)
-    t.add_column("对象", overflow="fold")
-    t.add_column("数量（0 不列）", overflow="fold", ratio=1)
-    t.add_column("进度", justify="right", no_wrap=True)
-    t.add_column("报送时间", no_wrap=True)
-    t.add_column("状态", no_wrap=True)
+    cols = [Col("line_id", "编号", justify="right")] + ([Col("week", "周次")] if by_week else []) + [
+        Col("dept", "科所队", priority=0 if not by_week else 3), Col("target", "对象", TEXT),
+        Col("amounts", "数量（0 不列）", TEXT), Col("progress", "进度", priority=2, justify="right"),
+        Col("submitted", "报送时间", priority=1), Col("status", "状态")]
     totals = {k: 0 for k in R.MEASURE_KEYS}
+    table = []
     for r in rows:
         for k in R.MEASURE_KEYS:
             totals[k] += r[k]
-        status = _late(r["late"]) + ("，已更正" if r["version"] > 1 else "")
-        t.add_row(str(r["line_id"]), r["dept"], "本人亲友" if r["target_kind"] == "self" else f"{_kind(r['target_kind'])}：{_target(r)}",
-                  _amounts(r), "" if r["progress"] is None else f"{r['progress']}%",
-                  r["submitted_at"][5:16], status)
-    console().print(t)
+        table.append({"line_id": str(r["line_id"]), "week": r["week"], "dept": r["dept"],
+                      "target": "本人亲友" if r["target_kind"] == "self" else f"{_kind(r['target_kind'])}：{_target(r)}",
+                      "amounts": _amounts(r), "progress": None if r["progress"] is None else f"{r['progress']}%",
+                      "submitted": r["submitted_at"][5:16],
+                      "status": _late(r["late"]) + ("，已更正" if r["version"] > 1 else "")})
+    print_table(f"{week} 报送", cols, table)
     console().print(f"合计 {len(rows)} 条：{_amounts(totals) or '全部为 0'}")
 
 
@@ -129,30 +126,28 @@ def history(hist: dict[str, Any], fmt: Format) -> None:
         data.emit_csv(({**v, "action_label": R.ACTION_LABELS[v["action"]], "duties": "；".join(v["duties"])}
                        for v in hist["versions"]), columns)
         return
-    from rich.table import Table
-    from rich.text import Text
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
     out = console()
     state = "已作废" if hist["voided"] else "有效"
     out.print(f"第 {hist['line_id']} 条报送：{hist['dept']} {hist['week']} {_kind(hist['target_kind'])}"
               f"“{R.target_label(hist['target_kind'], hist['target'] or '')}”（{state}）")
-    t = Table(title="各版本")
-    t.add_column("项目", no_wrap=True)
-    for v in hist["versions"]:
-        t.add_column(f"第 {v['version']} 版：{R.ACTION_LABELS[v['action']]}", overflow="fold")
-    t.add_row("记录编号", *(str(v["entry_id"]) for v in hist["versions"]))
-    t.add_row("操作人", *(v["operator"] for v in hist["versions"]))
-    t.add_row("录入时间", *(v["recorded_at"] for v in hist["versions"]))
-    t.add_row("原因", *(v["reason"] or "" for v in hist["versions"]), end_section=True)
+    # One row per version; a value an amendment changed is marked （改）. Too many columns for
+    # any terminal side by side, so render/fit.py shows each version as a 「字段：值」 block.
     versions = hist["versions"]
-    for key, label in HISTORY_FIELDS:
-        cells = []
-        for i, v in enumerate(versions):
+    cols = [Col("version", "版本"), Col("action", "操作"), Col("entry_id", "记录编号"), Col("operator", "操作人"),
+            Col("recorded_at", "录入时间"), Col("reason", "原因", TEXT)]
+    cols += [Col(key, label, TEXT if key in ("duties", "note") else "atom") for key, label in HISTORY_FIELDS]
+    rows = []
+    for i, v in enumerate(versions):
+        row = {"version": f"第 {v['version']} 版", "action": R.ACTION_LABELS[v["action"]], "entry_id": str(v["entry_id"]),
+               "operator": v["operator"], "recorded_at": v["recorded_at"], "reason": v["reason"] or ""}
+        for key, _ in HISTORY_FIELDS:
             text = _value(key, v[key])
             changed = i > 0 and v["action"] == "amend" and _value(key, versions[i - 1][key]) != text
-            cells.append(Text(plain(f"{text}（改）"), style="bold") if changed else text)
-        t.add_row(label, *cells)
-    out.print(t)
+            row[key] = f"{text}（改）" if changed else text
+        rows.append(row)
+    print_table("各版本", cols, rows)
     if hist["photos"]:
         out.print("所附照片：")
         for p in hist["photos"]:
@@ -161,41 +156,48 @@ def history(hist: dict[str, Any], fmt: Format) -> None:
 
 # --- missing --------------------------------------------------------------------------------
 
-MISSING_COLUMNS = [("dept", "科所队"), ("status_label", "状态"), ("lines", "报送条数"),
+MISSING_COLUMNS = [("dept", "科所队"), ("status_label", "状态"), ("complete", "已报齐"), ("lines", "报送条数"),
                    ("late_lines", "迟报条数"), ("paired_targets", "包联对象数"),
                    ("reported_targets", "已报对象数"), ("unreported", "未报对象"),
                    ("first_submitted_at", "首次报送"), ("last_submitted_at", "最后报送")]
 
 
-def missing(status: dict[str, Any], fmt: Format, show_all: bool) -> None:
-    rows = [r for r in status["departments"] if show_all or r["status"] != "on_time"]
+def missing(status: dict[str, Any], fmt: Format, show_all: bool = True) -> None:
+    """Departments that have not reported on every paired target first (with their counts),
+    then the complete ones."""
+    rows = sorted(status["departments"], key=R.complete)  # stable: plan order within each part
+    rows = [{**r, "complete": R.complete(r)} for r in rows]
     if fmt is Format.json:
         data.emit_json({**status, "departments": rows})
         return
     if fmt is Format.csv:
-        data.emit_csv(({**r, "status_label": STATUS_LABELS[r["status"]],
+        data.emit_csv(({**r, "status_label": STATUS_LABELS[r["status"]], "complete": r["complete"],
                         "unreported": r["unreported_targets"]} for r in rows), MISSING_COLUMNS)
         return
-    from rich import box
-    from rich.table import Table
+    from fanzha_cli.render.fit import TEXT, Col, print_table
 
     out = console()
     counts = {s: sum(1 for r in status["departments"] if r["status"] == s) for s in STATUS_LABELS}
     out.print(f"{status['week']}（{status['monday']} 至 {status['sunday']}），截止 {status['deadline']}，"
               f"按 {status['plan_on']} 生效的计划：科所队 {len(status['departments'])} 个，按时 {counts['on_time']}，"
               f"迟报 {counts['late']}，未报送 {counts['missing'] + counts['pending']}。")
-    if not rows:
-        out.print("全部按时报送。")
-        return
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    # Names and times never wrap; only the list of unreported targets folds, so the table
-    # fits an 80-column terminal.
-    for header in ("科所队", "状态", "已报/对象", "迟报条数", "最后报送", "未报对象"):
-        t.add_column(header, overflow="fold", no_wrap=header != "未报对象")
-    for r in rows:
-        t.add_row(r["dept"], STATUS_LABELS[r["status"]], f"{r['reported_targets']}/{r['paired_targets']}",
-                  str(r["late_lines"]), (r["last_submitted_at"] or "")[5:16], _unreported(r))
-    out.print(t)
+    cols = [Col("dept", "科所队"), Col("status", "状态"), Col("count", "已报/应报", justify="right"),
+            Col("late", "迟报条数", priority=1, justify="right"), Col("last", "最后报送", priority=2),
+            Col("unreported", "未报对象", TEXT)]
+
+    def cells(r: dict[str, Any]) -> dict[str, Any]:
+        return {"dept": r["dept"], "status": STATUS_LABELS[r["status"]],
+                "count": f"{r['reported_targets']}/{r['paired_targets']}", "late": str(r["late_lines"]),
+                "last": (r["last_submitted_at"] or "")[5:16], "unreported": _unreported(r)}
+
+    open_rows = [cells(r) for r in rows if not r["complete"]]
+    done_rows = [cells(r) for r in rows if r["complete"]]
+    if open_rows:
+        print_table(f"未报齐（{len(open_rows)} 个）", cols, open_rows)
+    else:
+        out.print("全部科所队都已报齐。")
+    if done_rows:
+        print_table(f"已报齐（{len(done_rows)} 个）", cols[:5], done_rows)
 
 
 def _unreported(r: dict[str, Any]) -> str:
@@ -291,6 +293,9 @@ def check_output(path: Path, force: bool) -> None:
         raise FanzhaError(f"模板文件须以 .xlsx 结尾：{path}", hint="例如 -o 宣传科-2022-W05.xlsx。")
     if path.exists() and not force:
         raise FanzhaError(f"文件已存在：{path}（可能是已填好的报送表）", hint="换一个文件名，或加 --force 覆盖。")
+    from fanzha_cli.outputs import check_file
+
+    check_file(path, may_create_folder=True)  # missing folders are made; an unwritable place is said at once
 
 
 def write_template(path: Path, t: dict[str, Any]) -> None:
