@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -177,27 +178,85 @@ def bench_startup(work: Path, county: Path, n: int) -> list[Row]:
 
     # `report add` end to end, on a copy of the county ledger: each run a target not yet reported.
     ledger_copy = copy_ledger(county, work / "add.db")
-    conn = sqlite3.connect(ledger_copy)
-    free = conn.execute(
-        """SELECT p.parent, p.key FROM plan_items AS p
-           WHERE p.item_kind = 'pairing' AND p.action = 'start'
-             AND NOT EXISTS (SELECT 1 FROM report_lines AS r WHERE r.week = '2022-W30' AND r.dept = p.parent
-                             AND r.target_kind = 'unit' AND r.target = p.key)
-           ORDER BY p.entry_id, p.seq""").fetchall()
-    conn.close()
-    if len(free) < n:
-        raise RuntimeError(f"only {len(free)} unreported units in 2022-W30 for `report add`")
+    free = _free_targets(ledger_copy, n)["units"]
 
     def prepare(i: int):
-        dept, unit = free[i]
-        add = FANZHA + ["--db", str(ledger_copy), "report", "add", "--dept", dept, "--week", "2022-W30", "--unit", unit,
-                        "--leaflets", "120", "--pledges", "30", "--submitted-at", "2022-07-29 10:00"]
-        return add, BARE + ["--sqlite-utils"]
+        return report_add(ledger_copy, *free[i]), BARE + ["--sqlite-utils"]
 
     add_f, add_b = median_pair([], [], n, prepare)
     rows.append(Row("start-up: `fanzha report add` end to end (county ledger)", f"{add_f * 1000:.0f} ms",
                     f"bare Typer app + `import sqlite_utils`: {add_b * 1000:.0f} ms", f"{add_f / add_b:.2f}×",
                     "≤ 1.3×", verdict(add_f / add_b <= 1.3)))
+    return rows
+
+
+def _free_targets(db: Path, n: int) -> dict:
+    """What n single writes on a copy of `db` can each write anew: (week, department, unit)
+    paired and not yet reported, from 2022-W30 on, and grids with officers paired (for cases)."""
+    conn = sqlite3.connect(db)
+    try:
+        units = []
+        for w in range(30, 53):
+            week = f"2022-W{w:02d}"
+            units += [(week, d, u) for d, u in conn.execute(
+                """SELECT p.parent, p.key FROM plan_items AS p
+                   WHERE p.item_kind = 'pairing' AND p.action = 'start'
+                     AND NOT EXISTS (SELECT 1 FROM report_lines AS r WHERE r.week = ? AND r.dept = p.parent
+                                     AND r.target_kind = 'unit' AND r.target = p.key)
+                   ORDER BY p.entry_id, p.seq LIMIT ?""", (week, n - len(units)))]
+            if len(units) >= n:
+                break
+        grids = [g for (g,) in conn.execute(
+            "SELECT DISTINCT parent FROM plan_items WHERE item_kind = 'officer_grid' AND action = 'start'"
+            " ORDER BY entry_id, seq LIMIT ?", (n,))]
+    finally:
+        conn.close()
+    if len(units) < n or len(grids) < n:
+        raise RuntimeError(f"{db}: only {len(units)} unreported units, {len(grids)} grids from 2022-W30 on")
+    return {"units": units, "grids": grids}
+
+
+def report_add(db: Path, week: str, dept: str, unit: str) -> list[str]:
+    friday = dt.date.fromisocalendar(2022, int(week[-2:]), 5)
+    return FANZHA + ["--db", str(db), "report", "add", "--dept", dept, "--week", week, "--unit", unit,
+                     "--leaflets", "120", "--pledges", "30", "--submitted-at", f"{friday} 10:00"]
+
+
+def bench_writes(work: Path, ledgers: dict[str, Path], n: int) -> list[Row]:
+    """One `report add`, and one `case add` followed by its `audit record` (negligent: the
+    officer and station charged, the standing reported), end to end on a copy of each scale's
+    ledger; the scales run in turn, each run a new target. The figure is each scale against
+    the county."""
+    monday = "2022-07-25"
+    copies = {scale: copy_ledger(db, work / f"write-{scale}.db") for scale, db in ledgers.items()}
+    for path in copies.values():  # migrated once, before timing (m008 on an older ledger)
+        measure(FANZHA + ["--db", str(path), "db", "path"])
+    free = {scale: _free_targets(path, n) for scale, path in copies.items()}
+    add_t: dict[str, list[float]] = {s: [] for s in copies}
+    case_t: dict[str, list[float]] = {s: [] for s in copies}
+    for i in range(n):
+        for scale, path in copies.items():
+            add_t[scale].append(measure(report_add(path, *free[scale]["units"][i])).seconds)
+            grid, case_no = free[scale]["grids"][i], f"BENCH{i:04d}"
+            fz = shlex.join(FANZHA + ["--db", str(path)])
+            script = (f"{fz} case add --case-no {case_no} --date {monday} --type online_loan "
+                      f"--grid {shlex.quote(grid)} --loss 1000 && "
+                      f"{fz} audit record --case {case_no} --date 2022-07-28 --publicity-received no "
+                      f"--verified-negligent --verify-date 2022-07-28 --note 核实")
+            case_t[scale].append(measure(["sh", "-c", script]).seconds)
+    rows = []
+    base = "county"
+    for label, times in (("`fanzha report add`", add_t), ("`fanzha case add` + `audit record`", case_t)):
+        b = statistics.median(times[base])
+        for scale in copies:
+            t = statistics.median(times[scale])
+            if scale == base:
+                rows.append(Row(f"{label}, one record ({scale} ledger)", f"{t * 1000:.0f} ms", "—", "—", "report", "—"))
+            else:
+                rows.append(Row(f"{label}, one record ({scale} ledger)", f"{t * 1000:.0f} ms",
+                                f"county ledger: {b * 1000:.0f} ms", f"{t / b:.2f}×",
+                                "≤ 1.1×" if scale == "province" else "report",
+                                verdict(t / b <= 1.1) if scale == "province" else "—"))
     return rows
 
 
@@ -335,14 +394,14 @@ def main() -> None:
                    help="the ledger the circular, verify and read benchmarks run on (default province)")
     p.add_argument("--repeat", type=int, default=15, help="runs of each start-up command (median)")
     p.add_argument("--data", type=Path, default=HERE / "data", help="where generated ledgers are kept")
-    p.add_argument("--only", nargs="*", choices=["startup", "import", "circular", "verify", "reads"])
+    p.add_argument("--only", nargs="*", choices=["startup", "writes", "import", "circular", "verify", "reads"])
     args = p.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     # Byte-compiled, as an installed fanzha is (pip compiles it; a checkout compiles itself on
     # its first run, unless PYTHONDONTWRITEBYTECODE is set, as in some CI): start-up is then
     # fanzha's own, not Python compiling its 400 KB of source on every run.
     compileall.compile_dir(str(ROOT / "fanzha_cli"), quiet=1)
-    wanted = set(args.only or ["startup", "import", "circular", "verify", "reads"])
+    wanted = set(args.only or ["startup", "writes", "import", "circular", "verify", "reads"])
     load_before = _load()
     small_scale = "county" if args.scale != "county" else "tiny"
     county, county_gen = ensure_ledger(args.data, "county")
@@ -357,6 +416,12 @@ def main() -> None:
         work = Path(tmp)
         if "startup" in wanted:
             rows += bench_startup(work, county, args.repeat)
+        if "writes" in wanted:
+            scales = {"county": county}
+            for scale in ("city", "province"):
+                if (args.data / f"{scale}.db").exists() and (scale == args.scale or scale == "city"):
+                    scales[scale] = args.data / f"{scale}.db"
+            rows += bench_writes(work, scales, min(args.repeat, 11))
         if "import" in wanted:
             rows += bench_import(work, args.data, args.scale, plan_file, 3)
         if "circular" in wanted:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli import plan_lookup, plan_store, privacy, queries
 from fanzha_cli.cases import campaign_date, campaign_period, charged_departments, find_case, period, required_text
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger, Writer
@@ -93,7 +93,7 @@ def responsible(led: Ledger, case: dict[str, Any], badge: str | None) -> dict[st
     charged. A unit case: each department paired with the unit that day is charged; an officer
     named must belong to one of them (none need be named). A case at a place outside every
     pairing charges no one."""
-    idx = plan_store.index_on(led, case["case_date"])
+    idx = plan_lookup.lookup_on(led, case["case_date"])
     if case["target_kind"] == "place":
         raise FanzhaError(
             f"案件 {case['case_no']} 发生在包联单位和网格之外（{case['target']}），不对任何人通报扣分。",

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fanzha_cli import plan_store, privacy, queries, sealing
+from fanzha_cli import plan_lookup, plan_store, privacy, queries, sealing
 from fanzha_cli.clock import latest_settings  # noqa: F401  (one place; callers import it from here too)
 from fanzha_cli.dates import iso_date
 from fanzha_cli.errors import FanzhaError
@@ -120,7 +120,7 @@ def resolve_case_no(led: Ledger, typed: str, upto: int | None = None) -> str | N
         if led.query(queries.CASE_BY_NO, {"case_no": candidate, "upto": upto}):
             return candidate
     key = case_key(typed)
-    found = [r["case_no"] for r in led.query(queries.ALL_CASE_NOS, {"upto": upto}) if case_key(r["case_no"]) == key]
+    found = [r["case_no"] for r in led.query(queries.UNUSUAL_CASE_NOS, {"upto": upto}) if case_key(r["case_no"]) == key]
     if len(found) > 1:
         raise FanzhaError(
             f"案件编号“{raw}”对应多起已登记的案件：{'、'.join(found)}（旧账本中只有大小写或全半角不同的编号）。",
@@ -226,7 +226,7 @@ def case_row(
     """One case as typed, checked against the plan in force on its date: the row to append."""
     case_no = normalize_case_no(case_no)
     case_date = campaign_date(led, date, "发案日期")
-    idx = plan_store.index_on(led, case_date)
+    idx = plan_lookup.lookup_on(led, case_date)
     kind, target = place_of(idx, unit, grid, place)
     return {
         "case_no": case_no,

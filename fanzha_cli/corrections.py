@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fanzha_cli import audits, plan_store, privacy, queries, sealing
+from fanzha_cli import audits, plan_lookup, plan_store, privacy, queries, sealing
 from fanzha_cli.cases import (
     TARGET_LABELS, campaign_date, case_versions, find_case, focus_group, fraud_type, group_names, latest_settings,
     place_of, required_text, type_names,
@@ -88,7 +88,7 @@ def amend_case(
         new = {k: cur[k] for k in CASE_FIELDS}
         if date is not None:
             new["case_date"] = campaign_date(led, date, "发案日期")
-        idx = plan_store.index_on(led, new["case_date"])
+        idx = plan_lookup.lookup_on(led, new["case_date"])
         if any(x is not None and x.strip() for x in (unit, grid, place)):
             new["target_kind"], new["target"] = place_of(idx, unit, grid, place)
         _check_target_on(idx, new)

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha_cli import plan_store, privacy, queries
+from fanzha_cli import plan_lookup, plan_store, privacy, queries
 from fanzha_cli import rules as plan_rules
 from fanzha_cli.cases import campaign_date, latest_settings, required_text, type_names
 from fanzha_cli.errors import FanzhaError
@@ -94,7 +94,7 @@ def subject(led: Ledger, officer: str | None, dept: str | None) -> Subject:
     """--officer BADGE or --dept NAME (exactly one), known to the plan or to the deductions."""
     if bool(officer and officer.strip()) == bool(dept and dept.strip()):
         raise FanzhaError("须指明一个对象：--officer 警号，或 --dept 科所队名称（二者选一）。")
-    idx = plan_store.index_on(led, plan_store.FAR_FUTURE)
+    idx = plan_lookup.lookup_on(led, plan_store.FAR_FUTURE)  # one name: no need for the whole plan
     kind, key = ("officer", officer.strip()) if officer and officer.strip() else ("department", dept.strip())
     known = led.query(queries.SUBJECT_HAS_DEDUCTIONS, {"subject_kind": kind, "subject": key, "upto": None})
     if kind == "officer":

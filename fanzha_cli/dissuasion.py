@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fanzha_cli import plan_store, privacy, queries, sealing
+from fanzha_cli import plan_lookup, plan_store, privacy, queries, sealing
 from fanzha_cli.cases import campaign_date, period, required_text
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
@@ -22,7 +22,7 @@ def add(
 ) -> dict[str, Any]:
     day = campaign_date(led, date, "劝阻日期")
     badge = (officer or "").strip()
-    o = plan_store.index_on(led, day).officer(badge)
+    o = plan_lookup.lookup_on(led, day).officer(badge)
     row = {
         "officer": badge,
         "department": o["station"],
@@ -114,7 +114,7 @@ def amend(led: Ledger, dissuasion_id: str, *, reason: str, officer: str | None =
             new["dissuasion_date"] = campaign_date(led, date, "劝阻日期")
         if officer is not None:
             new["officer"] = officer.strip()
-        o = plan_store.index_on(led, new["dissuasion_date"]).officer(new["officer"])
+        o = plan_lookup.lookup_on(led, new["dissuasion_date"]).officer(new["officer"])
         new["department"] = o["station"]
         if amount_saved is not None:
             new["amount_saved_fen"] = parse_yuan(amount_saved, "避免损失金额")

@@ -14,11 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-import sqlite_utils
-
 from fanzha_cli import chain, sealing, vault
 from fanzha_cli.errors import FanzhaError
-from fanzha_cli.migrations import migrations
 from fanzha_cli.settings import Settings
 
 BUSY_TIMEOUT_S = 60
@@ -115,7 +112,6 @@ class Ledger:
         self.path = path
         self.operator = operator
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.as_of: int | None = None  # set while reads see an earlier entry (asof.as_of)
 
     @contextlib.contextmanager
@@ -132,6 +128,13 @@ class Ledger:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    @property
+    def db(self):
+        """The connection as a sqlite_utils Database (loaded only when asked for)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def query(self, sql: str, params: dict | tuple = ()) -> list[dict[str, Any]]:
         cur = self.conn.execute(sql, params)
@@ -160,10 +163,49 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+# The schema steps of migrations.py, by name: a ledger with every one applied (nearly every
+# open) is opened without loading sqlite_utils and the steps, which only migrating needs.
+# tests/test_ledger.py checks that this is migrations.py's list.
+SCHEMA_STEPS = (
+    "m001_entries_and_plan",
+    "m003_cases_audits",
+    "m002_reports",
+    "m004_performance",
+    "m005_issued_weeks",
+    "m006_corrections",
+    "m007_vault",
+    "m008_plan_lookups",
+    "m009_case_numbers",
+)
+
+
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    try:
+        applied = {r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'fanzha'")}
+    except sqlite3.OperationalError:  # no such table: a new ledger
+        return False
+    return applied.issuperset(SCHEMA_STEPS)
+
+
+def _pending(conn: sqlite3.Connection) -> list:
+    if _up_to_date(conn):
+        return []
+    import sqlite_utils
+
+    from fanzha_cli.migrations import migrations
+
+    return migrations.pending(sqlite_utils.Database(conn))
+
+
 def migrate(conn: sqlite3.Connection) -> None:
-    db = sqlite_utils.Database(conn)
-    if not migrations.pending(db):
+    if not _pending(conn):
         return
+    import sqlite_utils
+
+    from fanzha_cli.migrations import migrations
+
+    db = sqlite_utils.Database(conn)
     # Under the write lock, so two processes opening a new ledger at once migrate it once.
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -227,7 +269,7 @@ def _open_read_only(path: Path) -> Ledger:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
                                isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        pending = migrations.pending(sqlite_utils.Database(conn))
+        pending = _pending(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise FanzhaError(f"无法打开账本 {path}：{_why(exc)}", hint="确认这是 fanzha 的账本文件。") from exc
     if pending:

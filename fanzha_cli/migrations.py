@@ -534,3 +534,27 @@ def m007_vault(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX reseal_hashes_old ON reseal_hashes(old_id, old_hash)")
     for table in ("reseals", "reseal_origins", "reseal_hashes"):
         _guard(db, table)
+
+
+@migrations()
+def m008_plan_lookups(db: sqlite_utils.Database) -> None:
+    # Single-record writes look up the names they were given in the plan as recorded
+    # (plan_lookup.py) rather than building the whole plan: by key (plan_items_identity) and,
+    # for the officers paired with a grid, by parent.
+    db.execute("CREATE INDEX plan_items_parent ON plan_items(item_kind, parent, key, effective, entry_id)")
+    # Every command asks whether victims' data is still held in clear (sealing.plain_victims):
+    # a partial index of just those rows answers without reading every case. Its condition
+    # is sealing.PLAIN_VICTIM, written out here as a landed step must not change with it.
+    plain = " OR ".join(f"({c} IS NOT NULL AND instr({c}, '|fz1:') = 0)"
+                        for c in ("victim_name", "victim_phone", "victim_id_number"))
+    for table in ("cases", "case_versions"):
+        db.execute(f'CREATE INDEX "{table}_plain_victims" ON "{table}"(entry_id) WHERE {plain}')
+
+
+@migrations()
+def m009_case_numbers(db: sqlite_utils.Database) -> None:
+    # A typed case number neither stored as typed nor in normal form is compared with the
+    # numbers not in normal form only (queries.UNUSUAL_CASE_NOS, whose condition this is),
+    # not with every case number of the ledger.
+    db.execute("CREATE INDEX cases_unusual_case_no ON cases(entry_id) WHERE"
+               " (case_no <> upper(case_no) OR case_no GLOB '*[^ -~]*' OR case_no <> trim(case_no))")

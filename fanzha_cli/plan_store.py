@@ -424,6 +424,19 @@ def index_on(ledger: Ledger, on: str) -> PlanIndex:
     the version in force on a date names the whole state on it: the loads up to that one.
     It is keyed by the version's hash, so a rolled-back load can never be mistaken for it.
     """
+    version = version_on(ledger, on)
+    built = _BUILT.setdefault(ledger, {})
+    key = version["hash"]
+    if key not in built:
+        if len(built) >= _KEEP:
+            del built[next(iter(built))]
+        built[key] = _build_index(ledger, on, version)
+    idx = built[key]
+    return idx if idx.on == on else dataclasses.replace(idx, on=on)
+
+
+def version_on(ledger: Ledger, on: str) -> dict[str, Any]:
+    """The plan version in force on `on`; refused, saying why, if there is none."""
     version = ledger.query(queries.PLAN_VERSION_ON, {"on": on})
     if not version:
         first = ledger.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"]
@@ -436,14 +449,7 @@ def index_on(ledger: Ledger, on: str) -> PlanIndex:
             f"{on} 时账本中还没有生效的计划。",
             hint="先运行 fanzha plan load data/assignments.yaml，或检查日期是否在活动期内。",
         )
-    built = _BUILT.setdefault(ledger, {})
-    key = version[0]["hash"]
-    if key not in built:
-        if len(built) >= _KEEP:
-            del built[next(iter(built))]
-        built[key] = _build_index(ledger, on, version[0])
-    idx = built[key]
-    return idx if idx.on == on else dataclasses.replace(idx, on=on)
+    return version[0]
 
 
 def _state_on(ledger: Ledger, on: str, version: dict[str, Any]) -> dict[str, Any]:

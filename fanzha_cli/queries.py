@@ -16,6 +16,27 @@ WHERE rn = 1 AND action = 'start'
 ORDER BY entry_id, seq
 """
 
+# Every fact about one plan item (by kind and key, or by kind and parent) effective on or
+# before :on: plan_lookup keeps, for each identity, the latest (PLAN_STATE_ON's rule). Both
+# are index range scans (plan_items_identity, plan_items_parent): a single-record write looks
+# up the names it was given without reading the plan.
+PLAN_FACTS_OF_KEY = """
+SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
+WHERE item_kind = :kind AND key = :key AND effective <= :on
+"""
+
+PLAN_FACTS_OF_PARENT = """
+SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
+WHERE item_kind = :kind AND parent = :parent AND effective <= :on
+"""
+
+# Units whose recorded attributes mention :text (a JSON string): the candidates for a unit
+# written by one of its aliases.
+PLAN_UNITS_MENTIONING = """
+SELECT DISTINCT key FROM plan_items
+WHERE item_kind = 'unit' AND effective <= :on AND instr(attrs, :text) > 0
+"""
+
 # The plan version (settings) in force on :on.
 PLAN_VERSION_ON = """
 SELECT v.entry_id, v.effective, v.source, v.source_sha256, v.settings,
@@ -112,9 +133,17 @@ CASE_BY_NO = f"""
 SELECT c.case_no FROM cases AS c WHERE c.case_no = :case_no AND {_upto("c")}
 """
 
-# Every registered case number: compared in Python when the exact number is not stored
-# (a number typed in another case or width, or an old ledger's number).
-ALL_CASE_NOS = f"SELECT c.case_no, c.entry_id FROM cases AS c WHERE {_upto('c')} ORDER BY c.entry_id"
+# A stored case number that may not be in the form cases.normalize_case_no stores: not all
+# printable ASCII (SQL cannot judge its form), with lower-case letters, or spaces around (an
+# old ledger's). A normal number is reached by typing it in any case or width (the normalised
+# form is looked up exactly), so only these need comparing in Python when neither the typed
+# nor the normalised number is stored; a partial index (m009) holds just them, so that a
+# `case add` does not read every case number of a province.
+UNUSUAL_CASE_NO = "(case_no <> upper(case_no) OR case_no GLOB '*[^ -~]*' OR case_no <> trim(case_no))"
+
+UNUSUAL_CASE_NOS = f"""
+SELECT c.case_no, c.entry_id FROM cases AS c WHERE {UNUSUAL_CASE_NO} AND {_upto('c')} ORDER BY c.entry_id
+"""
 
 # The current cases dated in [:start, :end], optionally of one fraud type (:fraud_type NULL
 # = all), with who recorded the current version and when.

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from fanzha_cli import clock, evidence, privacy, queries, rules, weeks
+from fanzha_cli import clock, evidence, plan_lookup, privacy, queries, rules, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import MAX_ID, Ledger
+from fanzha_cli.plan_lookup import PlanLookup
 from fanzha_cli.plan_store import PlanIndex, index_on
 from fanzha_cli.weeks import Week
 
@@ -251,7 +252,7 @@ class WeekPlan:
     """The plan in force on a week's Monday, as what report lines are checked against."""
 
     week: Week
-    index: PlanIndex
+    index: PlanIndex | PlanLookup
     deadline: dt.datetime
     checklists: dict[str, list[str]]  # unit -> sector duties
 
@@ -305,10 +306,11 @@ class WeekPlan:
         return submitted > self.deadline
 
 
-def week_plan(led: Ledger, week: Week) -> WeekPlan:
+def week_plan(led: Ledger, week: Week, *, point: bool = False) -> WeekPlan:
     """The plan a week is judged by: the one in force on its Monday, or on the day the first
     plan took effect if that is later in the week. A week outside the campaign, or before the
-    first due week (see clock), is refused."""
+    first due week (see clock), is refused. `point`: for one line, look up only the names it
+    names (plan_lookup) rather than build the whole plan."""
     settings = clock.latest_settings(led)
     period = settings.get("campaign", {}).get("routine_period", {})
     start, end = period.get("start"), period.get("end")
@@ -319,7 +321,7 @@ def week_plan(led: Ledger, week: Week) -> WeekPlan:
     clock.refuse_not_due(week, plan_start, first, settings)
     on = max(monday, plan_start)
     try:
-        index = index_on(led, on)
+        index = plan_lookup.lookup_on(led, on) if point else index_on(led, on)
     except FanzhaError as exc:
         raise FanzhaError(
             f"{week.span()} 的周一（{monday}）账本中还没有生效的计划，无法判断包联关系。",
@@ -499,7 +501,7 @@ def add_line(
     kind, name = _choose_target(unit, grid, self_target)
     files = _inspect_photos(photos)
     with led.write() as writer:
-        plan = week_plan(led, wk)
+        plan = week_plan(led, wk, point=True)
         dept = plan.dept(dept)
         target = plan.target(dept, kind, name)
         content, problems = parse_content(values, plan.checklist(kind, target), target_label(kind, target))
@@ -570,7 +572,7 @@ def amend_line(
         versions = _versions(led, line_id)
         current = _live(versions, "更正")
         wk = weeks.resolve(current["week"])
-        plan = week_plan(led, wk)
+        plan = week_plan(led, wk, point=True)
         kind, target = current["target_kind"], current["target"]
         content, problems = parse_content(values, plan.checklist(kind, target), target_label(kind, target), current)
         _raise_all(problems)

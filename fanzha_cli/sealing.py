@@ -43,15 +43,19 @@ def ledger_has_sealed(conn: sqlite3.Connection) -> bool:
     return False
 
 
+# A row with a victim field in clear. Every command asks (see plain_victims): the partial
+# index m008 made with this very condition holds just those rows, so the count reads it and
+# not the whole table.
+PLAIN_VICTIM = " OR ".join(f"({c} IS NOT NULL AND instr({c}, '|fz1:') = 0)"
+                           for c in ("victim_name", "victim_phone", "victim_id_number"))
+
+
 def plain_victims(conn: sqlite3.Connection) -> int:
     """How many rows still hold a victim field in clear (a ledger written before sealing)."""
     total = 0
     for table in VICTIM_TABLES:
         try:
-            total += conn.execute(
-                f'SELECT count(*) FROM "{table}" WHERE '
-                + " OR ".join(f"({c} IS NOT NULL AND {c} NOT LIKE '%|fz1:%')" for c in VICTIM_MASKS)
-            ).fetchone()[0]
+            total += conn.execute(f'SELECT count(*) FROM "{table}" WHERE {PLAIN_VICTIM}').fetchone()[0]
         except sqlite3.OperationalError:
             pass
     return total

@@ -376,3 +376,25 @@ def test_verify_names_the_entry_tampered_with_in_any_table(cli, every_table, db_
     result = cli("db", "verify")
     assert result.exit_code == 1
     assert f"账本校验失败：第 {entry} 条记录" in result.stderr, result.stderr
+
+
+def test_the_schema_steps_named_for_a_quick_open_are_the_migrations():
+    from fanzha_cli.migrations import migrations
+
+    assert ledger.SCHEMA_STEPS == tuple(m.name for m in migrations._migrations)
+
+
+def test_a_write_on_an_up_to_date_ledger_leaves_sqlite_utils_unloaded(tmp_path):
+    path = tmp_path / "l.db"
+    ledger.open_ledger(Settings(path, "x"), create=True).close()  # created and migrated
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from fanzha_cli import ledger\n"
+        "from fanzha_cli.settings import Settings\n"
+        "led = ledger.open_ledger(Settings(Path(sys.argv[1]), 'x'))\n"
+        "with led.write() as w: w.append('note', {})\n"
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
