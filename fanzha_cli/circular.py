@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha_cli import cases, clock, commend, discipline, plan_store, privacy, queries, reports, rules, scoring, weeks
+from fanzha_cli import cases, clock, commend, discipline, plan_store, privacy, queries, rules, scoring, weeks
 from fanzha_cli.errors import FanzhaError
+from fanzha_cli.reports.week_plan import WeekPlan, week_plan
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan
 from fanzha_cli.weeks import Week
@@ -52,7 +53,7 @@ class _Reported:
 _SEP = "\x1f"
 
 
-def _week_lines(led: Ledger, plan: reports.WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int]]:
+def _week_lines(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int]]:
     """The week's current lines summed by department (at a province's hundred thousand lines,
     SQL does it in about half the time of Python), and their figures over all departments. A department with a
     line on a target it is not paired with in the week's plan (the plan changed after the
@@ -92,7 +93,7 @@ def _paired_targets(idx: plan_store.PlanIndex, dept: str) -> set[str] | None:
     return set(_targets(idx, dept)) if dept in idx.departments else None
 
 
-def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[str, Any]) -> scoring.Tally:
+def _tally_by_line(led: Ledger, plan: WeekPlan, dept: str, rules: dict[str, Any]) -> scoring.Tally:
     lines = {}
     for r in led.query(queries.CIRCULAR_LINES_OF_DEPT_WEEK, {"week": plan.week.label, "dept": dept}):
         if r["target_kind"] != "self":
@@ -100,14 +101,14 @@ def _tally_by_line(led: Ledger, plan: reports.WeekPlan, dept: str, rules: dict[s
     return scoring.tally(lines, list(_targets(plan.index, dept)), rules)
 
 
-def _is_late(got: _Reported, plan: reports.WeekPlan, any_line: bool) -> bool:
+def _is_late(got: _Reported, plan: WeekPlan, any_line: bool) -> bool:
     """Late by the local rule: any late line (the shipped rule), or else the first line's time."""
     if any_line:
         return got.late_at is not None
     return got.first_submitted > weeks.stamp(plan.deadline)
 
 
-def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
+def department_weeks(plan: WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
     idx = plan.index
     any_line = rules.of(idx.settings).late_if_any_line
     out = []
@@ -125,10 +126,10 @@ def department_weeks(plan: reports.WeekPlan, reported: dict[str, _Reported], ded
     return out
 
 
-def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[reports.WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
+def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
     """The week's plan, scores and deductions, and what the circular needs of its lines (the
     figures summed, each late department's last time)."""
-    plan = reports.week_plan(led, week)
+    plan = week_plan(led, week)
     r = rules.of(plan.index.settings)
     reported, totals = _week_lines(led, plan, r.scoring)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
@@ -253,7 +254,7 @@ def named(scores: list[scoring.Score], r: rules.Rules, deducted: dict[str, int])
     return top, bottom
 
 
-def progress(led: Ledger, plan: reports.WeekPlan, upto: int | None = None) -> dict[str, int]:
+def progress(led: Ledger, plan: WeekPlan, upto: int | None = None) -> dict[str, int]:
     """Each department's latest 宣传进度 (the share of its paired targets covered so far), as its
     report of the week states it: the average of the progress on its current lines on paired
     targets that carry one, rounded; a department that stated none this week is absent. (Only
@@ -270,7 +271,7 @@ def progress(led: Ledger, plan: reports.WeekPlan, upto: int | None = None) -> di
     return {d: int(sum(v) / len(v) + 0.5) for d, v in by_dept.items()}
 
 
-def ranking_rows(led: Ledger, plan: reports.WeekPlan, scores: list[scoring.Score]) -> list[dict[str, Any]]:
+def ranking_rows(led: Ledger, plan: WeekPlan, scores: list[scoring.Score]) -> list[dict[str, Any]]:
     """The ranking as the circular and `fanzha rank` show it: each score, with the department's
     宣传进度."""
     progress_of = progress(led, plan)
