@@ -706,6 +706,20 @@ ENTRY_HASH = "SELECT id, hash FROM entries WHERE id = :id"
 # What `key rotate` re-sealed: old value (or keyed hash) -> the same under the newer key.
 RESEALS = "SELECT old, new FROM reseals ORDER BY entry_id"
 
+# The same value sealed again under a newer key, if `key rotate` did so.
+RESEAL_OF = "SELECT new FROM reseals WHERE old = :old ORDER BY entry_id DESC LIMIT 1"
+
+# Other cases whose victim's ID number has this keyed hash (under this key, or an older one
+# that `key rotate` resealed to it): no decryption needed.
+SAME_VICTIM_CASES = """
+WITH RECURSIVE eq(h) AS (SELECT :blind UNION SELECT r.old FROM reseals AS r JOIN eq ON r.new = eq.h)
+SELECT DISTINCT case_no FROM (
+    SELECT case_no, victim_id_hmac FROM cases
+    UNION ALL SELECT case_no, victim_id_hmac FROM case_versions)
+WHERE victim_id_hmac IN (SELECT h FROM eq) AND case_no <> :case_no
+ORDER BY case_no
+"""
+
 # A ledger made by `db reseal` holds, in its entry 0, the old ledger's hash of every entry:
 # an anchor printed from the old ledger is held if it names one of them.
 RESEALED_HASH = "SELECT old_hash FROM reseal_hashes WHERE old_id = :id"

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fanzha_cli import chain, evidence, ledger, sealing, vault
+from fanzha_cli import chain, evidence, ledger, queries, sealing, vault
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.settings import Settings
 
@@ -39,7 +39,7 @@ def _sealed_values(conn: sqlite3.Connection) -> set[str]:
 def _latest(conn: sqlite3.Connection, token: str) -> str:
     seen = 0
     while seen < 1000:
-        row = conn.execute("SELECT new FROM reseals WHERE old = ? ORDER BY entry_id DESC LIMIT 1", (token,)).fetchone()
+        row = conn.execute(queries.RESEAL_OF, {"old": token}).fetchone()
         if row is None:
             return token
         token, seen = row[0], seen + 1

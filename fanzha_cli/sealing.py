@@ -173,15 +173,7 @@ def same_victims(conn: sqlite3.Connection, id_number: str | None, case_no: str) 
         return []
     blind = key.blind(id_number)
     try:
-        rows = conn.execute(
-            """
-            WITH RECURSIVE eq(h) AS (SELECT ? UNION SELECT r.old FROM reseals AS r JOIN eq ON r.new = eq.h)
-            SELECT DISTINCT case_no FROM (
-                SELECT case_no, victim_id_hmac FROM cases
-                UNION ALL SELECT case_no, victim_id_hmac FROM case_versions)
-            WHERE victim_id_hmac IN (SELECT h FROM eq) AND case_no <> ?
-            ORDER BY case_no
-            """, (blind, case_no)).fetchall()
+        rows = conn.execute(queries.SAME_VICTIM_CASES, {"blind": blind, "case_no": case_no}).fetchall()
     except sqlite3.OperationalError:
         return []
     return [r[0] for r in rows]

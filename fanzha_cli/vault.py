@@ -274,8 +274,9 @@ class Opener:
         if self.conn is None:
             return None
         try:
-            row = self.conn.execute("SELECT new FROM reseals WHERE old = ? ORDER BY entry_id DESC LIMIT 1",
-                                    (token,)).fetchone()
+            from fanzha_cli import queries  # only when a value's key is not on this machine
+
+            row = self.conn.execute(queries.RESEAL_OF, {"old": token}).fetchone()
         except Exception:  # a ledger from before reseals existed
             return None
         return row[0] if row else None
