@@ -1,0 +1,245 @@
+"""Discipline (discipline.py) pinned down for mutation testing: the thresholds and the steps
+they call for, who is due what and as of when, the counts, recording and voiding a step,
+and the messages word for word.
+
+The functions are called directly on a prepared ledger (`ladder`), built once per run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fanzha_cli import audits, cases, discipline
+from fanzha_cli.discipline import Rules, Subject
+from fanzha_cli.errors import FanzhaError
+
+from .casework import GRID, GRID_WEST, STATION, opened
+from .conftest import PLAN, Cli
+
+RULES = Rules(window="routine_period", start="2022-01-01", end="2022-12-31", talk_at=2, accountability_at=3,
+              talk_steps=("talk", "re-publicity"), accountability_steps=("accountability",))
+
+
+# --- the thresholds, as data ---
+
+@pytest.mark.parametrize("count, steps, due", [
+    (0, [], None),
+    (1, [], None),
+    (2, ["talk", "re-publicity"], "talk"),
+    (3, ["talk", "re-publicity", "accountability"], "accountability"),
+    (4, ["talk", "re-publicity", "accountability"], "accountability"),
+])
+def test_steps_and_due_walk_the_thresholds(count, steps, due):
+    assert RULES.steps_due(count) == steps
+    assert RULES.due(count) == due
+
+
+def test_a_step_in_both_lists_is_called_for_once():
+    r = Rules("routine_period", "2022-01-01", "2022-12-31", 2, 3, ("talk",), ("talk", "accountability"))
+    assert r.steps_due(3) == ["talk", "accountability"]
+
+
+def test_accountability_below_the_talk_threshold():
+    r = Rules("routine_period", "2022-01-01", "2022-12-31", 3, 2, ("talk",), ("accountability",))
+    assert r.steps_due(2) == ["accountability"]
+    assert r.due(2) == "accountability"
+
+
+def test_the_window_as_shown():
+    assert RULES.window_view() == {"name": "routine_period", "label": "全年常态化期", "start": "2022-01-01",
+                                   "end": "2022-12-31"}
+    r = Rules("concentrated_period", "2022-01-01", "2022-03-31", 2, 3, (), ())
+    assert r.window_view()["label"] == "集中宣传期"
+    assert Rules("odd", "a", "b", 2, 3, (), ()).window_view() == {"name": "odd", "label": "odd", "start": "a", "end": "b"}
+
+
+def test_a_subjects_query_parameters():
+    s = Subject("officer", "140101", "王建军（140101）", STATION)
+    assert s.params(RULES) == {"subject_kind": "officer", "subject": "140101", "start": "2022-01-01",
+                               "end": "2022-12-31", "upto": None}
+    assert s.params(RULES, 7)["upto"] == 7
+
+
+@pytest.mark.parametrize("typed, step", [
+    ("talk", "talk"), ("约谈", "talk"), (" TALK ", "talk"), ("Re-Publicity", "re-publicity"),
+    ("republicity", "re-publicity"), ("再宣传", "re-publicity"), ("责令再宣传", "re-publicity"),
+    ("accountability", "accountability"), ("问责", "accountability"), ("严肃问责", "accountability"),
+])
+def test_steps_as_typed(typed, step):
+    assert discipline.parse_step(typed) == step
+
+
+@pytest.mark.parametrize("typed", ["scold", "", None])
+def test_an_unknown_step_is_refused_word_for_word(typed):
+    with pytest.raises(FanzhaError) as e:
+        discipline.parse_step(typed)
+    assert e.value.message == f"没有“{typed}”这种处理步骤。"
+    assert e.value.hint == "--step 可选：talk（约谈）、re-publicity（责令再宣传）、accountability（严肃问责）。"
+
+
+# --- a prepared ledger ---
+
+def _negligent(led, no: str, case_date: str, grid: str, verified: str) -> int:
+    cases.add_case(led, case_no=no, date=case_date, type_="online_loan", grid=grid)
+    return audits.record(led, case_no=no, date=verified, received="no", verified_negligent=True,
+                         verify_date=verified)["audit_id"]
+
+
+def _build(path: Path) -> dict[str, int]:
+    """140101: three deductions verified 03-10, 03-17, 03-24 (accountability); 140102: one,
+    verified 03-11; their station 蔚汾派出所: four."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FANZHA_DB", str(path))
+        mp.setenv("FANZHA_OPERATOR", "测试员")
+        result = Cli()("plan", "load", PLAN)
+        assert result.exit_code == 0, result.stderr
+    with opened(path) as led:
+        return {
+            "L1": _negligent(led, "L1", "2022-03-01", GRID, "2022-03-10"),
+            "W1": _negligent(led, "W1", "2022-03-04", GRID_WEST, "2022-03-11"),
+            "L2": _negligent(led, "L2", "2022-03-02", GRID, "2022-03-17"),
+            "L3": _negligent(led, "L3", "2022-03-03", GRID, "2022-03-24"),
+        }
+
+
+_BUILT: list = []
+
+
+@pytest.fixture(scope="session")
+def ladder_template(tmp_path_factory, session_key_file):
+    if _BUILT and (not _BUILT[0][0].exists() or _BUILT[0][2] != session_key_file):
+        _BUILT.clear()
+    if not _BUILT:
+        path = tmp_path_factory.mktemp("ladder") / "ledger.db"
+        _BUILT.append((path, _build(path), session_key_file))
+    return _BUILT[0][:2]
+
+
+@pytest.fixture
+def ladder(ladder_template, db_path):
+    path, ids = ladder_template
+    for suffix in ("", "-wal"):
+        if Path(str(path) + suffix).exists():
+            shutil.copy(str(path) + suffix, str(db_path) + suffix)
+    return ids
+
+
+@pytest.fixture
+def led(ladder, db_path):
+    with opened(db_path) as led:
+        yield led
+
+
+OFFICER = Subject("officer", "140101", "王建军（140101）", STATION)
+DEPT = Subject("department", STATION, f"{STATION}负责人", STATION)
+
+
+def _due(items) -> list[tuple]:
+    return [(d.kind, d.key, d.department, d.deductions, sorted(d.done)) for d in items]
+
+
+def test_the_rules_read_from_the_plan(led):
+    assert discipline.rules(led) == RULES
+
+
+def test_the_rules_default_when_the_plan_names_no_thresholds(led, monkeypatch):
+    settings = cases.latest_settings(led)
+    settings = {**settings, "rules": {k: v for k, v in settings["rules"].items() if k != "discipline"}}
+    monkeypatch.setattr(discipline, "latest_settings", lambda _led: settings)
+    assert discipline.rules(led) == RULES
+
+
+def test_the_rules_read_other_thresholds_and_window(led, monkeypatch):
+    settings = cases.latest_settings(led)
+    rules = {**settings["rules"], "discipline": {"warning_talk_at": "4", "accountability_at": 6,
+                                                 "talk_steps": ["talk"], "accountability_steps": ["re-publicity"]}}
+    local = {**settings["local_rules"], "discipline_window": {"label": "期间", "value": "concentrated_period"}}
+    settings = {**settings, "rules": rules, "local_rules": local}
+    monkeypatch.setattr(discipline, "latest_settings", lambda _led: settings)
+    assert discipline.rules(led) == Rules("concentrated_period", "2022-01-01", "2022-03-31", 4, 6, ("talk",),
+                                          ("re-publicity",))
+
+
+def test_counts_of_a_subject_and_what_they_call_for(led, ladder):
+    assert discipline.count_of(led, OFFICER) == 3
+    assert discipline.count_of(led, DEPT, RULES) == 4
+    assert discipline.count_of(led, OFFICER, RULES, upto=ladder["L2"]) == 1  # L2's call-back, before its finding
+    assert discipline.count_of(led, OFFICER, RULES, upto=ladder["L2"] + 1) == 2
+    narrow = Rules("routine_period", "2022-03-02", "2022-03-02", 2, 3, (), ())
+    assert discipline.count_of(led, OFFICER, narrow) == 1
+    assert discipline.standing(led, OFFICER) == {
+        "subject": "王建军（140101）", "deductions": 3, "due": "accountability",
+        "steps_due": ["talk", "re-publicity", "accountability"]}
+    west = Subject("officer", "140102", "黄桂兰（140102）", STATION)
+    assert discipline.standing(led, west) == {"subject": "黄桂兰（140102）", "deductions": 1, "due": None, "steps_due": []}
+
+
+def test_counts_over_a_period_with_a_floor(led, ladder):
+    assert discipline.counts(led, "2022-01-01", "2022-12-31") == {
+        ("officer", "140101"): 3, ("officer", "140102"): 1, ("department", STATION): 4}
+    assert discipline.counts(led, "2022-03-02", "2022-03-04") == {
+        ("officer", "140101"): 2, ("officer", "140102"): 1, ("department", STATION): 3}
+    assert discipline.counts(led, "2022-01-01", "2022-12-31", at_least=2) == {
+        ("officer", "140101"): 3, ("department", STATION): 4}
+    assert discipline.counts(led, "2022-01-01", "2022-12-31", upto=ladder["W1"] + 1) == {
+        ("officer", "140101"): 1, ("officer", "140102"): 1, ("department", STATION): 2}
+
+
+def test_who_is_due_and_as_of_when(led, ladder):
+    assert _due(discipline.due(led, RULES)) == [
+        ("officer", "140101", STATION, 3, []), ("department", STATION, STATION, 4, [])]
+    assert _due(discipline.due(led, RULES, as_of="2022-03-16")) == [("department", STATION, STATION, 2, [])]
+    assert _due(discipline.due(led, RULES, as_of="2022-03-17")) == [
+        ("officer", "140101", STATION, 2, []), ("department", STATION, STATION, 3, [])]
+    assert _due(discipline.due(led, RULES, upto=ladder["L2"] + 1)) == [
+        ("officer", "140101", STATION, 2, []), ("department", STATION, STATION, 3, [])]
+    assert discipline.due(led, RULES, as_of="2022-03-09") == []
+
+
+def test_steps_count_as_done_from_their_date(led):
+    talk = discipline.record_step(led, officer="140101", dept=None, step="约谈", date="2022-03-20", note=" 局领导约谈 ")
+    assert talk == {"entry_id": talk["entry_id"], "subject": "王建军（140101）", "step": "talk", "label": "约谈",
+                    "deductions": 3}
+    discipline.record_step(led, officer=None, dept=STATION, step="re-publicity", date="2022-03-25", note="再宣传")
+    before, on = (discipline.due(led, RULES, as_of=d) for d in ("2022-03-19", "2022-03-20"))
+    assert [d.done for d in before] == [{}, {}]
+    assert on[0].done["talk"]["step_date"] == "2022-03-20" and on[0].done["talk"]["entry_id"] == talk["entry_id"]
+    assert on[1].done == {}
+    now = discipline.due(led, RULES)
+    assert sorted(now[0].done) == ["talk"] and sorted(now[1].done) == ["re-publicity"]
+    assert discipline.due(led, RULES, upto=talk["entry_id"] - 1)[0].done == {}
+    assert discipline.due(led, RULES, upto=talk["entry_id"])[0].done["talk"]["at_count"] == 3
+
+
+def test_the_due_list(led):
+    discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-03-20", note="约谈")
+    listed = discipline.due_list(led)
+    assert (listed["window"], listed["warning_talk_at"], listed["accountability_at"]) == (
+        RULES.window_view(), 2, 3)
+    officer, dept = listed["items"]
+    step_id = officer["steps"][0]["entry_id"]
+    assert officer == {
+        "subject_kind": "officer", "subject": "140101", "name": "王建军", "department": STATION, "deductions": 3,
+        "due": "accountability", "open": True, "steps": [
+            {"step": "talk", "label": "约谈", "done": True, "step_date": "2022-03-20", "entry_id": step_id},
+            {"step": "re-publicity", "label": "责令再宣传", "done": False, "step_date": None, "entry_id": None},
+            {"step": "accountability", "label": "严肃问责", "done": False, "step_date": None, "entry_id": None},
+        ]}
+    assert (dept["subject_kind"], dept["subject"], dept["name"], dept["department"], dept["deductions"], dept["due"]) == (
+        "department", STATION, f"{STATION}负责人", STATION, 4, "accountability")
+    for step in ("re-publicity", "accountability"):
+        discipline.record_step(led, officer="140101", dept=None, step=step, date="2022-03-21", note="落实")
+    listed = discipline.due_list(led)
+    assert [i["open"] for i in listed["items"]] == [False, True]
+    assert [i["subject"] for i in discipline.due_list(led, open_only=True)["items"]] == [STATION]
+    assert [i["subject"] for i in discipline.due_list(led, open_only=False)["items"]] == ["140101", STATION]
+    assert [i["deductions"] for i in discipline.due_list(led, upto=step_id - 1)["items"]] == [3, 4]
+
+
+def test_an_officer_no_longer_in_the_plan_is_listed_by_his_deductions(led, monkeypatch):
+    idx = discipline.plan_store.index_on(led, discipline.plan_store.FAR_FUTURE)
+    monkeypatch.setattr(idx, "officers", {k: v for k, v in idx.officers.items() if k != "140101"})
+    officer = discipline.due_list(led)["items"][0]
+    assert (officer["subject"], officer["name"], officer["department"]) == ("140101", None, STATION)
