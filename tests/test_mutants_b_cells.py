@@ -206,3 +206,8 @@ def test_several_problems_without_any_hint():
     with pytest.raises(FanzhaError) as e:
         cells._raise_all([Problem("note", "甲"), Problem("dept", "乙")])
     assert (e.value.message, e.value.hint) == ("以下数值有误，未写入：\n  - 甲\n  - 乙", None)
+
+
+def test_a_problem_reads_as_its_message():
+    p = Problem("leaflets", "宣传折页有误")
+    assert (str(p), p.field, p.message) == ("宣传折页有误", "leaflets", "宣传折页有误")

@@ -7,6 +7,7 @@ The functions are called directly on a prepared ledger (`ladder`), built once pe
 from __future__ import annotations
 
 import shutil
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -213,7 +214,7 @@ def test_steps_count_as_done_from_their_date(led):
     assert discipline.due(led, RULES, upto=talk["entry_id"])[0].done["talk"]["at_count"] == 3
 
 
-def test_the_due_list(led):
+def test_the_due_list(led, ladder):
     discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-03-20", note="约谈")
     listed = discipline.due_list(led)
     assert (listed["window"], listed["warning_talk_at"], listed["accountability_at"]) == (
@@ -235,7 +236,8 @@ def test_the_due_list(led):
     assert [i["open"] for i in listed["items"]] == [False, True]
     assert [i["subject"] for i in discipline.due_list(led, open_only=True)["items"]] == [STATION]
     assert [i["subject"] for i in discipline.due_list(led, open_only=False)["items"]] == ["140101", STATION]
-    assert [i["deductions"] for i in discipline.due_list(led, upto=step_id - 1)["items"]] == [3, 4]
+    assert [i["deductions"] for i in discipline.due_list(led, upto=ladder["L3"])["items"]] == [2, 3]
+    assert [s["done"] for s in discipline.due_list(led, upto=step_id - 1)["items"][0]["steps"]] == [False] * 3
 
 
 def test_an_officer_no_longer_in_the_plan_is_listed_by_his_deductions(led, monkeypatch):
@@ -243,3 +245,150 @@ def test_an_officer_no_longer_in_the_plan_is_listed_by_his_deductions(led, monke
     monkeypatch.setattr(idx, "officers", {k: v for k, v in idx.officers.items() if k != "140101"})
     officer = discipline.due_list(led)["items"][0]
     assert (officer["subject"], officer["name"], officer["department"]) == ("140101", None, STATION)
+
+
+# --- who a command is about ---
+
+@pytest.mark.parametrize("officer, dept", [(None, None), ("  ", ""), ("140101", STATION), (" ", " ")])
+def test_exactly_one_subject_word_for_word(led, officer, dept):
+    with pytest.raises(FanzhaError) as e:
+        discipline.subject(led, officer, dept)
+    assert (e.value.message, e.value.hint) == ("须指明一个对象：--officer 警号，或 --dept 科所队名称（二者选一）。", None)
+
+
+def test_subjects_known_to_the_plan(led):
+    assert discipline.subject(led, " 140101 ", None) == OFFICER
+    assert discipline.subject(led, "140101", "  ") == OFFICER
+    assert discipline.subject(led, None, f" {STATION} ") == DEPT
+    assert discipline.subject(led, "", STATION) == DEPT
+    assert discipline.subject(led, "140103", None) == Subject("officer", "140103", "高德胜（140103）", STATION)
+    assert discipline.subject(led, None, "办公室") == Subject("department", "办公室", "办公室负责人", "办公室")
+
+
+def test_subjects_unknown_to_the_plan_word_for_word(led):
+    with pytest.raises(FanzhaError) as e:
+        discipline.subject(led, "999999", None)
+    assert e.value.message == "没有名为“999999”的民辅警（警号）。"
+    with pytest.raises(FanzhaError) as e:
+        discipline.subject(led, None, "不存在大队")
+    assert e.value.message == "没有名为“不存在大队”的科所队。"
+
+
+def test_subjects_gone_from_the_plan_but_with_deductions(led, monkeypatch):
+    gone = SimpleNamespace(officers={}, departments={}, officer=_refuse, dept=_refuse)
+    monkeypatch.setattr(discipline.plan_lookup, "lookup_on", lambda led, day: gone)
+    assert discipline.subject(led, "140101", None) == Subject("officer", "140101", "140101", None)
+    assert discipline.subject(led, None, STATION) == DEPT
+    with pytest.raises(FanzhaError, match="gone"):
+        discipline.subject(led, "140103", None)
+    with pytest.raises(FanzhaError, match="gone"):
+        discipline.subject(led, None, "办公室")
+
+
+def _refuse(name):
+    raise FanzhaError(f"gone {name}")
+
+
+# --- recording and voiding a step ---
+
+HINT_DUE = "用 fanzha discipline list 查看应约谈、应问责的人员；用 fanzha discipline explain 查看扣分明细。"
+
+
+@pytest.mark.parametrize("officer, dept, step, message", [
+    ("140102", None, "talk", "黄桂兰（140102）目前累计通报扣分 1 次，未达到约谈的标准（2 次），无需记录。"),
+    ("140102", None, "再宣传", "黄桂兰（140102）目前累计通报扣分 1 次，未达到责令再宣传的标准（2 次），无需记录。"),
+    ("140102", None, "问责", "黄桂兰（140102）目前累计通报扣分 1 次，未达到严肃问责的标准（3 次），无需记录。"),
+    (None, "办公室", "accountability", "办公室负责人目前累计通报扣分 0 次，未达到严肃问责的标准（3 次），无需记录。"),
+])
+def test_a_step_not_called_for_is_refused_word_for_word(led, officer, dept, step, message):
+    with pytest.raises(FanzhaError) as e:
+        discipline.record_step(led, officer=officer, dept=dept, step=step, date="2022-04-01", note="约谈")
+    assert (e.value.message, e.value.hint) == (message, HINT_DUE)
+
+
+def test_a_step_at_exactly_its_threshold_is_recorded(led, ladder):
+    two = Rules("routine_period", "2022-01-01", "2022-12-31", 3, 4, ("talk",), ("accountability",))
+    assert discipline.record_step(led, officer=None, dept=STATION, step="accountability", date="2022-04-01",
+                                  note="问责")["deductions"] == 4
+    with pytest.raises(FanzhaError, match="未达到约谈的标准（3 次）"):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(discipline, "rules", lambda led: two)
+            discipline.record_step(led, officer="140102", dept=None, step="talk", date="2022-04-01", note="x")
+
+
+def test_a_step_is_recorded_as_typed(led):
+    out = discipline.record_step(led, officer=None, dept=STATION, step=" 严肃问责 ", date="2022-04-01",
+                                 note="  局党委问责  ")
+    assert out == {"entry_id": out["entry_id"], "subject": f"{STATION}负责人", "step": "accountability",
+                   "label": "严肃问责", "deductions": 4}
+    (row,) = led.query(discipline.queries.DISCIPLINE_STEPS_OF,
+                       {"subject_kind": "department", "subject": STATION, "upto": None})
+    assert (row["entry_id"], row["step"], row["step_date"], row["at_count"], row["note"], row["void_entry"]) == (
+        out["entry_id"], "accountability", "2022-04-01", 4, "局党委问责", None)
+
+
+def test_a_step_is_recorded_once_word_for_word(led):
+    first = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
+    with pytest.raises(FanzhaError) as e:
+        discipline.record_step(led, officer="140101", dept=None, step="约谈", date="2022-04-02", note="再约谈")
+    assert e.value.message == (
+        f"王建军（140101）的约谈已于 2022-04-01 记录（第 {first['entry_id']} 条记录，测试员 录入），不能重复记录。")
+    assert e.value.hint is None
+    # Another step, or the same step of another subject, is no repeat.
+    discipline.record_step(led, officer="140101", dept=None, step="re-publicity", date="2022-04-02", note="再宣传")
+    discipline.record_step(led, officer=None, dept=STATION, step="talk", date="2022-04-02", note="约谈所长")
+
+
+def test_a_voided_step_can_be_recorded_again(led):
+    first = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
+    voided = discipline.void_step(led, f" #{first['entry_id']} ", reason=" 误记 ")
+    assert voided == {"entry_id": voided["entry_id"], "step_id": first["entry_id"], "label": "约谈", "subject": "140101"}
+    assert discipline.due(led, RULES)[0].done == {}
+    again = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-03", note="约谈")
+    assert discipline.due(led, RULES)[0].done["talk"]["entry_id"] == again["entry_id"]
+    rows = led.query(discipline.queries.DISCIPLINE_STEPS_OF, {"subject_kind": "officer", "subject": "140101", "upto": None})
+    assert [(r["entry_id"], r["void_entry"], r["void_reason"]) for r in rows] == [
+        (first["entry_id"], voided["entry_id"], "误记"), (again["entry_id"], None, None)]
+    with pytest.raises(FanzhaError) as e:
+        discipline.void_step(led, str(first["entry_id"]), reason="再作废")
+    assert (e.value.message, e.value.hint) == (
+        f"处理记录 {first['entry_id']} 已于第 {voided['entry_id']} 条记录作废（误记），不能重复作废。", None)
+
+
+def test_a_step_needs_a_campaign_date_and_a_note_word_for_word(led):
+    with pytest.raises(FanzhaError) as e:
+        discipline.record_step(led, officer="140101", dept=None, step="talk", date="2023-01-01", note="约谈")
+    assert e.value.message == "落实日期 2023-01-01 不在活动期 2022-01-01 至 2022-12-31 内。"
+    with pytest.raises(FanzhaError) as e:
+        discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="  ")
+    assert (e.value.message, e.value.hint) == ("说明（--note）不能为空。", "用 --note 写明落实情况，例如约谈人、地点、整改要求。")
+
+
+HINT_STEP_ID = "编号见 fanzha discipline explain 的“已落实的处理”。"
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("abc", "处理记录编号应为数字：'abc'"),
+    ("²", "处理记录编号应为数字：'²'"),
+    ("", "处理记录编号应为数字：''"),
+    ("999", "没有编号为 999 的处理记录。"),
+    ("1", "没有编号为 1 的处理记录。"),
+    (str(2**63), f"没有编号为 {2**63} 的处理记录。"),
+    ("#0", "没有编号为 0 的处理记录。"),
+])
+def test_voiding_a_step_that_is_not_there_word_for_word(led, typed, message):
+    with pytest.raises(FanzhaError) as e:
+        discipline.void_step(led, typed, reason="误记")
+    assert (e.value.message, e.value.hint) == (message, HINT_STEP_ID)
+
+
+def test_voiding_needs_a_reason_word_for_word(led):
+    with pytest.raises(FanzhaError) as e:
+        discipline.void_step(led, "1", reason=" ")
+    assert (e.value.message, e.value.hint) == (
+        "作废原因（--reason）不能为空。", "用 --reason 写明作废原因，例如“误记为约谈，实为电话提醒”。")
+
+
+def test_the_last_possible_step_number_is_looked_up(led):
+    with pytest.raises(FanzhaError, match=f"没有编号为 {2**63 - 1} 的处理记录"):
+        discipline.void_step(led, str(2**63 - 1), reason="误记")
