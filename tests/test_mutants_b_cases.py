@@ -253,3 +253,200 @@ def test_a_period_that_ends_before_it_starts_is_refused_word_for_word(led):
 
 def test_the_first_plan_effective(led):
     assert led.query(queries.FIRST_PLAN_EFFECTIVE, {"upto": None})[0]["effective"] == "2022-01-21"
+
+
+# --- case numbers, places, types and groups ---
+
+SETTINGS = {
+    "fraud_types": [{"code": "online_loan", "name": "网络贷款诈骗"}, {"code": "brushing", "name": "兼职刷单、刷信誉诈骗"}],
+    "focus_groups": [{"code": "returning_students", "name": "返乡学生群体"},
+                     {"code": "migrant_workers", "name": "返乡外出务工人员"}],
+}
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("xg2022001", "XG2022001"), (" ＸＧ２０２２００１ ", "XG2022001"), ("ab-1", "AB-1"), ("a" * 64, "A" * 64),
+])
+def test_case_numbers_as_stored(typed, stored):
+    assert cases.normalize_case_no(typed) == stored
+
+
+@pytest.mark.parametrize("typed, message, hint", [
+    ("", "案件编号不能为空。", "用 --case-no 写明案件编号，如 XG2022001。"),
+    (None, "案件编号不能为空。", "用 --case-no 写明案件编号，如 XG2022001。"),
+    ("　 ", "案件编号不能为空。", "用 --case-no 写明案件编号，如 XG2022001。"),
+    ("XG\t1", "案件编号 'XG\\t1' 中含有控制字符。", "案件编号只写字母、数字和连字符等可见字符。"),
+    ("XG\u200b1", "案件编号 'XG\\u200b1' 中含有控制字符。", "案件编号只写字母、数字和连字符等可见字符。"),
+    ("XG\u20281", "案件编号 'XG\\u20281' 中含有控制字符。", "案件编号只写字母、数字和连字符等可见字符。"),
+    ("XG\u20291", "案件编号 'XG\\u20291' 中含有控制字符。", "案件编号只写字母、数字和连字符等可见字符。"),
+    ("a" * 65, "案件编号太长（65 个字符），最多 64 个字符。", "核对案件编号。"),
+])
+def test_bad_case_numbers_word_for_word(typed, message, hint):
+    with pytest.raises(FanzhaError) as e:
+        cases.normalize_case_no(typed)
+    assert (e.value.message, e.value.hint) == (message, hint)
+
+
+def test_case_keys():
+    assert cases.case_key(" ＸＧ２０２２００１ ") == cases.case_key("xg2022001") == "xg2022001"
+    assert cases.case_key(None) == cases.case_key("") == ""
+    assert cases.case_key("ß") == "ss"  # casefold, not lower
+
+
+def test_required_text_word_for_word():
+    assert cases.required_text("  说明 ", "说明", "提示") == "说明"
+    for value in (None, "", "  "):
+        with pytest.raises(FanzhaError) as e:
+            cases.required_text(value, "说明（--note）", "写明说明。")
+        assert (e.value.message, e.value.hint) == ("说明（--note）不能为空。", "写明说明。")
+
+
+def test_fraud_types():
+    assert cases.fraud_type(SETTINGS, "online_loan")["name"] == "网络贷款诈骗"
+    assert cases.fraud_type(SETTINGS, " 兼职刷单、刷信誉诈骗 ")["code"] == "brushing"
+    with pytest.raises(FanzhaError) as e:
+        cases.fraud_type(SETTINGS, "网络贷款")
+    assert e.value.message == "没有名为“网络贷款”的诈骗类型。"
+    assert "网络贷款诈骗" in e.value.hint
+    with pytest.raises(FanzhaError):
+        cases.fraud_type({}, "online_loan")
+    assert cases.type_names(SETTINGS) == {"online_loan": "网络贷款诈骗", "brushing": "兼职刷单、刷信誉诈骗"}
+    assert cases.type_names({}) == {}
+
+
+@pytest.mark.parametrize("typed, code", [
+    (None, None), ("", None), ("  ", None), ("其他", "other"), (" other ", "other"),
+    ("returning_students", "returning_students"), ("返乡学生群体", "returning_students"), ("学生", "returning_students"),
+    ("务工", "migrant_workers"),
+])
+def test_focus_groups(typed, code):
+    assert cases.focus_group(SETTINGS, typed) == code
+
+
+@pytest.mark.parametrize("typed", ["返乡", "老人"])
+def test_a_focus_group_matching_none_or_two_is_refused_word_for_word(typed):
+    with pytest.raises(FanzhaError) as e:
+        cases.focus_group(SETTINGS, typed)
+    assert (e.value.message, e.value.hint) == (
+        f"没有“{typed}”这个重点人群。", "可选：返乡学生群体、返乡外出务工人员、其他（也可写计划中的代码）。")
+
+
+def test_group_names():
+    assert cases.group_names(SETTINGS) == {"returning_students": "返乡学生群体", "migrant_workers": "返乡外出务工人员",
+                                           "other": "其他"}
+    assert cases.group_names({}) == {"other": "其他"}
+
+
+def test_places(led):
+    idx = cases.plan_lookup.lookup_on(led, "2022-03-01")
+    assert cases.place_of(idx, " 财政局 ", None, None) == ("unit", "财政局")
+    assert cases.place_of(idx, "政务信息管理局", "", "  ") == ("unit", "行政审批服务管理局")
+    assert cases.place_of(idx, None, f" {GRID} ", None) == ("grid", GRID)
+    assert cases.place_of(idx, "", None, " 某商场 ") == ("place", "某商场")
+    for given in ((None, None, None), ("财政局", GRID, None), (" ", "", None), ("财政局", None, "某地")):
+        with pytest.raises(FanzhaError) as e:
+            cases.place_of(idx, *given)
+        assert e.value.message == "须指明案件发生在哪里：--unit 包联单位、--grid 网格或 --place 地点，三者选一。"
+        assert e.value.hint == (
+            "受害人是包联单位工作人员用 --unit；是网格群众用 --grid；都不是用 --place 写明地点（不计入任何包联的零发案）。")
+    with pytest.raises(FanzhaError, match="没有名为“不存在网格”的"):
+        cases.place_of(idx, None, "不存在网格", None)
+
+
+def test_charged_departments(led):
+    idx = cases.plan_lookup.lookup_on(led, "2022-03-01")
+    assert cases.charged_departments(idx, {"target_kind": "unit", "target": "检察院"}) == ["刑侦大队", "督察大队"]
+    assert cases.charged_departments(idx, {"target_kind": "unit", "target": "不存在"}) == []
+    assert cases.charged_departments(idx, {"target_kind": "grid", "target": GRID}) == [STATION]
+    assert cases.charged_departments(idx, {"target_kind": "grid", "target": "不存在"}) == []
+    assert cases.charged_departments(idx, {"target_kind": "place", "target": GRID}) == []
+
+
+# --- registering and finding cases ---
+
+def test_a_case_row_as_typed(led):
+    row = cases.case_row(led, case_no=" xg-9 ", date="2022-03-05", type_="网络贷款诈骗", grid=GRID, loss=" 1200.5 ",
+                         group="学生", victim=" 张小三 ", phone="138 1234 5678", id_number="140123199001011234",
+                         note="  备注 ")
+    assert {k: v for k, v in row.items() if not k.startswith("victim_")} == {
+        "case_no": "XG-9", "case_date": "2022-03-05", "fraud_type": "online_loan", "target_kind": "grid",
+        "target": GRID, "loss_fen": 120050, "group_name": "returning_students", "note": "备注"}
+    assert row["victim_name"] == "张小三"
+    bare = cases.case_row(led, case_no="XG-10", date="2022-03-05", type_="online_loan", place="某地", loss="  ",
+                          note="   ")
+    assert (bare["loss_fen"], bare["group_name"], bare["note"], bare["victim_name"], bare["victim_phone"],
+            bare["victim_id_number"]) == (None, None, None, None, None, None)
+    assert cases.case_row(led, case_no="XG-11", date="2022-03-05", type_="online_loan", place="某地",
+                          loss="0")["loss_fen"] == 0
+
+
+def test_registering_cases_in_one_go(led, moved):
+    out = cases.add_cases(led, [
+        {"case_no": "n1", "date": "2022-03-05", "type_": "online_loan", "grid": GRID},
+        {"case_no": "N2", "date": "2022-03-06", "type_": "online_loan", "unit": "财政局"},
+    ])
+    assert [(o["case_no"], o["target_kind"], o["same_victim_cases"]) for o in out] == [
+        ("N1", "grid", []), ("N2", "unit", [])]
+    assert out[1]["entry_id"] == out[0]["entry_id"] + 1 > moved["Z2"]
+    one = cases.add_case(led, case_no="N3", date="2022-03-07", type_="online_loan", place="某地")
+    assert (one["case_no"], one["entry_id"]) == ("N3", out[1]["entry_id"] + 1)
+    assert cases.find_case(led, "n1")["case_date"] == "2022-03-05"
+
+
+def test_a_registered_number_is_refused_word_for_word(led, moved):
+    with pytest.raises(FanzhaError) as e:
+        cases.add_case(led, case_no="z1", date="2022-03-05", type_="online_loan", place="某地")
+    first = cases.case_versions(led, "Z1")[0]
+    assert e.value.message == (
+        f"案件编号 Z1 已登记（第 {moved['Z1']} 条记录，测试员 于 {first['recorded_at']} 录入），"
+        "不能重复登记。编号比较时不分大小写、全角半角。")
+    assert e.value.hint == (
+        "核对案件编号。已登记的案件有误时用 fanzha case amend Z1 … --reason 原因 更正，"
+        "登记错了用 fanzha case void Z1 --reason 原因 作废；fanzha case history Z1 查看全部记录。")
+    with pytest.raises(FanzhaError, match="案件编号 N4 已登记（第"):
+        cases.add_cases(led, [{"case_no": "N4", "date": "2022-03-05", "type_": "online_loan", "place": "某地"},
+                              {"case_no": "n4", "date": "2022-03-05", "type_": "online_loan", "place": "某地"}])
+    assert cases.resolve_case_no(led, "N4") is None  # one bad case writes nothing
+
+
+def test_a_voided_number_is_still_taken_word_for_word(led, moved):
+    from fanzha_cli import corrections
+
+    void = corrections.void_case(led, "P1", reason="误登")
+    with pytest.raises(FanzhaError) as e:
+        cases.add_case(led, case_no="P1", date="2022-03-05", type_="online_loan", place="某地")
+    assert "录入，已作废），不能重复登记" in e.value.message
+    with pytest.raises(FanzhaError) as e:
+        cases.find_case(led, "p1")
+    assert (e.value.message, e.value.hint) == (
+        f"案件 P1 已于第 {void['entry_id']} 条记录作废（误登）。", "用 fanzha case history 查看该案件的全部记录。")
+    assert [v["action"] for v in cases.case_versions(led, "P1")] == ["add", "void"]
+    assert cases.find_case(led, "P1", upto=moved["P1"])["target"] == "某商场"
+
+
+def test_an_unknown_number_word_for_word(led):
+    for typed, shown in (("X9", "X9"), (" x9 ", "x9")):
+        with pytest.raises(FanzhaError) as e:
+            cases.case_versions(led, typed)
+        assert (e.value.message, e.value.hint) == (
+            f"没有编号为“{shown}”的案件。", "用 fanzha case list 查看已登记的案件，或先用 fanzha case add 登记。")
+
+
+def test_numbers_of_an_older_ledger_differing_only_in_case(led, moved):
+    # An older ledger may hold `xg1` and `XG1` apart: each is reached as stored; typed
+    # otherwise, the normalised one is meant, and with none stored so, it is ambiguous.
+    row = cases.case_row(led, case_no="XX", date="2022-03-05", type_="online_loan", place="某地")
+    with led.write() as w:
+        for no in ("ab1", "Ab1", "cd1"):
+            w.append("case", {"cases": [{**row, "case_no": no}]})
+    assert cases.resolve_case_no(led, "ab1") == "ab1"
+    assert cases.resolve_case_no(led, " Ab1 ") == "Ab1"
+    assert cases.resolve_case_no(led, "cd1") == "cd1"
+    assert cases.resolve_case_no(led, "CD1") == "cd1"
+    assert cases.resolve_case_no(led, "ｃｄ１") == "cd1"
+    assert cases.resolve_case_no(led, "zz9") is None
+    with pytest.raises(FanzhaError) as e:
+        cases.resolve_case_no(led, "aB1")
+    assert e.value.message == "案件编号“aB1”对应多起已登记的案件：ab1、Ab1（旧账本中只有大小写或全半角不同的编号）。"
+    assert e.value.hint == "按账本中的原样输入其中一个编号；重复登记的一起可用 fanzha case void 编号 --reason 原因 作废。"
+    assert cases.resolve_case_no(led, "aB1", upto=moved["Z2"]) is None
