@@ -211,3 +211,22 @@ def test_several_problems_without_any_hint():
 def test_a_problem_reads_as_its_message():
     p = Problem("leaflets", "宣传折页有误")
     assert (str(p), p.field, p.message) == ("宣传折页有误", "leaflets", "宣传折页有误")
+
+
+def test_duties_come_back_in_checklist_order_not_in_text_order():
+    checklist = ["甲项职责", "乙项职责"]  # 乙 sorts before 甲 as text
+    assert parse_duties(["2,1"], checklist, "财政局") == ["甲项职责", "乙项职责"]
+    assert parse_duties(["乙项", "1"], checklist, "财政局") == ["甲项职责", "乙项职责"]
+
+
+@pytest.mark.parametrize("values, given", [
+    (LineInput(), False),
+    (LineInput(measures={"leaflets": None, "notices": None}), False),
+    (LineInput(measures={"leaflets": None, "notices": ""}), True),
+    (LineInput(measures={"photos": "0"}), True),
+    (LineInput(progress=""), True),
+    (LineInput(duties=[]), True),
+    (LineInput(note=""), True),
+])
+def test_whether_a_line_was_given_anything(values, given):
+    assert values.given() is given
