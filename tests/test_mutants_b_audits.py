@@ -423,3 +423,11 @@ def test_a_finding_without_a_verification_date_counts_from_its_call_back(led, sc
 
 def test_grid_north_is_paired_with_140101(led):
     assert audits.responsible(led, _case("grid", GRID_NORTH), None)["badge"] == "140101"
+
+
+def test_what_a_department_only_call_back_charges_now(led):
+    a = audits.record(led, case_no="U1", date="2022-03-12", received="no", verified_negligent=True,
+                      verify_date="2022-03-12")["audit_id"]
+    assert audits._charged_now(led, a) == {"badge": None, "department": None, "departments": ["办公室"]}
+    assert audits.revoke(led, str(a), "申诉成立")["officer"] == {"badge": None, "department": None,
+                                                               "departments": ["办公室"]}
