@@ -431,3 +431,11 @@ def test_what_a_department_only_call_back_charges_now(led):
     assert audits._charged_now(led, a) == {"badge": None, "department": None, "departments": ["办公室"]}
     assert audits.revoke(led, str(a), "申诉成立")["officer"] == {"badge": None, "department": None,
                                                                "departments": ["办公室"]}
+
+
+def test_a_call_back_on_the_case_date_itself(led):
+    out = audits.record(led, case_no="G1", date="2022-03-01", received="no", verified_negligent=True,
+                        verify_date="2022-03-01")
+    assert (out["status"], out["verified_on"]) == ("negligent", "2022-03-01")
+    row = next(r for r in audits.list_audits(led, None, "2022-12-31", "negligent") if r["audit_id"] == out["audit_id"])
+    assert row["note"] is None
