@@ -23,6 +23,7 @@ EAST = (STATION, "grid", GRID)
 WEST = (STATION, "grid", GRID_WEST)
 OFFICE_FINANCE = ("办公室", "unit", "财政局")
 PUBLICITY_FINANCE = ("宣传科", "unit", "财政局")
+NEW = (STATION, "grid", "蔚汾镇新区网格")
 
 
 def _cli(path: Path, *args) -> None:
@@ -35,13 +36,16 @@ def _cli(path: Path, *args) -> None:
 
 def _build(path: Path) -> dict[str, int]:
     """The shipped plan (in force from 2022-01-21), then from 2022-06-01 财政局 moved from 办公室
-    to 宣传科 and the east grid paired with 140101 and FJ0102 instead of
-    140101 and FJ0101. Cases: Z1 财政局 2022-03-01 (办公室's then), Z2 east grid 2022-07-01,
-    P1 a place (no pairing)."""
+    to 宣传科, the east grid paired with 140101 and FJ0102 instead of 140101 and FJ0101,
+    and a new grid (蔚汾镇新区网格, 140103 and FJ0101). Cases: Z1 财政局 2022-03-01 (办公室's
+    then), Z2 east grid 2022-07-01, P1 a place (no pairing)."""
     _cli(path, "plan", "load", PLAN)
     moved = plan_variant(path.parent, "moved.yaml", {
         "      - 财政局\n": "", "      - 宣传部\n": "      - 宣传部\n      - 财政局\n",
-        'officers: ["140101", "FJ0101"]': 'officers: ["FJ0102", "140101"]'})
+        'officers: ["140101", "FJ0101"]': 'officers: ["FJ0102", "140101"]',
+        '        officers: ["140102", "FJ0103"]\n  - name: 魏家滩派出所': (
+            '        officers: ["140102", "FJ0103"]\n      - name: 蔚汾镇新区网格\n        worker: 刘新\n'
+            '        officers: ["140103", "FJ0101"]\n  - name: 魏家滩派出所')})
     _cli(path, "plan", "load", moved, "--effective", "2022-06-01", "--reason", "财政局改由宣传科包联")
     ids = {}
     with opened(path) as led:
@@ -95,7 +99,8 @@ def test_segments(led, start, end, pieces):
 
 def test_pairings_over_a_plan_change(led):
     p = cases.pairings(led, "2022-01-01", "2022-12-31")
-    assert len(p.had_case) == 260  # 259 pairings, and 财政局 with 宣传科 from June
+    assert len(p.had_case) == 261  # 259 pairings, and 财政局 with 宣传科 and the new grid from June
+    assert p.had_case[NEW] is False and p.officers[NEW] == ["140103", "FJ0101"]
     assert (p.had_case[OFFICE_FINANCE], p.had_case[PUBLICITY_FINANCE], p.had_case[EAST], p.had_case[WEST]) == (
         True, False, True, False)
     assert p.officers[EAST] == ["140101", "FJ0101", "FJ0102"]  # the first piece's order, then the newcomer
@@ -110,7 +115,7 @@ def test_pairings_over_a_plan_change(led):
 
 def test_pairings_of_one_piece(led):
     p = cases.pairings(led, "2022-06-01", "2022-06-30")
-    assert len(p.had_case) == 259 and OFFICE_FINANCE not in p.had_case
+    assert len(p.had_case) == 260 and OFFICE_FINANCE not in p.had_case
     assert not any(p.had_case.values())
     early = cases.pairings(led, "2022-01-21", "2022-05-31")
     assert PUBLICITY_FINANCE not in early.had_case and early.had_case[OFFICE_FINANCE] is True
@@ -165,9 +170,9 @@ def test_case_free_as_sets(led):
 
 def test_zero_case(led):
     z = cases.zero_case(led, "2022-01-01", "2022-12-31")
-    assert (z["from"], z["to"], z["pairings"], z["departments_judged"]) == ("2022-01-21", "2022-12-31", 260, 37)
+    assert (z["from"], z["to"], z["pairings"], z["departments_judged"]) == ("2022-01-21", "2022-12-31", 261, 37)
     targets = {(t["department"], t["target_kind"], t["target"]): t for t in z["targets"]}
-    assert len(targets) == 260 - 2 and OFFICE_FINANCE not in targets and EAST not in targets
+    assert len(targets) == 261 - 2 and OFFICE_FINANCE not in targets and EAST not in targets
     assert targets[WEST] == {"department": STATION, "category": "station", "target_kind": "grid", "target": GRID_WEST,
                              "officers": [{"badge": "140102", "name": "黄桂兰"}, {"badge": "FJ0102", "name": "董晓峰"}]}
     assert targets[PUBLICITY_FINANCE] == {"department": "宣传科", "category": "bureau", "target_kind": "unit",
@@ -185,7 +190,7 @@ def test_zero_case(led):
 def test_zero_case_of_a_station_with_grids(led):
     z = cases.zero_case(led, "2022-01-21", "2022-06-30")
     station = next(d for d in z["departments"] if d["department"] == STATION)
-    assert station == {"department": STATION, "category": "station", "units": 4, "grids": 5}
+    assert station == {"department": STATION, "category": "station", "units": 4, "grids": 6}
     east = next(t for t in z["targets"] if t["target"] == GRID)
     assert east["officers"] == [{"badge": "140101", "name": "王建军"}, {"badge": "FJ0101", "name": "宋金凤"},
                                 {"badge": "FJ0102", "name": "董晓峰"}]
