@@ -392,3 +392,19 @@ def test_voiding_needs_a_reason_word_for_word(led):
 def test_the_last_possible_step_number_is_looked_up(led):
     with pytest.raises(FanzhaError, match=f"没有编号为 {2**63 - 1} 的处理记录"):
         discipline.void_step(led, str(2**63 - 1), reason="误记")
+
+
+def test_the_entries_of_a_step_and_of_its_void(led):
+    import json
+
+    step = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note=" 约谈 ")
+    void = discipline.void_step(led, str(step["entry_id"]), reason=" 误记 ")
+    rows = led.query(discipline.queries.ENTRIES_BY_IDS, {"ids": json.dumps([step["entry_id"], void["entry_id"]])})
+    assert [(r["entry_id"], r["kind"], r["reason"], r["supersedes"]) for r in rows] == [
+        (step["entry_id"], "discipline_step", "约谈", None), (void["entry_id"], "discipline_void", "误记", step["entry_id"])]
+
+
+def test_the_rules_when_the_plan_has_no_rules_at_all(led, monkeypatch):
+    settings = {k: v for k, v in cases.latest_settings(led).items() if k != "rules"}
+    monkeypatch.setattr(discipline, "latest_settings", lambda _led: settings)
+    assert discipline.rules(led) == RULES
