@@ -455,3 +455,15 @@ def test_numbers_of_an_older_ledger_differing_only_in_case(led, moved):
     assert e.value.message == "案件编号“aB1”对应多起已登记的案件：ab1、Ab1（旧账本中只有大小写或全半角不同的编号）。"
     assert e.value.hint == "按账本中的原样输入其中一个编号；重复登记的一起可用 fanzha case void 编号 --reason 原因 作废。"
     assert cases.resolve_case_no(led, "aB1", upto=moved["Z2"]) is None
+
+
+def test_a_period_is_by_default_from_the_campaigns_start(led):
+    assert cases.period(led, None, None, dt.date(2022, 3, 5)) == ("2022-01-01", "2022-03-05")
+    assert cases.period(led, None, None) == ("2022-01-01", min(dt.date.today().isoformat(), "2022-12-31"))
+
+
+def test_focus_groups_of_a_plan_without_any():
+    with pytest.raises(FanzhaError) as e:
+        cases.focus_group({}, "学生")
+    assert (e.value.message, e.value.hint) == ("没有“学生”这个重点人群。", "可选：其他（也可写计划中的代码）。")
+    assert cases.focus_group({}, "其他") == "other"
