@@ -467,3 +467,8 @@ def test_focus_groups_of_a_plan_without_any():
         cases.focus_group({}, "学生")
     assert (e.value.message, e.value.hint) == ("没有“学生”这个重点人群。", "可选：其他（也可写计划中的代码）。")
     assert cases.focus_group({}, "其他") == "other"
+
+
+def test_case_free_as_entered_up_to_an_entry(led, moved):
+    assert EAST in cases.case_free(led, "2022-01-21", "2022-12-31", upto=moved["Z2"] - 1)[0]
+    assert EAST not in cases.case_free(led, "2022-01-21", "2022-12-31", upto=moved["Z2"])[0]

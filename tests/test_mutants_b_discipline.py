@@ -408,3 +408,17 @@ def test_the_rules_when_the_plan_has_no_rules_at_all(led, monkeypatch):
     settings = {k: v for k, v in cases.latest_settings(led).items() if k != "rules"}
     monkeypatch.setattr(discipline, "latest_settings", lambda _led: settings)
     assert discipline.rules(led) == RULES
+
+
+def test_a_step_number_with_a_letter_is_no_number(led):
+    with pytest.raises(FanzhaError) as e:
+        discipline.void_step(led, "X1", reason="误记")
+    assert e.value.message == "处理记录编号应为数字：'X1'"
+
+
+def test_a_step_with_a_large_record_number_can_be_voided(led):
+    cases.add_cases(led, [{"case_no": f"P{i}", "date": "2022-03-05", "type_": "online_loan", "place": "某地"}
+                          for i in range(130)])
+    step = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
+    assert step["entry_id"] > 130
+    assert discipline.void_step(led, str(step["entry_id"]), reason="误记")["step_id"] == step["entry_id"]
