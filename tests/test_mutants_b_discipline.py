@@ -422,3 +422,18 @@ def test_a_step_with_a_large_record_number_can_be_voided(led):
     step = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
     assert step["entry_id"] > 130
     assert discipline.void_step(led, str(step["entry_id"]), reason="误记")["step_id"] == step["entry_id"]
+
+
+def test_a_step_and_its_void_keep_the_chain_whole(led, db_path):
+    from fanzha_cli import verify
+
+    step = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
+    discipline.void_step(led, str(step["entry_id"]), reason="误记")
+    assert verify.problems(led) == []
+
+
+def test_a_step_unknown_to_the_labels_is_shown_as_stored(led, monkeypatch):
+    step = discipline.record_step(led, officer="140101", dept=None, step="talk", date="2022-04-01", note="约谈")
+    monkeypatch.setattr(discipline, "STEP_LABELS", {})
+    assert discipline.void_step(led, str(step["entry_id"]), reason="误记")["label"] == "talk"
+    assert [s["label"] for s in discipline.due_list(led)["items"][0]["steps"]] == ["talk", "re-publicity", "accountability"]
