@@ -439,3 +439,12 @@ def test_a_call_back_on_the_case_date_itself(led):
     assert (out["status"], out["verified_on"]) == ("negligent", "2022-03-01")
     row = next(r for r in audits.list_audits(led, None, "2022-12-31", "negligent") if r["audit_id"] == out["audit_id"])
     assert row["note"] is None
+
+
+def test_verify_and_revoke_need_their_text_word_for_word(led, scene):
+    with pytest.raises(FanzhaError) as e:
+        audits.revoke(led, str(scene["neg"]), "  ")
+    assert (e.value.message, e.value.hint) == ("撤销原因（--reason）不能为空。", "用 --reason 写明申诉成立的理由和依据。")
+    with pytest.raises(FanzhaError) as e:
+        audits.verify(led, str(scene["pending"]), negligent=True, note=" ")
+    assert (e.value.message, e.value.hint) == ("核实说明（--note）不能为空。", "用 --note 写明核实经过与依据。")
