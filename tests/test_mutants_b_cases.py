@@ -472,3 +472,8 @@ def test_focus_groups_of_a_plan_without_any():
 def test_case_free_as_entered_up_to_an_entry(led, moved):
     assert EAST in cases.case_free(led, "2022-01-21", "2022-12-31", upto=moved["Z2"] - 1)[0]
     assert EAST not in cases.case_free(led, "2022-01-21", "2022-12-31", upto=moved["Z2"])[0]
+
+
+def test_zero_case_asked_before_the_plan_took_effect(led):
+    z = cases.zero_case(led, None, None, today=dt.date(2022, 1, 10))
+    assert (z["from"], z["to"], z["pairings"]) == ("2022-01-21", "2022-01-21", 259)
