@@ -483,9 +483,9 @@ def test_zero_case_of_a_department_without_category_or_place_in_the_plan(led, mo
     had = {("乙", "grid", "g1"): False, ("甲", "unit", "u1"): False, ("丙", "unit", "u2"): False}
     monkeypatch.setattr(cases, "pairings", lambda *a: Pairings(had, {}, {"甲": "bureau"}, {"甲": 0}, {}))
     z = cases.zero_case(led, "2022-03-01", "2022-03-31")
-    assert [(t["department"], t["category"]) for t in z["targets"]] == [("甲", "bureau"), ("乙", ""), ("丙", "")]
+    assert [(t["department"], t["category"]) for t in z["targets"]] == [("甲", "bureau"), ("丙", ""), ("乙", "")]
     assert z["departments"] == [
         {"department": "甲", "category": "bureau", "units": 1, "grids": 0},
-        {"department": "乙", "category": "", "units": 0, "grids": 1},
         {"department": "丙", "category": "", "units": 1, "grids": 0},
+        {"department": "乙", "category": "", "units": 0, "grids": 1},
     ]
