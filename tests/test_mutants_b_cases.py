@@ -24,6 +24,7 @@ WEST = (STATION, "grid", GRID_WEST)
 OFFICE_FINANCE = ("办公室", "unit", "财政局")
 PUBLICITY_FINANCE = ("宣传科", "unit", "财政局")
 NEW = (STATION, "grid", "蔚汾镇新区网格")
+SOUTH = (STATION, "grid", "蔚汾镇南关社区网格")
 
 
 def _cli(path: Path, *args) -> None:
@@ -37,12 +38,13 @@ def _cli(path: Path, *args) -> None:
 def _build(path: Path) -> dict[str, int]:
     """The shipped plan (in force from 2022-01-21), then from 2022-06-01 财政局 moved from 办公室
     to 宣传科, the east grid paired with 140101 and FJ0102 instead of 140101 and FJ0101,
-    and a new grid (蔚汾镇新区网格, 140103 and FJ0101). Cases: Z1 财政局 2022-03-01 (办公室's
+    the south grid left without officers, and a new grid (蔚汾镇新区网格, 140103 and FJ0101). Cases: Z1 财政局 2022-03-01 (办公室's
     then), Z2 east grid 2022-07-01, P1 a place (no pairing)."""
     _cli(path, "plan", "load", PLAN)
     moved = plan_variant(path.parent, "moved.yaml", {
         "      - 财政局\n": "", "      - 宣传部\n": "      - 宣传部\n      - 财政局\n",
         'officers: ["140101", "FJ0101"]': 'officers: ["FJ0102", "140101"]',
+        'officers: ["140103", "FJ0103"]': "officers: []",
         '        officers: ["140102", "FJ0103"]\n  - name: 魏家滩派出所': (
             '        officers: ["140102", "FJ0103"]\n      - name: 蔚汾镇新区网格\n        worker: 刘新\n'
             '        officers: ["140103", "FJ0101"]\n  - name: 魏家滩派出所')})
@@ -489,3 +491,19 @@ def test_zero_case_of_a_department_without_category_or_place_in_the_plan(led, mo
         {"department": "丙", "category": "", "units": 1, "grids": 0},
         {"department": "乙", "category": "", "units": 0, "grids": 1},
     ]
+
+
+def test_a_grid_left_without_officers(led):
+    assert cases.pairings(led, "2022-06-01", "2022-06-30").officers[SOUTH] == []
+    assert cases.pairings(led, "2022-01-21", "2022-12-31").officers[SOUTH] == ["140103", "FJ0103"]
+    south = next(t for t in cases.zero_case(led, "2022-06-01", "2022-06-30")["targets"] if t["target"] == SOUTH[2])
+    assert south["officers"] == []
+
+
+def test_pairings_are_worked_out_once_per_plan_version(led):
+    cases.pairings(led, "2022-06-01", "2022-06-30")
+    idx = cases.plan_store.index_on(led, "2022-06-01")
+    assert "pairings" in idx.derived
+    keys = idx.derived["pairings"][0]
+    cases.pairings(led, "2022-06-01", "2022-06-30")
+    assert cases.plan_store.index_on(led, "2022-06-01").derived["pairings"][0] is keys
