@@ -23,6 +23,7 @@ EAST = (STATION, "grid", GRID)
 WEST = (STATION, "grid", GRID_WEST)
 OFFICE_FINANCE = ("办公室", "unit", "财政局")
 PUBLICITY_FINANCE = ("宣传科", "unit", "财政局")
+OFFICE_AUDIT = ("办公室", "unit", "审计局")
 NEW = (STATION, "grid", "蔚汾镇新区网格")
 SOUTH = (STATION, "grid", "蔚汾镇南关社区网格")
 
@@ -39,7 +40,7 @@ def _build(path: Path) -> dict[str, int]:
     """The shipped plan (in force from 2022-01-21), then from 2022-06-01 财政局 moved from 办公室
     to 宣传科, the east grid paired with 140101 and FJ0102 instead of 140101 and FJ0101,
     the south grid left without officers, and a new grid (蔚汾镇新区网格, 140103 and FJ0101). Cases: Z1 财政局 2022-03-01 (办公室's
-    then), Z2 east grid 2022-07-01, P1 a place (no pairing)."""
+    then), Z3 审计局 2022-04-01 (办公室's throughout), Z2 east grid 2022-07-01, P1 a place."""
     _cli(path, "plan", "load", PLAN)
     moved = plan_variant(path.parent, "moved.yaml", {
         "      - 财政局\n": "", "      - 宣传部\n": "      - 宣传部\n      - 财政局\n",
@@ -52,7 +53,8 @@ def _build(path: Path) -> dict[str, int]:
     ids = {}
     with opened(path) as led:
         for no, date, where in (("Z1", "2022-03-01", {"unit": "财政局"}),
-                                ("P1", "2022-02-01", {"place": "某商场"}), ("Z2", "2022-07-01", {"grid": GRID})):
+                                ("P1", "2022-02-01", {"place": "某商场"}), ("Z3", "2022-04-01", {"unit": "审计局"}),
+                                ("Z2", "2022-07-01", {"grid": GRID})):
             ids[no] = cases.add_case(led, case_no=no, date=date, type_="online_loan", **where)["entry_id"]
     return ids
 
@@ -105,6 +107,7 @@ def test_pairings_over_a_plan_change(led):
     assert p.had_case[NEW] is False and p.officers[NEW] == ["140103", "FJ0101"]
     assert (p.had_case[OFFICE_FINANCE], p.had_case[PUBLICITY_FINANCE], p.had_case[EAST], p.had_case[WEST]) == (
         True, False, True, False)
+    assert p.had_case[OFFICE_AUDIT] is True  # hit in the first piece, none in the second
     assert p.officers[EAST] == ["140101", "FJ0101", "FJ0102"]  # the first piece's order, then the newcomer
     assert p.officers[WEST] == ["140102", "FJ0102"]
     assert (p.officer_names["140101"], p.officer_names["FJ0102"]) == ("王建军", "董晓峰")
@@ -121,7 +124,7 @@ def test_pairings_of_one_piece(led):
     assert not any(p.had_case.values())
     early = cases.pairings(led, "2022-01-21", "2022-05-31")
     assert PUBLICITY_FINANCE not in early.had_case and early.had_case[OFFICE_FINANCE] is True
-    assert [k for k, had in early.had_case.items() if had] == [OFFICE_FINANCE]
+    assert [k for k, had in early.had_case.items() if had] == [OFFICE_FINANCE, OFFICE_AUDIT]
 
 
 def test_pairings_cases_on_the_last_and_first_day_of_a_piece(led):
@@ -174,7 +177,7 @@ def test_zero_case(led):
     z = cases.zero_case(led, "2022-01-01", "2022-12-31")
     assert (z["from"], z["to"], z["pairings"], z["departments_judged"]) == ("2022-01-21", "2022-12-31", 261, 37)
     targets = {(t["department"], t["target_kind"], t["target"]): t for t in z["targets"]}
-    assert len(targets) == 261 - 2 and OFFICE_FINANCE not in targets and EAST not in targets
+    assert len(targets) == 261 - 3 and OFFICE_AUDIT not in targets and OFFICE_FINANCE not in targets and EAST not in targets
     assert targets[WEST] == {"department": STATION, "category": "station", "target_kind": "grid", "target": GRID_WEST,
                              "officers": [{"badge": "140102", "name": "黄桂兰"}, {"badge": "FJ0102", "name": "董晓峰"}]}
     assert targets[PUBLICITY_FINANCE] == {"department": "宣传科", "category": "bureau", "target_kind": "unit",
