@@ -510,3 +510,23 @@ def test_pairings_are_worked_out_once_per_plan_version(led):
     keys = idx.derived["pairings"][0]
     cases.pairings(led, "2022-06-01", "2022-06-30")
     assert cases.plan_store.index_on(led, "2022-06-01").derived["pairings"][0] is keys
+
+
+class _Changes:
+    """A ledger as `_segments` reads it: the days plan changes took effect."""
+
+    def __init__(self, *days):
+        self.days, self.asked = days, []
+
+    def query(self, sql, params):
+        self.asked.append((sql, params))
+        return [{"effective": d} for d in self.days]
+
+
+def test_segments_at_three_plan_changes():
+    led = _Changes("2022-03-01", "2022-06-01", "2022-06-02")
+    assert cases._segments(led, "2022-01-01", "2022-12-31") == [
+        ("2022-01-01", "2022-02-28"), ("2022-03-01", "2022-05-31"), ("2022-06-01", "2022-06-01"),
+        ("2022-06-02", "2022-12-31")]
+    assert led.asked == [(queries.PLAN_CHANGE_DAYS, {"start": "2022-01-01", "end": "2022-12-31"})]
+    assert cases._segments(_Changes(), "2022-01-01", "2022-12-31") == [("2022-01-01", "2022-12-31")]
