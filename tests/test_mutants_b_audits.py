@@ -320,6 +320,7 @@ def test_verify(led, scene):
                                                              "department": STATION, "departments": [STATION]}}
     listed = {a["audit_id"]: a for a in audits.list_audits(led, None, "2022-12-31", "negligent")}
     assert listed[scene["pending"]]["note"] == "无宣传记录"
+    assert listed[scene["pending"]]["verified_on"] == "2022-03-20"
     assert (listed[scene["pending"]]["officer"], listed[scene["pending"]]["department"]) == ("FJ0101", STATION)
 
 
