@@ -449,3 +449,24 @@ def test_verify_and_revoke_need_their_text_word_for_word(led, scene):
     with pytest.raises(FanzhaError) as e:
         audits.verify(led, str(scene["pending"]), negligent=True, note=" ")
     assert (e.value.message, e.value.hint) == ("核实说明（--note）不能为空。", "用 --note 写明核实经过与依据。")
+
+
+def test_an_audit_id_with_a_letter_is_no_number():
+    with pytest.raises(FanzhaError) as e:
+        audits.parse_audit_id("X1")
+    assert e.value.message == "回访编号应为数字：'X1'"
+
+
+def test_list_audits_up_to_a_day_or_today(led):
+    assert audits.list_audits(led, None, "2022-03-09", None) == []
+    assert audits.list_audits(led, None, None, None, today=dt.date(2022, 3, 9)) == []
+    assert len(audits.list_audits(led, None, None, None, today=dt.date(2022, 3, 10))) == 5
+
+
+def test_a_call_back_amended_then_voided_word_for_word(led, scene):
+    n = scene["pending"]
+    corrections.amend_audit(led, str(n), reason="改备注", note="新备注")
+    void = corrections.void_audit(led, str(n), reason="重复登记")
+    with pytest.raises(FanzhaError) as e:
+        audits.get_audit(led, n)
+    assert e.value.message == f"回访 #{n} 已于第 {void['entry_id']} 条记录作废（重复登记）。"
