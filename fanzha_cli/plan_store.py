@@ -203,6 +203,7 @@ def load(
         result.effective = effective
         if dry_run:
             return result
+        state = state_after(current, changes)
         result.entry_id = writer.append(
             "plan_load",
             {
@@ -226,10 +227,14 @@ def load(
                     }
                     for seq, c in enumerate(changes, start=1)
                 ],
-                "plan_states": [{"state": state_after(current, changes)}],
+                "plan_states": [{"state": state}],
             },
             reason=reason.strip() if reason and reason.strip() else "首次载入计划",
         )
+        # The version's rows for whole-plan reading (derived; in this same transaction).
+        from fanzha_cli import plan_rows
+
+        plan_rows.write(ledger.conn, result.entry_id, _index_from_state(effective, settings_json, json.loads(state)))
     return result
 
 
