@@ -27,8 +27,10 @@ and restarts, and over the demo ledger's weeks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -167,9 +169,23 @@ class PlanRows:
         return getattr(self.full(), name)
 
 
+# Plans already read, per open ledger, by the version's hash (as plan_store.index_on keeps its).
+_READ: "weakref.WeakKeyDictionary[Ledger, dict[str, PlanRows]]" = weakref.WeakKeyDictionary()
+
+
 def rows_on(led: Ledger, on: str) -> PlanRows:
     """The plan in force on `on` (the same refusal as the index's for a day with none)."""
     version = plan_store.version_on(led, on)
+    read = _READ.setdefault(led, {})
+    got = read.get(version["hash"])
+    if got is None:
+        if len(read) >= 8:
+            del read[next(iter(read))]
+        got = read[version["hash"]] = _read(led, on, version)
+    return got if got.on == on else dataclasses.replace(got, on=on)
+
+
+def _read(led: Ledger, on: str, version: dict[str, Any]) -> PlanRows:
     departments: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
     for dept, attrs, n in led.conn.execute(queries.PLAN_ROWS_DEPARTMENTS, {"version": version["entry_id"]}):

@@ -784,7 +784,7 @@ ORDER BY t.pos
 # The week's current lines of each department as `report missing` judges them.
 REPORT_STATUS_OF_WEEK = f"""
 SELECT r.dept, count(*) AS lines, sum(r.late) AS late_lines, min(r.submitted_at) AS first_at,
-       max(r.submitted_at) AS last_at, max(r.target_kind = 'self') AS self_reported
+       max(r.submitted_at) AS last_at, max(r.target_kind = 'self' AND r.target = '') AS self_reported
 FROM report_lines AS r
 WHERE {_CURRENT_OF_WEEK_WHERE}
 GROUP BY r.dept
