@@ -572,7 +572,7 @@ def m010_plan_rows(db: sqlite_utils.Database) -> None:
             version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, dept TEXT NOT NULL, attrs TEXT NOT NULL,
             targets INTEGER NOT NULL,
             PRIMARY KEY (version_entry, pos)
-        ) WITHOUT ROWID
+        )
         """
     )
     db.execute(
@@ -581,7 +581,7 @@ def m010_plan_rows(db: sqlite_utils.Database) -> None:
             version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, dept TEXT NOT NULL, kind TEXT NOT NULL,
             target TEXT NOT NULL, scored INTEGER NOT NULL, officers TEXT,
             PRIMARY KEY (version_entry, pos)
-        ) WITHOUT ROWID
+        )
         """
     )
     db.execute("CREATE INDEX plan_version_targets_dept ON plan_version_targets(version_entry, dept, target, scored)")
@@ -591,7 +591,7 @@ def m010_plan_rows(db: sqlite_utils.Database) -> None:
             version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, badge TEXT NOT NULL, name TEXT,
             station TEXT NOT NULL, grids INTEGER NOT NULL,
             PRIMARY KEY (version_entry, pos)
-        ) WITHOUT ROWID
+        )
         """
     )
     db.execute(
@@ -599,7 +599,7 @@ def m010_plan_rows(db: sqlite_utils.Database) -> None:
         CREATE TABLE plan_version_officer_grids (
             version_entry INTEGER NOT NULL, badge TEXT NOT NULL, grid TEXT NOT NULL,
             PRIMARY KEY (version_entry, badge, grid)
-        ) WITHOUT ROWID
+        )
         """
     )
     from fanzha_cli import plan_rows  # the rows of every version loaded so far

@@ -124,9 +124,12 @@ def problems(led: Ledger) -> list[str]:
         return []
     wrong: list[str] = []
     fresh: dict[str, set[tuple]] = {t: set() for t in TABLES}
-    for entry_id, idx in _versions(conn):
-        for table, rows in rows_of(entry_id, idx).items():
-            fresh[table].update(rows)
+    try:
+        for entry_id, idx in _versions(conn):
+            for table, rows in rows_of(entry_id, idx).items():
+                fresh[table].update(rows)
+    except (ValueError, TypeError, KeyError, AttributeError):  # a plan record altered: the chain names it
+        return ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
     for table, cols in TABLES.items():
         kept = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table}"))
         if kept != fresh[table]:
@@ -159,6 +162,11 @@ class PlanRows:
     @property
     def officers(self):  # a mapping read badge by badge
         return plan_lookup.lookup_on(self.ledger, self.on).officers
+
+    def dept(self, name: str) -> dict[str, Any]:
+        if name not in self.departments:
+            raise plan_store.unknown_name("科所队", name, list(self.departments))
+        return self.departments[name]
 
     def full(self) -> plan_store.PlanIndex:
         return plan_store.index_on(self.ledger, self.on)
