@@ -83,6 +83,10 @@ class Writer:
         for table, rows in clean.items():
             if rows:
                 _insert(self.conn, table, entry_id, rows)
+        if clean.get("plan_versions"):  # a plan load: its version's derived rows, in this transaction
+            from fanzha_cli import plan_rows
+
+            plan_rows.fill(self.conn, entry_id)
         self.last_id, self.last_hash = entry_id, digest
         return entry_id
 

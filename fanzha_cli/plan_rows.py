@@ -90,10 +90,12 @@ def write(conn: sqlite3.Connection, version_entry: int, idx: plan_store.PlanInde
         conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
 
 
-def _versions(conn: sqlite3.Connection) -> Iterator[tuple[int, plan_store.PlanIndex]]:
-    """Every plan version and its index: the state its load recorded (or, for a load made
-    before plan_states existed, the state after that entry, from the plan's facts)."""
-    versions = conn.execute("SELECT entry_id, effective, settings FROM plan_versions ORDER BY entry_id").fetchall()
+def _versions(conn: sqlite3.Connection, only: int | None = None) -> Iterator[tuple[int, plan_store.PlanIndex]]:
+    """Every plan version (or the one of entry `only`) and its index: the state its load
+    recorded (or, for a load made before plan_states existed, the state after that entry,
+    from the plan's facts)."""
+    versions = conn.execute("SELECT entry_id, effective, settings FROM plan_versions"
+                            " WHERE ? IS NULL OR entry_id = ? ORDER BY entry_id", (only, only)).fetchall()
     for entry_id, effective, settings in versions:
         row = conn.execute("SELECT state FROM plan_states WHERE entry_id = ?", (entry_id,)).fetchone() \
             if _has(conn, "plan_states") else None
@@ -108,10 +110,13 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
 
 
-def fill(conn: sqlite3.Connection) -> None:
-    """Write the rows of every version that has none (the migration; `db reseal`'s copy)."""
-    done = {r[0] for r in conn.execute("SELECT DISTINCT version_entry FROM plan_version_departments")}
-    for entry_id, idx in _versions(conn):
+def fill(conn: sqlite3.Connection, only: int | None = None) -> None:
+    """Write the rows of every version that has none (or of the version of entry `only`): each
+    plan load (ledger.Writer.append), the migration, `db reseal`'s copy."""
+    done = {r[0] for r in conn.execute("SELECT version_entry FROM plan_version_departments UNION "
+                                       "SELECT version_entry FROM plan_version_targets UNION "
+                                       "SELECT version_entry FROM plan_version_officers")}
+    for entry_id, idx in _versions(conn, only):
         if entry_id not in done:
             write(conn, entry_id, idx)
 

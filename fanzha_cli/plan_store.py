@@ -231,10 +231,6 @@ def load(
             },
             reason=reason.strip() if reason and reason.strip() else "首次载入计划",
         )
-        # The version's rows for whole-plan reading (derived; in this same transaction).
-        from fanzha_cli import plan_rows
-
-        plan_rows.write(ledger.conn, result.entry_id, _index_from_state(effective, settings_json, json.loads(state)))
     return result
 
 
