@@ -180,7 +180,7 @@ SCHEMA_STEPS = (
     "m007_vault",
     "m008_plan_lookups",
     "m009_case_numbers",
-    "m010_plan_spans",
+    "m010_plan_rows",
 )
 
 
