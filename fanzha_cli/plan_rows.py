@@ -234,12 +234,14 @@ def judge(led: Ledger, start: str, end: str) -> ZeroCase | None:
     params = {"version": plan.version, "start": start, "end": end, "upto": None}
     units: dict[str, list[str]] = {}
     grids = []
+    n_free: dict[str, int] = {}
     for dept, kind, target, officers in led.conn.execute(queries.PLAN_ROWS_FREE_TARGETS, params):
+        n_free[dept] = n_free.get(dept, 0) + 1
         if kind == "unit":
             units.setdefault(target, []).append(dept)
         else:
             grids.append({"grid": target, "station": dept, "officers": officers.split(SEP) if officers else []})
-    free = [r[0] for r in led.conn.execute(queries.PLAN_ROWS_FREE_DEPARTMENTS, params)]
+    free = [d for d, n in led.conn.execute(queries.PLAN_ROWS_PAIRINGS_PER_DEPT, params) if n_free.get(d) == n]
     order = {d: i for i, d in enumerate(plan.departments)}
     last = len(order)
     departments = [{"department": d, "category": plan.departments.get(d, {}).get("category", "")}

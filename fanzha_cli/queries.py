@@ -745,13 +745,10 @@ WHERE version_entry = :version AND kind || char(31) || target NOT IN hit
 ORDER BY pos
 """
 
-# The departments of a version's pairings none of which had a case in [:start, :end].
-PLAN_ROWS_FREE_DEPARTMENTS = f"""
-WITH {_HIT}
-SELECT dept FROM plan_version_targets
-WHERE version_entry = :version
-GROUP BY dept
-HAVING max(kind || char(31) || target IN hit) = 0
+# How many pairings (units and grids) each department of a version has: a department all of
+# whose pairings are among the case-free ones is a zero-case department.
+PLAN_ROWS_PAIRINGS_PER_DEPT = """
+SELECT dept, count(*) AS n FROM plan_version_targets WHERE version_entry = :version GROUP BY dept
 """
 
 # A version's officers in the index's order, with how many grids each is paired with and how
