@@ -54,7 +54,12 @@ class _Reported:
 _SEP = "\x1f"
 
 
-def _week_lines(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int], dict[str, int] | None]:
+def _week_lines(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int]]:
+    """`_week_lines_progress` without the progress."""
+    return _week_lines_progress(led, plan, rules)[:2]
+
+
+def _week_lines_progress(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int], dict[str, int] | None]:
     """The week's current lines summed by department (at a province's hundred thousand lines,
     SQL does it in about half the time of Python), their figures over all departments, and
     (with the plan read as rows) each department's 宣传进度. A department with a line on a
@@ -147,7 +152,7 @@ def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[WeekPlan,
     figures summed, each late department's last time)."""
     plan = week_plan(led, week, rows=True)
     r = rules.of(plan.index.settings)
-    reported, totals, progress_of = _week_lines(led, plan, r.scoring)
+    reported, totals, progress_of = _week_lines_progress(led, plan, r.scoring)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
                            {"start": week.monday.isoformat(), "end": week.sunday.isoformat(), "upto": upto})
     per_dept: dict[str, int] = defaultdict(int)

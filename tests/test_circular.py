@@ -226,7 +226,7 @@ def test_the_sums_sql_makes_are_the_sums_of_the_lines(cli, tmp_path):
             rules = plan_rules.of(plan.index.settings).scoring
             for caps in (rules["activity_caps"], {"leaflets": 50, "attendees": 10}):
                 varied = {**rules, "activity_caps": caps}
-                summed, totals, _ = circular._week_lines(led, plan, varied)
+                summed, totals = circular._week_lines(led, plan, varied)
                 assert len(summed) > 10
                 by_line = {d: circular._tally_by_line(led, plan, d, varied) for d in summed}
                 assert {d: r.tally for d, r in summed.items()} == by_line
