@@ -110,9 +110,10 @@ class WeekPlans:
     distinct time resolved once (the plan index itself is built once per plan version:
     plan_store.index_on keeps it)."""
 
-    def __init__(self, led: Ledger, today: dt.date):
+    def __init__(self, led: Ledger, today: dt.date, *, point: bool = False):
         self.led = led
         self.today = today
+        self.point = point  # week plans that look names up (plan_lookup) rather than build the plan
         self._by_text: dict[str, WeekPlan | FanzhaError] = {}
         self._times: dict[tuple, dt.datetime | FanzhaError] = {}
 
@@ -120,7 +121,7 @@ class WeekPlans:
         def resolve() -> WeekPlan:
             wk = weeks.resolve(text or "（空）", self.today)
             weeks.refuse_future(wk, self.today)
-            return week_plan(self.led, wk)
+            return week_plan(self.led, wk, point=self.point)
 
         return _once(self._by_text, text, resolve)
 
