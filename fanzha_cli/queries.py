@@ -38,7 +38,7 @@ WHERE item_kind = 'unit' AND effective <= :on AND instr(attrs, :text) > 0
 """
 
 # The names a sheet gives (department, unit, pairing and grid names), as a set: into a
-# temporary table in index order, so that joining it with the plan's recorded history reads
+# temporary table in index order (one kind at a time, kinds in order), so that joining it with the plan's recorded history reads
 # plan_items_identity from one end to the other rather than all over (several times faster
 # at a province's scale). IMPORT_NAMES_FACTS gives every fact about those names effective on
 # or before :on; the import keeps, for each identity (kind, key, parent), the latest (a later
@@ -47,8 +47,7 @@ WHERE item_kind = 'unit' AND effective <= :on AND instr(attrs, :text) > 0
 IMPORT_NAMES_CREATE = "CREATE TEMP TABLE import_names (kind TEXT NOT NULL, key TEXT NOT NULL)"
 IMPORT_NAMES_ADD = """
 INSERT INTO temp.import_names (kind, key)
-SELECT json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS key FROM json_each(:names)
-ORDER BY kind, key
+SELECT :kind, value FROM json_each(:keys) ORDER BY value
 """
 IMPORT_NAMES_FACTS = """
 SELECT n.kind, n.key, p.parent, p.action, p.effective, p.entry_id,

@@ -404,7 +404,8 @@ def test_the_names_are_joined_with_the_plan_through_its_index(led):
     conn = led.conn
     conn.execute(queries.IMPORT_NAMES_CREATE)
     try:
-        conn.execute(queries.IMPORT_NAMES_ADD, {"names": '[["unit", "宣传部"], ["department", "宣传科"]]'})
+        conn.execute(queries.IMPORT_NAMES_ADD, {"kind": "department", "keys": '["宣传科"]'})
+        conn.execute(queries.IMPORT_NAMES_ADD, {"kind": "unit", "keys": '["宣传部", "无此单位"]'})
         plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + queries.IMPORT_NAMES_FACTS, {"on": "2022-02-01"})]
         facts = conn.execute(queries.IMPORT_NAMES_FACTS, {"on": "2022-02-01"}).fetchall()
     finally:

@@ -76,21 +76,25 @@ def screen(led: Ledger, fields: dict[str, str], rows: list[Any], plans: WeekPlan
         kind_of[k] = KIND_WORDS.get(t.lower() if t.isascii() else t) if t else ""
 
     # Names: which are in force on each plan date, all at once.
-    wanted: dict[str, set[tuple[str, str]]] = {}
+    wanted: dict[str, dict[str, set[str]]] = {}
     for w, d, k, t in zip(text["week"], text["dept"], text["target_kind"], text["target"]):
         if w not in week_of:
             continue
-        names = wanted.setdefault(week_of[w][0].index.on, set())
-        names.add(("department", d.strip()))
+        on = week_of[w][0].index.on
+        if on not in wanted:
+            wanted[on] = {"department": set(), "unit": set(), "grid": set()}
+        names = wanted[on]
+        names["department"].add(d.strip())
         t = t.strip()
         kind = kind_of[k]
         if not t or kind == "self" or (kind == "" and t == SELF_LABEL):
             continue
         if kind != "grid":
-            names.add(("unit", t))
-            names.add(("pairing", t))
+            names["unit"].add(t)
         if kind != "unit":
-            names.add(("grid", t))
+            names["grid"].add(t)
+    for names in wanted.values():
+        names["pairing"] = names["unit"]  # a unit's pairings: the departments it is paired with
     in_force = {on: _in_force(led, on, names) for on, names in wanted.items()}
 
     # Cells: each distinct value of a count or progress column parsed once; a value not in
@@ -186,12 +190,13 @@ class _Found:
         self.grids: dict[str, Any] = {}  # grid -> its station (ASK if not one)
 
 
-def _in_force(led: Ledger, on: str, names: set[tuple[str, str]]) -> _Found:
-    """Which of `names` ((kind, key): department, unit, pairing, grid) are in force on `on`."""
+def _in_force(led: Ledger, on: str, names: dict[str, set[str]]) -> _Found:
+    """Which of `names` (kind -> keys: department, unit, pairing, grid) are in force on `on`."""
     conn = led.conn
     conn.execute(queries.IMPORT_NAMES_CREATE)
     try:
-        conn.execute(queries.IMPORT_NAMES_ADD, {"names": json.dumps(list(names), ensure_ascii=False)})
+        for kind in sorted(names):
+            conn.execute(queries.IMPORT_NAMES_ADD, {"kind": kind, "keys": json.dumps(list(names[kind]), ensure_ascii=False)})
         latest: dict[tuple[str, str, str], tuple] = {}
         for kind, key, parent, action, effective, entry_id, category in conn.execute(queries.IMPORT_NAMES_FACTS, {"on": on}):
             held = latest.get((kind, key, parent))
