@@ -108,7 +108,8 @@ def week_plan(led: Ledger, week: Week, *, point: bool = False) -> WeekPlan:
 class WeekPlans:
     """Week plans and report times for a whole import, each distinct week text and each
     distinct time resolved once (the plan index itself is built once per plan version:
-    plan_store.index_on keeps it)."""
+    plan_store.index_on keeps it). With `point`, the week plans look names up
+    (plan_lookup) and the whole plan is built only if a name is not found."""
 
     def __init__(self, led: Ledger, today: dt.date, *, point: bool = False):
         self.led = led
