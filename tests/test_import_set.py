@@ -367,7 +367,8 @@ def test_every_right_row_of_a_sheet_is_settled_by_the_set_check(led, whole, kind
     problems: list = []
     read = S._read_sheet(sheet, problems, S.Progress())
     with led.write():
-        screened = sheet_set.screen(led, read.fields, read.rows, WeekPlans(led, NOW.date(), point=True), NOW, None)
+        screened = sheet_set.screen(led, read.fields, read.names, read.rows, WeekPlans(led, NOW.date(), point=True),
+                                    NOW, None)
         checked = [sheet_set.compact(S._check_row(r, read.fields, WeekPlans(led, NOW.date()), NOW, None))
                    for r in read.rows]
     assert problems == [] and sheet_set.ASK not in screened
@@ -414,3 +415,31 @@ def test_the_names_are_joined_with_the_plan_through_its_index(led):
     assert not any(s.startswith("SCAN p") for s in plan), plan
     assert sorted((k, key, parent, action, category) for k, key, parent, action, _, _, category in facts) == [
         ("department", "宣传科", "", "start", "bureau"), ("unit", "宣传部", "", "start", None)]
+
+
+def test_short_rows_reference_columns_and_excel_sheets_are_read_as_before(led, tmp_path):
+    from openpyxl import Workbook
+
+    header = COLUMNS + ["序号", "网格员"]  # columns read past
+    rows = [
+        ["宣传科", W05, "单位", "融媒体中心", "4", "", "", "", "", "", "", "", "", "", "", "", "", "2022-02-04 12:00", "1", "某"],
+        ["宣传科", W05, "单位", "文联", "2"],  # a short row: the cells it lacks are empty
+        ["办公室", W05, "", "财政局", "1", "", "", "", "", "", "", "", "", "", "90"],
+        ["宣传科", W05, "单位", "宣传部"],  # nothing filled in: not a report
+    ]
+    short = tmp_path / "短.csv"
+    with open(short, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    book = tmp_path / "表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报送"
+    for r in [header, *rows]:
+        ws.append([int(c) if c.isdigit() else c for c in r])
+    wb.save(book)
+    for paths in ([short], [book], [short, book]):
+        new = outcome(lambda: reports.import_files(led, paths, dry_run=True, now=NOW))
+        assert new == outcome(lambda: reference_import(led, paths))
+    assert outcome(lambda: reports.import_files(led, [book], dry_run=True, now=NOW))[2][1]["target"] == "文联"
+    refused = outcome(lambda: reports.import_files(led, [short, book], dry_run=True, now=NOW))
+    assert "表.xlsx［报送］ 第 2 行，“包联对象”列：与 短.csv 第 2 行重复" in refused[1]

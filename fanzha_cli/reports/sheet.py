@@ -86,7 +86,32 @@ class _Sheet:
 
     path: Path
     fields: dict[str, str]  # header -> field
-    rows: list[Any]
+    rows: list[_Line]
+    names: list[str] = field(default_factory=list)  # the named headers, in the sheet's order
+    file: str = ""
+    title: str = ""  # the worksheet's name (Excel only)
+
+
+class _Line:
+    """A data row: its number and its cells under the sheet's named headers (`_Sheet.names`);
+    read as tabular.Row (file, sheet, number, values by header) by the row validator."""
+
+    __slots__ = ("_of", "number", "cells")
+
+    def __init__(self, of: _Sheet, number: int, cells: tuple[str, ...]):
+        self._of, self.number, self.cells = of, number, cells
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(zip(self._of.names, self.cells))  # a header named twice: the later cell, as tabular's
+
+    @property
+    def file(self) -> str:
+        return self._of.file
+
+    @property
+    def sheet(self) -> str:
+        return self._of.title
 
 
 def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -> _Sheet | None:
@@ -95,6 +120,7 @@ def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -
     sheet = _Sheet(path, {}, [])
 
     def on_header(header: list[str], where) -> None:
+        sheet.names, sheet.file, sheet.title = [h for h in header if h], where.file, where.sheet
         seen: dict[str, str] = {}
         for h in header:
             if not h:
@@ -122,7 +148,7 @@ def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -
             raise _SkipFile
 
     try:
-        for row in read_rows(path, [], on_header):
+        for row in read_rows(path, [], on_header, lambda number, cells: _Line(sheet, number, cells)):
             sheet.rows.append(row)
             progress.advance()
     except _SkipFile:
@@ -176,7 +202,7 @@ def import_files(
             source = _source(sheet.rows[0]) if sheet.rows else ""
             # The sheet's rows checked as a set (sheet_set.screen); a row it cannot settle,
             # and every wrong row, is checked and worded by the row validator.
-            screened = screen(led, sheet.fields, sheet.rows, names, now, default_submitted)
+            screened = screen(led, sheet.fields, sheet.names, sheet.rows, names, now, default_submitted)
             for row, checked in zip(sheet.rows, screened):
                 progress.advance()
                 if checked is ASK:

@@ -40,7 +40,7 @@ ASK = object()  # a row for the row validator
 _TEXT_FIELDS = ("dept", "week", "target_kind", "target", "submitted_at", "progress", "duties", "note")
 
 
-def screen(led: Ledger, fields: dict[str, str], rows: list[Any], plans: WeekPlans,
+def screen(led: Ledger, fields: dict[str, str], names: list[str], rows: list[Any], plans: WeekPlans,
            now: dt.datetime, default_submitted: dt.datetime | None) -> list[Any]:
     """For each row: None for a blank row (nothing filled in), `(key, figures, submitted,
     plan)` for a row that is right (what `sheet._check_row` gives for it, as `compact`
@@ -49,10 +49,12 @@ def screen(led: Ledger, fields: dict[str, str], rows: list[Any], plans: WeekPlan
     n = len(rows)
     header = {f: h for h, f in fields.items()}
     present = [f for f in (*_TEXT_FIELDS, *MEASURE_KEYS) if f in header]
-    # Every row of a sheet has a value under every named header (tabular._keyed): one
-    # C-level pick per row, then columns.
-    pick = operator.itemgetter(*(header[f] for f in present))
-    picked = [pick(r.values) for r in rows] if len(present) > 1 else [(pick(r.values),) for r in rows]
+    # Each row's cells come under the sheet's named headers (`names`, in order; a header
+    # named twice reads as its later cell, as tabular's rows do): one C-level pick per row,
+    # then columns.
+    at = {h: i for i, h in enumerate(names)}
+    pick = operator.itemgetter(*(at[header[f]] for f in present))
+    picked = [pick(r.cells) for r in rows] if len(present) > 1 else [(pick(r.cells),) for r in rows]
     got = dict(zip(present, zip(*picked))) if n else {}
     blank = ("",) * n
 
