@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from fanzha_cli import chain, evidence, issuing, ledger, reports
+from fanzha_cli import chain, evidence, issuing, ledger, plan_rows, reports
 from fanzha_cli.settings import Settings
 
 
@@ -64,6 +64,7 @@ def problems(led: ledger.Ledger) -> list[str]:
         found = [f"SQLite 完整性检查未通过：{p}" for p in ledger.integrity_problems(led)]
         checked, broken = chain.verify_chain(led.conn)
         found += reports.derived_problems(led)
+        found += plan_rows.problems(led)
         found += guard_problems(led)
         found += issuing.recorded_anchor_problems(led)
         found += resealed_problems(led)
