@@ -470,3 +470,11 @@ def test_a_call_back_amended_then_voided_word_for_word(led, scene):
     with pytest.raises(FanzhaError) as e:
         audits.get_audit(led, n)
     assert e.value.message == f"回访 #{n} 已于第 {void['entry_id']} 条记录作废（重复登记）。"
+
+
+def test_call_backs_with_notes_keep_the_chain_whole(led):
+    from fanzha_cli import verify
+
+    audits.record(led, case_no="G1", date="2022-03-12", received="no", officer="FJ0101", note="未见宣传")
+    audits.record(led, case_no="G1", date="2022-03-13", received="no", verified_negligent=True, note="核实")
+    assert verify.problems(led) == []

@@ -530,3 +530,9 @@ def test_segments_at_three_plan_changes():
         ("2022-06-02", "2022-12-31")]
     assert led.asked == [(queries.PLAN_CHANGE_DAYS, {"start": "2022-01-01", "end": "2022-12-31"})]
     assert cases._segments(_Changes(), "2022-01-01", "2022-12-31") == [("2022-01-01", "2022-12-31")]
+
+
+def test_a_start_outside_the_campaign_word_for_word(led):
+    with pytest.raises(FanzhaError) as e:
+        cases.period(led, "2023-01-01", None)
+    assert e.value.message == "起始日期 2023-01-01 不在活动期 2022-01-01 至 2022-12-31 内。"
