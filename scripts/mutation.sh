@@ -15,7 +15,7 @@ MUTMUT=${MUTMUT:-.venv/bin/mutmut}
 patterns=""
 for m in "$@"; do patterns="$patterns fanzha_cli.$m.*"; done
 # shellcheck disable=SC2086  # one pattern per module
-nice -n 10 "$MUTMUT" run --max-children 1 $patterns || true
+nice -n 19 "$MUTMUT" run --max-children 1 $patterns || true
 "$MUTMUT" results --all true >mutants/results.txt 2>/dev/null || "$MUTMUT" results >mutants/results.txt
 "$PY" - "$@" <<'PY'
 import re, sys, pathlib
