@@ -298,3 +298,13 @@ def test_an_edited_stored_hash_breaks_at_that_entry():
     _three(conn)
     conn.execute("UPDATE entries SET hash = ? WHERE id = 3", ("e" * 64,))
     assert _break(conn) == (2, (3, "内容与哈希不符（记录在工具之外被修改）"))
+
+
+def test_text_with_no_utf_8_form_cannot_be_hashed():
+    """The canonical form is UTF-8: a lone surrogate (an undecodable byte in an argument,
+    as Python reads it) has none, and is refused rather than hashed in some escaped form
+    that is not what the ledger would store."""
+    with pytest.raises(UnicodeEncodeError):
+        chain.hash_entry(chain.GENESIS, dict(META, reason="坏\udcff字节"), [])
+    with pytest.raises(UnicodeEncodeError):
+        chain.hash_entry(chain.GENESIS, META, [("t", [{"s": "坏\udcff"}])])
