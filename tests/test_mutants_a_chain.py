@@ -308,3 +308,15 @@ def test_text_with_no_utf_8_form_cannot_be_hashed():
         chain.hash_entry(chain.GENESIS, dict(META, reason="坏\udcff字节"), [])
     with pytest.raises(UnicodeEncodeError):
         chain.hash_entry(chain.GENESIS, META, [("t", [{"s": "坏\udcff"}])])
+
+
+def test_rows_are_dumped_a_batch_at_a_time(monkeypatch):
+    """Verifying an entry of a hundred thousand rows never holds them all: at most _BATCH
+    rows are turned into text at once."""
+    sizes = []
+    real = chain._dump_rows
+    monkeypatch.setattr(chain, "_dump_rows", lambda rows: sizes.append(len(rows)) or real(rows))
+    rows = [{"i": i} for i in range(2 * chain._BATCH + 5)]
+    digest = chain.hash_entry(chain.GENESIS, META, [("t", iter(rows))])
+    assert digest == reference(chain.GENESIS, META, [("t", rows)])
+    assert sizes == [chain._BATCH, chain._BATCH, 5]
