@@ -230,6 +230,8 @@ def test_a_zero_case_judgement_handed_in_is_used(led):
 def test_candidates_in_defaults_to_the_plans_start(led):
     got = commend.candidates_in(led, None, TO)
     assert got["from"] == FROM and got == commend.candidates(led, FROM, TO)
+    later = commend.candidates_in(led, "2022-01-29", TO)
+    assert later["from"] == "2022-01-29" and later["weeks"] == 1
 
 
 def test_weeks_between():
