@@ -245,3 +245,9 @@ def test_on_time_weeks(led):
     assert commend.on_time_weeks(led, []) == {}
     assert commend.on_time_weeks(led, ["2022-W04", "2022-W05"]) == {STATION: 2}
     assert commend.on_time_weeks(led, ["2022-W05"]) == {STATION: 1}
+
+
+def test_due_weeks_follow_the_plans_weekday(led, local):
+    assert commend.candidates(led, FROM, "2022-02-01")["weeks"] == 1   # Friday 2022-01-28
+    local(due_weekday=1)
+    assert commend.candidates(led, FROM, "2022-02-01")["weeks"] == 2   # Mondays 01-24 and 01-31
