@@ -7,7 +7,8 @@ The ledger: the shipped plan from 2022-01-21 (due weeks 2022-W04 and W05 up to 2
 a case on 蔚汾镇东关社区网格 (140101, FJ0101) and one on 蔚汾镇北坡社区网格 (140101, FJ0102),
 the latter verified negligent (a deduction for 140101 and for 蔚汾派出所); dissuasions of
 20,000 (140101), 10,000 and 15,000 (140102), 9,999.99 (FJ0102) and 30,000 元 (140201);
-蔚汾派出所 reported both weeks on time, 魏家滩派出所 only W05, one second late."""
+蔚汾派出所 reported both weeks on time, 魏家滩派出所 only W05, one second late, 瓦塘派出所 W04 on
+time and W05 not at all."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def _build(cli: Cli) -> None:
         ("2022-W04", "2022-01-28", STATION, GRID, "10:00"),
         ("2022-W05", "2022-02-04", STATION, GRID, "10:00"),
         ("2022-W05", "2022-02-04", "魏家滩派出所", "魏家滩镇阳坡村网格", "18:00:01"),
+        ("2022-W04", "2022-01-28", "瓦塘派出所", "瓦塘镇瓦塘村网格", "17:59:59"),
     ):
         cli.ok("report", "add", "--dept", dept, "--week", week, "--grid", target,
                "--submitted-at", f"{day} {at}", "--leaflets", "5")
@@ -160,7 +162,11 @@ def test_at_most_so_many_deductions(led, local, limit, barred):
     assert ("officer", "140102") in keys and ("department", "魏家滩派出所") in keys
 
 
-@pytest.mark.parametrize("share, kept", [(1.0, {"蔚汾派出所"}), (0.0, None), (0.5, {"蔚汾派出所"})])
+WATANG = ["140301", "140302", "FJ0301", "FJ0302"]
+
+
+@pytest.mark.parametrize("share, kept", [(1.0, {"蔚汾派出所"}), (0.6, {"蔚汾派出所"}), (0.0, None),
+                                         (0.5, {"蔚汾派出所", "瓦塘派出所"})])
 def test_at_least_such_a_share_of_weeks_on_time(led, local, share, kept):
     local(min_on_time_share=share)
     got = commend.candidates(led, FROM, TO)
@@ -168,9 +174,14 @@ def test_at_least_such_a_share_of_weeks_on_time(led, local, share, kept):
     depts = {c["department"] for c in got["candidates"]}
     if kept is None:
         assert len(got["candidates"]) == 97
-    else:
+    elif len(kept) == 1:
         assert depts == kept
         assert _keys(got) == ["140102", "140101", "140103", "FJ0103", "蔚汾派出所"]
+    else:
+        assert depts == kept
+        assert _keys(got) == ["140102", "140101", "140103", "FJ0103", *WATANG, "蔚汾派出所", "瓦塘派出所"]
+        assert _by_key(got)["officer", "140301"]["reasons"][-1] == "所在单位按时报送 1/2 周"
+        assert _by_key(got)["department", "瓦塘派出所"]["reasons"][-1] == "按时报送 1/2 周"
 
 
 def test_a_share_over_a_period_with_no_due_week_bars_no_one(led, local):
@@ -243,7 +254,7 @@ def test_weeks_between():
 
 def test_on_time_weeks(led):
     assert commend.on_time_weeks(led, []) == {}
-    assert commend.on_time_weeks(led, ["2022-W04", "2022-W05"]) == {STATION: 2}
+    assert commend.on_time_weeks(led, ["2022-W04", "2022-W05"]) == {STATION: 2, "瓦塘派出所": 1}
     assert commend.on_time_weeks(led, ["2022-W05"]) == {STATION: 1}
 
 
@@ -251,3 +262,12 @@ def test_due_weeks_follow_the_plans_weekday(led, local):
     assert commend.candidates(led, FROM, "2022-02-01")["weeks"] == 1   # Friday 2022-01-28
     local(due_weekday=1)
     assert commend.candidates(led, FROM, "2022-02-01")["weeks"] == 2   # Mondays 01-24 and 01-31
+
+
+
+@pytest.mark.parametrize("start, end", [("2022-02-03", TO), (FROM, "2022-01-31")])
+def test_zero_case_is_judged_over_the_period_asked(led, start, end):
+    """The cases of 2022-02-01 and 02-02 fall outside both periods: their grids are case-free."""
+    got = _by_key(commend.candidates(led, start, end))
+    assert got["officer", "FJ0101"]["reasons"][0] == "结对网格零发案（1 个）"
+    assert got["department", "蔚汾派出所"]["reasons"][0] == "包联单位、网格全部零发案"
