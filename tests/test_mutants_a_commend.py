@@ -6,7 +6,8 @@ fails a test. Written for mutation testing (TESTING.md).
 The ledger: the shipped plan from 2022-01-21 (due weeks 2022-W04 and W05 up to 2022-02-06);
 a case on 蔚汾镇东关社区网格 (140101, FJ0101) and one on 蔚汾镇北坡社区网格 (140101, FJ0102),
 the latter verified negligent (a deduction for 140101 and for 蔚汾派出所); dissuasions of
-20,000 (140101), 10,000 and 15,000 (140102), 9,999.99 (FJ0102) and 30,000 元 (140201);
+20,000 (140101), 10,000 and 15,000 (140102), 9,999.99 (FJ0102), 30,000 (140201) and 0.01 元
+(FJ0101);
 蔚汾派出所 reported both weeks on time, 魏家滩派出所 only W05, one second late, 瓦塘派出所 W04 on
 time and W05 not at all."""
 
@@ -32,7 +33,7 @@ def _build(cli: Cli) -> None:
     add_case(cli, "C2", "2022-02-02", GRID_NORTH)
     audit(cli, "C2", "2022-02-03", "no", "--verified-negligent")
     for officer, amount in [("140101", "20000"), ("140102", "10000"), ("140102", "15000"),
-                            ("FJ0102", "9999.99"), ("140201", "30000")]:
+                            ("FJ0102", "9999.99"), ("140201", "30000"), ("FJ0101", "0.01")]:
         cli.ok("dissuasion", "add", "--officer", officer, "--date", "2022-02-03", "--amount-saved", amount)
     for week, day, dept, target, at in (
         ("2022-W04", "2022-01-28", STATION, GRID, "10:00"),
@@ -271,3 +272,11 @@ def test_zero_case_is_judged_over_the_period_asked(led, start, end):
     got = _by_key(commend.candidates(led, start, end))
     assert got["officer", "FJ0101"]["reasons"][0] == "结对网格零发案（1 个）"
     assert got["department", "蔚汾派出所"]["reasons"][0] == "包联单位、网格全部零发案"
+
+
+def test_among_equals_the_most_saved_first_and_no_dissuasion_last(led, local):
+    """With every dissuasion a major loss, 0.01 元 saved still ranks FJ0101 before the officers
+    commended for zero-case alone (plan order would put 140103 first)."""
+    local(major_loss_fen=1)
+    keys = _keys(commend.candidates(led, FROM, TO))
+    assert keys[:6] == ["140201", "140102", "140101", "FJ0102", "FJ0101", "140103"]
