@@ -1,0 +1,53 @@
+"""Issuing (issuing.py) called directly: reading a week as issued when it has not been, the
+anchor as typed, the issue date. Written for mutation testing (TESTING.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fanzha_cli import asof, issuing, weeks
+from fanzha_cli.errors import FanzhaError
+from tests.casework import opened
+
+W5 = weeks.resolve("2022-W05")
+
+
+def test_a_week_not_issued_is_read_as_the_ledger_stands(loaded):
+    with opened(loaded) as led:
+        head = asof.head(led)
+        assert issuing.issue_of(led, W5.label) is None
+        with issuing.as_issued(led, W5) as inside:
+            assert asof.head(inside) == head
+
+
+@pytest.mark.parametrize("text, anchor", [
+    ("12:9F2C4E1A7B3D5F60", (12, "9f2c4e1a7b3d5f60")), (" 7 : " + "a" * 64 + " ", (7, "a" * 64)),
+])
+def test_an_anchor_as_typed(text, anchor):
+    assert issuing.parse_anchor(text) == anchor
+
+
+@pytest.mark.parametrize("text", ["", None, "12", "x:9f2c4e1a7b3d5f60", "12:9f2c4e1a7b3d5f6", "12:" + "a" * 65,
+                                  "12:9f2c4e1a7b3d5f6g", "12:9f2c:4e1a7b3d5f60aa", "-1:9f2c4e1a7b3d5f60"])
+def test_an_anchor_mistyped_is_refused_word_for_word(text):
+    with pytest.raises(FanzhaError) as e:
+        issuing.parse_anchor(text)
+    assert e.value.message == f"锚点格式不对：{text!r}"
+    assert e.value.hint == "写成“记录编号:哈希”，哈希至少 16 位十六进制数字，如 --anchor 1234:9f2c4e1a7b3d5f60（见已印发通报末尾）。"
+
+
+def test_the_issue_date():
+    assert issuing.issued_on_date(None, W5, dt.date(2022, 2, 7)) == "2022-02-07"
+    assert issuing.issued_on_date("  ", W5, dt.date(2022, 2, 7)) == "2022-02-07"
+    assert issuing.issued_on_date("2022-01-31", W5, dt.date(2022, 3, 1)) == "2022-01-31"   # its Monday
+    with pytest.raises(FanzhaError) as e:
+        issuing.issued_on_date("2022-01-30", W5, dt.date(2022, 3, 1))
+    assert e.value.message == "印发日期 2022-01-30 早于 2022-W05（2022-01-31 至 2022-02-06） 的第一天，不能为尚未开始的一周印发通报。"
+    assert e.value.hint == "--date 写印发当天的日期（默认今天），不早于该周的周一。"
+
+
+def test_week_of_a_stamp():
+    assert issuing.week_of("2022-02-06T23:59:59") == "2022-W05"
+    assert issuing.week_of("2021-01-03") == "2020-W53"
