@@ -51,3 +51,13 @@ def test_the_issue_date():
 def test_week_of_a_stamp():
     assert issuing.week_of("2022-02-06T23:59:59") == "2022-W05"
     assert issuing.week_of("2021-01-03") == "2020-W53"
+
+
+def test_describes_registers_the_function_for_each_kind(monkeypatch):
+    monkeypatch.setattr(issuing, "DESCRIBERS", dict(issuing.DESCRIBERS))
+
+    def fn(led, e):
+        return [("2022-W05", "说明")]
+
+    assert issuing.describes("kind_a", "kind_b")(fn) is fn
+    assert issuing.DESCRIBERS["kind_a"] is fn and issuing.DESCRIBERS["kind_b"] is fn
