@@ -61,3 +61,38 @@ def test_describes_registers_the_function_for_each_kind(monkeypatch):
 
     assert issuing.describes("kind_a", "kind_b")(fn) is fn
     assert issuing.DESCRIBERS["kind_a"] is fn and issuing.DESCRIBERS["kind_b"] is fn
+
+
+@pytest.mark.parametrize("kind, target, shown", [("unit", "财政局", "财政局"), ("grid", "蔚汾镇东关社区网格", "蔚汾镇东关社区网格"),
+                                                 ("self", None, "本人亲友"), ("place", "某商场", "某商场")])
+def test_a_report_lines_target_as_the_corrections_section_says_it(kind, target, shown):
+    assert issuing._line_target({"target_kind": kind, "target": target}) == shown
+
+
+def test_an_officer_by_name_and_badge(loaded, db_path):
+    with opened(loaded) as led:
+        assert issuing._officer(led, "140101") == "王建军（140101）"
+        assert issuing._officer(led, "999999") == "999999"
+
+
+def test_an_officer_before_any_plan_is_his_badge(db_path):
+    from fanzha_cli import ledger
+    from fanzha_cli.settings import Settings
+
+    led = ledger.open_ledger(Settings(db_path=db_path, operator="测试员"), create=True)
+    try:
+        assert issuing._officer(led, "140101") == "140101"
+        assert issuing._circulated_on(led, 1) is None
+    finally:
+        led.close()
+
+
+def test_anchors_the_ledger_no_longer_holds_word_for_word(loaded):
+    with opened(loaded) as led:
+        n, digest = asof.head(led)
+        assert issuing.anchor_problems(led, [(n, digest), (n, digest[:16])]) == []
+        assert issuing.anchor_problems(led, [(n + 5, digest[:16]), (n, "0" * 16)]) == [
+            f"锚点不符：账本中已没有第 {n + 5} 条记录（现在只到第 {n} 条），账本可能被截短到已印发通报的锚点之前。",
+            f"锚点不符：第 {n} 条记录的哈希是 {digest[:16]}，不是锚点中的 {'0' * 16}，账本在该记录及之前被改动过。",
+        ]
+        assert issuing.recorded_anchor_problems(led) == []
