@@ -16,8 +16,9 @@ MUTMUT=${MUTMUT:-.venv/bin/mutmut}
 [ $# -gt 0 ] || set -- weeks clock money privacy scoring chain discipline commend rules audits cases
 if [ -n "${MUTATION_TESTS:-}" ]; then
     # mutmut reads its test selection from pyproject.toml only: set it for this run, put it back after.
-    cp pyproject.toml mutants.pyproject.toml.saved
-    trap 'mv mutants.pyproject.toml.saved pyproject.toml' EXIT INT TERM
+    mkdir -p mutants
+    cp pyproject.toml mutants/pyproject.toml.saved
+    trap 'mv mutants/pyproject.toml.saved pyproject.toml' EXIT INT TERM
     selection=$(printf '"%s", ' $MUTATION_TESTS)
     sed -i "s|^pytest_add_cli_args_test_selection = .*|pytest_add_cli_args_test_selection = [${selection%, }]|" pyproject.toml
 fi
