@@ -96,3 +96,29 @@ def test_anchors_the_ledger_no_longer_holds_word_for_word(loaded):
             f"锚点不符：第 {n} 条记录的哈希是 {digest[:16]}，不是锚点中的 {'0' * 16}，账本在该记录及之前被改动过。",
         ]
         assert issuing.recorded_anchor_problems(led) == []
+
+
+def test_recorded_anchors_no_longer_held_word_for_word(cli, loaded):
+    """W05 issued on the plan alone (anchor: entry 1), W06 after a report line (anchor: entry 3);
+    then entry 1's hash is changed and entry 3 deleted, as a tamperer with the sqlite3 shell would."""
+    cli.ok("weekly-circular", "--week", "2022-W05", "--issue", "--date", "2022-02-04")
+    cli.ok("report", "add", "--dept", "信访科", "--week", "2022-W06", "--unit", "信访局",
+           "--submitted-at", "2022-02-11 10:00", "--leaflets", "5")
+    cli.ok("weekly-circular", "--week", "2022-W06", "--issue", "--date", "2022-02-11")
+    with opened(loaded) as led:
+        issues = led.query("SELECT entry_id, anchor_id, anchor_hash FROM circular_issues ORDER BY entry_id")
+        assert [(i["entry_id"], i["anchor_id"]) for i in issues] == [(2, 1), (4, 3)]
+        assert issuing.recorded_anchor_problems(led) == []
+        for (name,) in led.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            led.conn.execute(f'DROP TRIGGER "{name}"')
+        led.conn.execute("PRAGMA foreign_keys = OFF")
+        led.conn.execute("UPDATE entries SET hash = :h WHERE id = 1", {"h": "f" * 64})
+        led.conn.execute("DELETE FROM entries WHERE id = 3")
+        # an issue anchored on no entry at all (0) is not checked, and does not stop the check
+        led.conn.execute("INSERT INTO circular_issues (entry_id, week, issue_no, anchor_id, anchor_hash, issued_on,"
+                         " json_sha256) VALUES (1, '2022-W04', NULL, 0, :z, '2022-01-28', :z)", {"z": "0" * 64})
+        assert issuing.recorded_anchor_problems(led) == [
+            f"第 2 条记录印发的 2022-W05 通报锚定第 1 条记录（哈希 {issues[0]['anchor_hash'][:16]}），"
+            "账本中该记录的哈希却是 ffffffffffffffff。",
+            f"第 4 条记录印发的 2022-W06 通报锚定第 3 条记录（哈希 {issues[1]['anchor_hash'][:16]}），账本中该记录已不存在。",
+        ]
