@@ -122,3 +122,20 @@ def test_recorded_anchors_no_longer_held_word_for_word(cli, loaded):
             "账本中该记录的哈希却是 ffffffffffffffff。",
             f"第 4 条记录印发的 2022-W06 通报锚定第 3 条记录（哈希 {issues[1]['anchor_hash'][:16]}），账本中该记录已不存在。",
         ]
+
+
+def test_the_weeks_an_unknown_kind_concerns(cli, loaded):
+    from tests.casework import add_case, entry_id
+
+    line = entry_id(cli.ok("report", "add", "--dept", "信访科", "--week", "2022-W06", "--unit", "信访局",
+                           "--submitted-at", "2022-02-11 10:00", "--leaflets", "5"))
+    case = add_case(cli, "K1", "2022-01-26")
+    with opened(loaded) as led:
+        assert issuing._weeks_in_rows(led, line) == ["2022-W06"]
+        assert issuing._weeks_in_rows(led, case) == ["2022-W04"]
+        assert issuing._weeks_in_rows(led, 10**6) == []
+        nothing = {"entry_id": 10**6, "kind": "mystery", "supersedes": case}
+        assert issuing._generic(led, nothing) == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
+        assert issuing._generic(led, nothing, depth=4) == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
+        assert issuing._generic(led, nothing, depth=5) == []
+        assert issuing._generic(led, {"entry_id": 10**6, "kind": "mystery", "supersedes": None}) == []
