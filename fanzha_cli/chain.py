@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
 GENESIS = "0" * 64
@@ -148,10 +150,189 @@ class _Orphan(Exception):
 def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | None]:
     """Recompute every hash in order; return (entries checked, first break or None).
 
-    One pass over `entries` and one ordered pass over each content table, merged by
-    entry id and fed to the hash as they are read: linear in the size of the ledger, and
-    in memory no more than a row of each table at a time.
-    """
+    One pass over `entries` and one pass over each content table, merged by entry id and
+    fed to the hash as they are read: linear in the size of the ledger, and in memory no
+    more than a batch of rows of each table at a time. The rows are read in storage order
+    (no index, no sort) and encoded a batch at a time (`_Table`); when a table is not stored
+    in chain order, or text in the file is not UTF-8, the walk starts again the slower way
+    (in chain order; text with replacement characters, `_verify_chain_reference`) and the
+    answer is the same."""
+    factory = conn.text_factory
+    try:
+        conn.text_factory = str
+        try:
+            return _walk(conn, progress, ordered=False)
+        except _Unordered:
+            return _walk(conn, progress, ordered=True)
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+        conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+        return _verify_chain_reference(conn, progress)
+    finally:
+        conn.text_factory = factory
+
+
+class _Unordered(Exception):
+    """A table whose storage order is not its chain order (never written so by fanzha)."""
+
+
+_ENTRIES_BATCH = 2048
+_ROWS_BATCH = 4096
+_TEXT_INT = frozenset((str, int))
+_TEXT_INT_NULL = frozenset((str, int, type(None)))
+
+
+class _Table:
+    """One content table read for the chain: `pieces()` yields (entry id, bytes), the rows of
+    that entry in canonical form, comma-separated, in chain order; an entry of many rows comes
+    as several consecutive pieces.
+
+    The canonical form of a row is json.dumps of its columns other than entry_id that are not
+    NULL, keys sorted. Here a batch of rows becomes dicts of every column in one pass of C
+    (orjson), and then each `"column":null` is cut out of the bytes: JSON text holds a quote
+    only escaped, so the bytes `,"note":null` (or `{"note":null` first) can only be that key
+    and its null. Batches holding other values than text, integers and NULL (never written
+    by fanzha: floats, blobs) take `_dump_rows`, the reference way."""
+
+    def __init__(self, conn: sqlite3.Connection, name: str, ordered: bool):
+        self.name = name
+        info = list(conn.execute(f'PRAGMA table_info("{name}")'))
+        self.cols = sorted(c[1] for c in info if c[1] != "entry_id")
+        pk = [c for c in _primary_key(conn, name) if c != "entry_id"]
+        sql = (conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+               .fetchone()[0] or "").upper()
+        # Storage (rowid) order is chain order when each row's (entry_id, primary key) comes
+        # after the one before: checked as read. Python orders text as SQLite's BINARY does.
+        ordered = ordered or "WITHOUT ROWID" in sql or "COLLATE" in sql
+        n = len(self.cols)
+        select = ", ".join(f'"{c}"' for c in self.cols)
+        if ordered:
+            order = ", ".join(["entry_id", *(f'"{c}"' for c in pk)] if pk else ["entry_id", "rowid"])
+            self.key = None
+        else:
+            order = "rowid"
+            at = {c: i for i, c in enumerate(self.cols)}
+            self.key = itemgetter(n, *(at[c] for c in pk)) if pk else itemgetter(n)
+            self.strict = bool(pk)  # rowid order: entry ids need only not go down
+        self.eid = itemgetter(n)
+        self.cur = conn.execute(f'SELECT {select}, entry_id FROM "{name}" ORDER BY {order}')
+        self.last_key = None
+        self.label = _dump(name)
+        keys = [_dump(c) for c in self.cols]
+        self.nulls = [b"," + k + b":null" for k in keys]
+        self.first_null = b"{" + keys[0] + b":null" if keys else b""
+
+    def _check_order(self, batch: list[tuple]) -> None:
+        keys = list(map(self.key, batch))
+        if self.last_key is not None:
+            keys.insert(0, self.last_key)
+        try:
+            ok = all(map(operator.lt if self.strict else operator.le, keys, itertools.islice(keys, 1, None)))
+        except TypeError:  # NULL or text in a key column: let SQLite order it
+            ok = False
+        if not ok:
+            raise _Unordered(self.name)
+        self.last_key = keys[-1]
+
+    def pieces(self) -> Iterator[tuple[int, bytes]]:
+        eid = self.eid
+        while batch := self.cur.fetchmany(_ROWS_BATCH):
+            if self.key is not None:
+                self._check_order(batch)
+            if eid(batch[0]) == eid(batch[-1]):
+                yield eid(batch[0]), self._encode(batch)
+                continue
+            for entry_id, rows in itertools.groupby(batch, eid):
+                yield entry_id, self._encode(list(rows))
+
+    def _encode(self, rows: list[tuple]) -> bytes:
+        kinds = set(map(type, itertools.chain.from_iterable(rows)))
+        if not kinds <= _TEXT_INT_NULL:
+            return _dump_rows([{c: v for c, v in zip(self.cols, r) if v is not None} for r in rows])
+        # Keys in sorted order as built (the order json.dumps's sort_keys gives), so orjson
+        # need not sort them again.
+        out = _orjson().dumps(list(map(dict, map(zip, itertools.repeat(self.cols), rows))))
+        if type(None) in kinds:
+            columns = [None in column for column in zip(*rows)]
+            for i in range(1, len(self.cols)):  # the first key last: it has no comma before it
+                if columns[i]:
+                    out = out.replace(self.nulls[i], b"")
+            if columns[0]:
+                out = out.replace(self.first_null + b",", b"{").replace(self.first_null + b"}", b"{}")
+        return out[1:-1]
+
+
+def _meta_head(meta: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical form of an entry's metadata around its rows: (what comes before the rows'
+    tables, what comes after), as `hash_entry` writes it."""
+    fields = [(f, meta[f]) for f in META_FIELDS if meta[f] is not None]
+    before = [kv for kv in fields if kv[0] < "rows"]
+    after = [kv for kv in fields if kv[0] > "rows"]
+    if _TEXT_INT.issuperset(type(v) for _, v in fields):
+        orjson = _orjson()
+        head = orjson.dumps(dict(before), option=orjson.OPT_SORT_KEYS)[:-1] + (b',"rows":{' if before else b'"rows":{')
+        tail = (b"}," + orjson.dumps(dict(after), option=orjson.OPT_SORT_KEYS)[1:]) if after else b"}}"
+        return head, tail
+    head = b"{" + b"".join(_dump(k) + b":" + _dump(v) + b"," for k, v in before) + b'"rows":{'
+    return head, b"}" + b"".join(b"," + _dump(k) + b":" + _dump(v) for k, v in after) + b"}"
+
+
+def _walk(conn: sqlite3.Connection, progress, ordered: bool) -> tuple[int, Break | None]:
+    tables = [_Table(conn, t, ordered) for t in sorted(ledger_tables(conn))]
+    # [table, its pieces, the next piece or None]; tables with no rows are dropped at once.
+    live = [[t, p, h] for t in tables for p in [t.pieces()] for h in [next(p, None)] if h is not None]
+    prev = GENESIS
+    expected_id = None
+    checked = 0
+    cur = conn.execute(
+        "SELECT id, kind, operator, recorded_at, reason, supersedes, prev_hash, hash "
+        "FROM entries ORDER BY id"
+    )
+    sha256 = hashlib.sha256
+    while batch := cur.fetchmany(_ENTRIES_BATCH):
+        for eid, kind, operator_, recorded_at, reason, supersedes, prev_hash, stored in batch:
+            if expected_id is not None and eid != expected_id:
+                return checked, Break(eid, f"第 {expected_id} 至 {eid - 1} 条记录缺失（条目编号不连续）")
+            head, tail = _meta_head(dict(kind=kind, operator=operator_, recorded_at=recorded_at,
+                                         reason=reason, supersedes=supersedes))
+            # Hashed before the link is checked, as the rows must be read to find orphans
+            # first; a damaged link (even NULL) fails the check below all the same.
+            digest = sha256((prev_hash if isinstance(prev_hash, str) else "").encode("utf-8") + b"\n" + head)
+            written = False
+            for slot in live:
+                piece = slot[2]
+                if piece is None or piece[0] > eid:
+                    continue
+                table = slot[0]
+                if piece[0] < eid:
+                    return checked, Break(piece[0], f"表 {table.name} 中有数据指向不存在或已被删除的条目 {piece[0]}")
+                digest.update((b"," if written else b"") + table.label + b":[" + piece[1])
+                written = True
+                pieces = slot[1]
+                while (piece := next(pieces, None)) is not None and piece[0] == eid:
+                    digest.update(b"," + piece[1])
+                digest.update(b"]")
+                slot[2] = piece
+            digest.update(tail)
+            if prev_hash != prev:
+                return checked, Break(eid, "与前一条记录的哈希链断开（前序记录被修改、删除或调换）")
+            if digest.hexdigest() != stored:
+                return checked, Break(eid, "内容与哈希不符（记录在工具之外被修改）")
+            prev = stored
+            expected_id = eid + 1
+            checked += 1
+            if progress is not None:
+                progress(checked)
+    for table, _, piece in live:
+        if piece is not None:
+            return checked, Break(piece[0], f"表 {table.name} 中有数据指向不存在的条目 {piece[0]}")
+    return checked, None
+
+
+def _verify_chain_reference(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | None]:
+    """`verify_chain` the first way, row by row in chain order (kept for text that is not
+    UTF-8, read with replacement characters, and as the reference the tests compare with)."""
     streams = {t: _stream(conn, t) for t in sorted(ledger_tables(conn))}
     heads: dict[str, tuple[int, dict] | None] = {t: next(s, None) for t, s in streams.items()}
 
