@@ -190,10 +190,11 @@ class _Table:
 
     The canonical form of a row is json.dumps of its columns other than entry_id that are not
     NULL, keys sorted. Here a batch of rows becomes dicts of every column in one pass of C
-    (orjson), and then each `"column":null` is cut out of the bytes: JSON text holds a quote
-    only escaped, so the bytes `,"note":null` (or `{"note":null` first) can only be that key
-    and its null. Batches holding other values than text, integers and NULL (never written
-    by fanzha: floats, blobs) take `_dump_rows`, the reference way."""
+    (orjson), and then each `"column":null` of a column the schema lets be NULL is cut out of
+    the bytes: JSON text holds a quote only escaped, so the bytes `,"note":null` (or
+    `{"note":null` first) can only be that key and its null. A batch with any other `:null`
+    left, or values other than text, integers and NULL (never written by fanzha: floats,
+    blobs), takes `_dump_rows`, the reference way."""
 
     def __init__(self, conn: sqlite3.Connection, name: str, ordered: bool):
         self.name = name
@@ -219,9 +220,11 @@ class _Table:
         self.cur = conn.execute(f'SELECT {select}, entry_id FROM "{name}" ORDER BY {order}')
         self.last_key = None
         self.label = _dump(name)
-        keys = [_dump(c) for c in self.cols]
-        self.nulls = [b"," + k + b":null" for k in keys]
-        self.first_null = b"{" + keys[0] + b":null" if keys else b""
+        # The columns the schema lets be NULL, each with the bytes of its key and null; the
+        # first column's has no comma before it.
+        notnull = {c[1]: c[3] for c in info}
+        self.nullable = sorted(((i, itemgetter(i), (b"{" if i == 0 else b",") + _dump(c) + b":null")
+                                for i, c in enumerate(self.cols) if not notnull[c]), key=lambda t: t[0] == 0)
 
     def _check_order(self, batch: list[tuple]) -> None:
         keys = list(map(self.key, batch))
@@ -248,25 +251,24 @@ class _Table:
 
     def _encode(self, rows: list[tuple]) -> bytes:
         kinds = set(map(type, itertools.chain.from_iterable(rows)))
-        if not kinds <= _TEXT_INT_NULL:
-            return _dump_rows([{c: v for c, v in zip(self.cols, r) if v is not None} for r in rows])
-        # Keys in sorted order as built (the order json.dumps's sort_keys gives), so orjson
-        # need not sort them again.
-        out = _orjson().dumps(list(map(dict, map(zip, itertools.repeat(self.cols), rows))))
-        if type(None) in kinds:
-            columns = [None in column for column in zip(*rows)]
-            for i in range(1, len(self.cols)):  # the first key last: it has no comma before it
-                if columns[i]:
-                    out = out.replace(self.nulls[i], b"")
-            if columns[0]:
-                out = out.replace(self.first_null + b",", b"{").replace(self.first_null + b"}", b"{}")
-        return out[1:-1]
+        if kinds <= _TEXT_INT_NULL:
+            # Keys in sorted order as built (the order of json.dumps's sort_keys), so orjson
+            # need not sort them again.
+            out = _orjson().dumps(list(map(dict, map(zip, itertools.repeat(self.cols), rows))))
+            if type(None) not in kinds:
+                return out[1:-1]
+            for i, getter, null in self.nullable:  # the first column last: no comma before it
+                if None in list(map(getter, rows)):
+                    out = out.replace(null, b"") if i else out.replace(null + b",", b"{").replace(null + b"}", b"{}")
+            if b":null" not in out:  # else a NULL where the schema has NOT NULL (or text holding ":null")
+                return out[1:-1]
+        return _dump_rows([{c: v for c, v in zip(self.cols, r) if v is not None} for r in rows])
 
 
 def _meta_head(meta: dict[str, Any]) -> tuple[bytes, bytes]:
     """The canonical form of an entry's metadata around its rows: (what comes before the rows'
     tables, what comes after), as `hash_entry` writes it."""
-    fields = [(f, meta[f]) for f in META_FIELDS if meta[f] is not None]
+    fields = sorted((f, meta[f]) for f in META_FIELDS if meta[f] is not None)
     before = [kv for kv in fields if kv[0] < "rows"]
     after = [kv for kv in fields if kv[0] > "rows"]
     if _TEXT_INT.issuperset(type(v) for _, v in fields):
