@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -74,6 +75,8 @@ class _Beside:
     def __init__(self, led: ledger.Ledger):
         self.led = led
         self.outcome: tuple[list[str], list[str]] | BaseException | None = None
+        self.conn: sqlite3.Connection | None = None
+        self.cancelled = False
         path = Path(led.path)
         self.thread = None
         if str(led.path) != ":memory:" and path.is_file():
@@ -82,9 +85,11 @@ class _Beside:
 
     def _run(self, path: Path) -> None:
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=ledger.BUSY_TIMEOUT_S, check_same_thread=False)
+            conn = self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                               timeout=ledger.BUSY_TIMEOUT_S, check_same_thread=False)
             try:
+                if self.cancelled:
+                    raise RuntimeError("cancelled")
                 conn.text_factory = _replacing
                 conn.execute("BEGIN")  # one snapshot for both checks
                 self.outcome = _side_checks(ledger.Ledger(path, "", conn))
@@ -92,6 +97,16 @@ class _Beside:
                 conn.close()
         except BaseException as exc:  # handed to the caller by result()
             self.outcome = exc
+
+    def cancel(self) -> None:
+        """Stop the checks (the chain walk failed or was interrupted) and wait for the thread:
+        SQLite's interrupt, again until the thread has ended (it may be between statements)."""
+        self.cancelled = True
+        while self.thread is not None and self.thread.is_alive():
+            if self.conn is not None:
+                with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: done anyway
+                    self.conn.interrupt()
+            self.thread.join(0.05)
 
     def result(self) -> tuple[list[str], list[str]]:
         if self.thread is None:
@@ -116,8 +131,10 @@ def problems(led: ledger.Ledger) -> list[str]:
         beside = _Beside(led)
         try:
             checked, broken = chain.verify_chain(led.conn)
-        finally:
-            integrity, derived = beside.result()
+        except BaseException:
+            beside.cancel()
+            raise
+        integrity, derived = beside.result()
         found = [f"SQLite 完整性检查未通过：{p}" for p in integrity]
         found += derived
         found += guard_problems(led)

@@ -262,6 +262,34 @@ def test_a_side_check_that_fails_fails_the_verify_loudly(loaded, monkeypatch):
         verify.problems(led)
 
 
+def test_a_chain_walk_that_fails_stops_the_side_checks(loaded, monkeypatch):
+    """The walk's own error is what the caller gets, and it gets it at once: the thread's
+    query (here one that would run for hours) is interrupted, not waited for."""
+    def endless(led):
+        led.conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        raise AssertionError("never interrupted")
+
+    def broken_walk(conn):
+        raise RuntimeError("walk broke")
+
+    monkeypatch.setattr(verify, "_side_checks", endless)
+    monkeypatch.setattr(chain, "verify_chain", broken_walk)
+    raised = []
+
+    def run():
+        with opened(loaded) as led:
+            try:
+                verify.problems(led)
+            except RuntimeError as exc:
+                raised.append(str(exc))
+
+    caller = threading.Thread(target=run, daemon=True)
+    caller.start()
+    caller.join(60)
+    assert not caller.is_alive() and raised == ["walk broke"]
+    assert not any(t.name == "fanzha-verify" for t in threading.enumerate())
+
+
 def test_a_side_check_that_cannot_read_the_file_says_it_is_damaged(cli, loaded, monkeypatch):
     def damaged(led):
         raise sqlite3.DatabaseError("database disk image is malformed")
