@@ -11,12 +11,16 @@ import hashlib
 import itertools
 import json
 import operator
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
 GENESIS = "0" * 64
+MAX_ID = 2**63 - 1
 META_FIELDS = ("kind", "operator", "recorded_at", "reason", "supersedes")
 
 
@@ -173,6 +177,106 @@ def verify_chain(conn: sqlite3.Connection, progress=None) -> tuple[int, Break | 
         conn.text_factory = factory
 
 
+SPLIT_MIN_ROWS = 200_000  # fewer rows than this: one process, the second one's start-up is not worth it
+
+
+def verify_chain_split(conn: sqlite3.Connection, path: Path) -> tuple[int, Break | None]:
+    """`verify_chain` on two cores: the entries from about the middle row on in a second
+    process, the rest here, at once (an entry's hash needs only its own rows and the stored
+    hash of the entry before it, so the two halves can be checked apart; the second half
+    links its first entry to the stored hash of the last entry of the first). When both
+    halves are intact, so is the chain. Anything else in either half (a break, rows out of
+    chain order, text that is not UTF-8, a file SQLite cannot read) and the whole chain is
+    walked again here, in order: what is reported, and where, is always `verify_chain`'s.
+    A second process that fails (exits with an error, says nothing readable) is an error."""
+    middle = _split_point(conn)
+    if middle is None:
+        return verify_chain(conn)
+    import subprocess
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent),
+                                                      env.get("PYTHONPATH")]))
+    child = subprocess.Popen([sys.executable, "-c", "from fanzha_cli.chain import _part_main; _part_main()",
+                              str(Path(path).resolve()), str(middle)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        first = _part(conn, None, middle)
+    except BaseException:
+        child.kill()
+        child.communicate()
+        raise
+    out, err = child.communicate()
+    try:
+        answer = json.loads(out)
+        second = answer["checked"]
+    except (ValueError, KeyError, TypeError):
+        answer = second = None
+    if child.returncode != 0 or not isinstance(answer, dict):
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise RuntimeError(f"db verify: the second process failed (exit {child.returncode}): {tail[0]}")
+    if first is not None and isinstance(second, int):
+        return first + second, None
+    return verify_chain(conn)
+
+
+def _split_point(conn: sqlite3.Connection) -> int | None:
+    """The entry id that about half of all rows come before (by rowids: rows are stored in
+    chain order), or None when the ledger is too small to be worth two processes."""
+    spans = {}
+    for t in ledger_tables(conn):
+        low = conn.execute(f'SELECT min(rowid) FROM "{t}"').fetchone()[0]
+        if low is not None:
+            spans[t] = (low, conn.execute(f'SELECT max(rowid) FROM "{t}"').fetchone()[0])
+    total = sum(high - low + 1 for low, high in spans.values())
+    first = conn.execute("SELECT min(id) FROM entries").fetchone()[0]
+    last = conn.execute("SELECT max(id) FROM entries").fetchone()[0]
+    if total < SPLIT_MIN_ROWS or first is None or last - first < 2:
+        return None
+
+    def rows_before(entry_id: int) -> int:
+        out = 0
+        for t, (low, high) in spans.items():
+            at = _first_rowid(conn, t, entry_id)
+            out += (high + 1 if at is None else at) - low
+        return out
+
+    lo, hi = first + 1, last  # the answer in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rows_before(mid) * 2 >= total:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _part(conn: sqlite3.Connection, lo: int | None, hi: int | None) -> int | None:
+    """How many entries lo <= id < hi there are when every one of them is intact (read in
+    storage order); None when anything is amiss there: `verify_chain` then finds what."""
+    factory = conn.text_factory
+    conn.text_factory = str
+    try:
+        checked, broken = _walk(conn, None, False, lo, hi)
+    except (_Unordered, sqlite3.DatabaseError):
+        return None
+    finally:
+        conn.text_factory = factory
+    return None if broken is not None else checked
+
+
+def _part_main() -> None:
+    """The second process of `verify_chain_split`: argv path, first entry id; prints
+    {"checked": n or null}."""
+    path, lo = Path(sys.argv[1]), int(sys.argv[2])
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=60)
+    try:
+        checked = _part(conn, lo, None)
+    finally:
+        conn.close()
+    sys.stdout.write(json.dumps({"checked": checked}))
+
+
 class _Unordered(Exception):
     """A table whose storage order is not its chain order (never written so by fanzha)."""
 
@@ -196,8 +300,9 @@ class _Table:
     left, or values other than text, integers and NULL (never written by fanzha: floats,
     blobs), takes `_dump_rows`, the reference way."""
 
-    def __init__(self, conn: sqlite3.Connection, name: str, ordered: bool):
+    def __init__(self, conn: sqlite3.Connection, name: str, ordered: bool, lo: int | None = None, hi: int | None = None):
         self.name = name
+        self.lo, self.hi = lo, hi  # only the rows of entries lo <= id < hi (None: no bound)
         info = list(conn.execute(f'PRAGMA table_info("{name}")'))
         self.cols = sorted(c[1] for c in info if c[1] != "entry_id")
         pk = [c for c in _primary_key(conn, name) if c != "entry_id"]
@@ -217,7 +322,22 @@ class _Table:
             self.key = itemgetter(n, *(at[c] for c in pk)) if pk else itemgetter(n)
             self.strict = bool(pk)  # rowid order: entry ids need only not go down
         self.eid = itemgetter(n)
-        self.cur = conn.execute(f'SELECT {select}, entry_id FROM "{name}" ORDER BY {order}')
+        where, args = [], []
+        for bound, op in ((lo, ">="), (hi, "<")):
+            if bound is None:
+                continue
+            if ordered:
+                where.append(f"entry_id {op} ?")
+                args.append(bound)
+            elif (at_row := _first_rowid(conn, name, bound)) is not None:
+                # In storage order the rows from the first one of entry `bound` on. A row
+                # of another part's entry stored among them is a row of no entry here.
+                where.append(f"rowid {op} ?")
+                args.append(at_row)
+            elif op == ">=":
+                where.append("0")  # no row of entry `bound` or later
+        self.cur = conn.execute(f'SELECT {select}, entry_id FROM "{name}" {"WHERE " if where else ""}'
+                                f'{" AND ".join(where)} ORDER BY {order}', args)
         self.last_key = None
         self.label = _dump(name)
         # The columns the schema lets be NULL, each with the bytes of its key and null; the
@@ -265,6 +385,13 @@ class _Table:
         return _dump_rows([{c: v for c, v in zip(self.cols, r) if v is not None} for r in rows])
 
 
+def _first_rowid(conn: sqlite3.Connection, table: str, entry_id: int) -> int | None:
+    """The rowid of the table's first row of entry `entry_id` or later (by its entry_id index)."""
+    row = conn.execute(f'SELECT rowid FROM "{table}" WHERE entry_id >= ? ORDER BY entry_id LIMIT 1',
+                       (entry_id,)).fetchone()
+    return row[0] if row else None
+
+
 def _meta_head(meta: dict[str, Any]) -> tuple[bytes, bytes]:
     """The canonical form of an entry's metadata around its rows: (what comes before the rows'
     tables, what comes after), as `hash_entry` writes it."""
@@ -280,16 +407,23 @@ def _meta_head(meta: dict[str, Any]) -> tuple[bytes, bytes]:
     return head, b"}" + b"".join(b"," + _dump(k) + b":" + _dump(v) for k, v in after) + b"}"
 
 
-def _walk(conn: sqlite3.Connection, progress, ordered: bool) -> tuple[int, Break | None]:
-    tables = [_Table(conn, t, ordered) for t in sorted(ledger_tables(conn))]
+def _walk(conn: sqlite3.Connection, progress, ordered: bool, lo: int | None = None,
+          hi: int | None = None) -> tuple[int, Break | None]:
+    """The chain, or its entries lo <= id < hi: a part starting after the first entry takes
+    the stored hash of the entry before it as the hash it must link to."""
+    tables = [_Table(conn, t, ordered, lo, hi) for t in sorted(ledger_tables(conn))]
     # [table, its pieces, the next piece or None]; tables with no rows are dropped at once.
     live = [[t, p, h] for t in tables for p in [t.pieces()] for h in [next(p, None)] if h is not None]
     prev = GENESIS
     expected_id = None
+    if lo is not None and (before := conn.execute("SELECT id, hash FROM entries WHERE id < ? ORDER BY id DESC LIMIT 1",
+                                                  (lo,)).fetchone()):
+        expected_id, prev = before[0] + 1, before[1]
     checked = 0
     cur = conn.execute(
         "SELECT id, kind, operator, recorded_at, reason, supersedes, prev_hash, hash "
-        "FROM entries ORDER BY id"
+        "FROM entries WHERE id >= ? AND id < ? ORDER BY id",
+        (-MAX_ID if lo is None else lo, MAX_ID if hi is None else hi),
     )
     sha256 = hashlib.sha256
     while batch := cur.fetchmany(_ENTRIES_BATCH):

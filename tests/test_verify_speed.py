@@ -331,3 +331,123 @@ def test_the_recount_is_the_window_functions_count(cli, loaded, db_path, tmp_pat
         window = sorted(map(tuple, led.conn.execute(queries.REPORT_WEEK_STATUS_FROM_LINES)))
         recount = sorted(map(tuple, led.conn.execute(queries.REPORT_WEEK_STATUS_RECOUNT)))
     assert window == recount == [("2022-W05", "宣传科", 2, 1)]
+
+
+# --- half the chain in a second process ---------------------------------------------------------------------
+
+
+def _halves_clean(path, middle):
+    conn = sqlite3.connect(path)
+    try:
+        first, second = chain._part(conn, None, middle), chain._part(conn, middle, None)
+    finally:
+        conn.close()
+    return None if first is None or second is None else first + second
+
+
+@pytest.mark.parametrize("how", [_edit, _delete, _swap], ids=["edit", "delete", "swap"])
+@pytest.mark.parametrize("table", ["entries", "report_lines", "plan_items", "cases", "deductions", "audit_findings"])
+def test_two_halves_are_both_intact_only_when_the_chain_is(every_table, db_path, table, how):  # noqa: F811
+    """Wherever the chain is cut, the halves are both intact exactly when the whole is, and
+    their counts add up: at the tampered entry, next to it, and at both ends."""
+    shutil.copyfile(every_table, db_path)
+    conn = _untriggered(db_path)
+    if table == "entries":
+        eid = conn.execute("SELECT max(id) - 3 FROM entries").fetchone()[0]
+        conn.execute("UPDATE entries SET reason = '改' WHERE id = ?", (eid,))
+    else:
+        eid = how(conn, table)
+    first, last = conn.execute("SELECT min(id), max(id) FROM entries").fetchone()
+    conn.commit()
+    conn.close()
+    _, reference = _both(db_path)
+    assert reference[1] is not None
+    for middle in sorted({first + 1, eid - 1, eid, eid + 1, eid + 2, last} & set(range(first + 1, last + 1))):
+        assert _halves_clean(db_path, middle) is None, middle
+    shutil.copyfile(every_table, db_path)
+    intact = _both(db_path)[1]
+    for middle in (first + 1, eid, last):
+        assert _halves_clean(db_path, middle) == intact[0]
+
+
+def test_halves_of_rows_stored_out_of_chain_order_are_walked_again_in_order(every_table, db_path, monkeypatch):  # noqa: F811
+    shutil.copyfile(every_table, db_path)
+    conn = _untriggered(db_path)
+    first = conn.execute("SELECT min(entry_id) FROM report_lines").fetchone()[0]
+    _reinsert(conn, "report_lines", f"entry_id = {first}", False)  # now stored among the last entry's rows
+    conn.commit()
+    conn.close()
+    assert all(_halves_clean(db_path, m) is None for m in (first + 1, first + 5))
+    monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", 0)
+    monkeypatch.setattr(chain, "_split_point", lambda conn: first + 1)
+    conn = sqlite3.connect(db_path)
+    try:
+        assert chain.verify_chain_split(conn, db_path) == chain._verify_chain_reference(conn)
+    finally:
+        conn.close()
+
+
+def test_a_row_of_the_second_half_stored_in_the_first_is_not_lost(every_table, db_path):  # noqa: F811
+    """Three entries of one row each, stored at rowids 10, 20, 30, and one more row of the
+    third entry slipped in at rowid 15. Cut at the second entry, the second half starts at
+    rowid 20 and never sees that row: the first half must not pass over it."""
+    shutil.copyfile(every_table, db_path)
+    with opened(db_path) as led:
+        led.conn.execute("CREATE TABLE zz_notes (entry_id INTEGER NOT NULL, note TEXT)")
+        ids = []
+        for note in ("甲", "乙", "丙"):
+            with led.write() as w:
+                ids.append(w.append("note", {"zz_notes": [{"note": note}]}))
+    conn = sqlite3.connect(db_path)
+    for n, eid in enumerate(ids, 1):
+        conn.execute("UPDATE zz_notes SET rowid = ? WHERE entry_id = ?", (10 * n, eid))
+    conn.commit()
+    assert _halves_clean(db_path, ids[1]) == _both(db_path)[0][0]  # intact as stored so far
+    conn.execute("INSERT INTO zz_notes (rowid, entry_id, note) VALUES (15, ?, '丁')", (ids[2],))
+    conn.commit()
+    conn.close()
+    assert _both(db_path)[1][1] is not None
+    assert _halves_clean(db_path, ids[1]) is None
+
+
+def test_the_second_process_checks_the_second_half(cli, every_table, db_path, monkeypatch):  # noqa: F811
+    import subprocess
+
+    shutil.copyfile(every_table, db_path)
+    started = []
+    real = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda argv, **kw: started.append(argv) or real(argv, **kw))
+    monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", 0)
+    cli.ok("db", "verify", "--no-evidence")  # the ledger without its evidence folder
+    assert len(started) == 1 and "_part_main" in started[0][2]
+    # A tampered entry in the second half is named as the walk in order names it.
+    conn = _untriggered(db_path)
+    eid = _edit(conn, "dissuasions")
+    conn.commit()
+    conn.close()
+    middle = sqlite3.connect(db_path).execute("SELECT min(id) + 2 FROM entries").fetchone()[0]
+    monkeypatch.setattr(chain, "_split_point", lambda conn: middle)
+    result = cli("db", "verify", "--no-evidence")
+    assert result.exit_code == 1 and f"账本校验失败：第 {eid} 条记录" in result.stderr
+    assert len(started) == 2
+
+
+@pytest.mark.parametrize("program", ["/bin/false", "/bin/echo"], ids=["fails", "says-nothing-readable"])
+def test_a_second_process_that_fails_fails_the_verify_loudly(every_table, db_path, monkeypatch, program):  # noqa: F811
+    shutil.copyfile(every_table, db_path)
+    monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", 0)
+    monkeypatch.setattr(chain.sys, "executable", program)
+    conn = sqlite3.connect(db_path)
+    try:
+        with pytest.raises(RuntimeError, match="second process failed"):
+            chain.verify_chain_split(conn, db_path)
+    finally:
+        conn.close()
+
+
+def test_a_small_ledger_is_walked_in_one_process(loaded):
+    conn = sqlite3.connect(loaded)
+    try:
+        assert chain._split_point(conn) is None
+    finally:
+        conn.close()
