@@ -189,7 +189,10 @@ def verify_chain_split(conn: sqlite3.Connection, path: Path) -> tuple[int, Break
     chain order, text that is not UTF-8, a file SQLite cannot read) and the whole chain is
     walked again here, in order: what is reported, and where, is always `verify_chain`'s.
     A second process that fails (exits with an error, says nothing readable) is an error."""
-    middle = _split_point(conn)
+    try:
+        middle = _split_point(conn)
+    except sqlite3.DatabaseError:  # a damaged file: the walk in order says where
+        middle = None
     if middle is None:
         return verify_chain(conn)
     import subprocess

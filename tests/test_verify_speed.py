@@ -451,3 +451,17 @@ def test_a_small_ledger_is_walked_in_one_process(loaded):
         assert chain._split_point(conn) is None
     finally:
         conn.close()
+
+
+def test_a_file_too_damaged_to_cut_is_walked_in_order(every_table, db_path, monkeypatch):  # noqa: F811
+    shutil.copyfile(every_table, db_path)
+
+    def damaged(conn):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(chain, "_split_point", damaged)
+    conn = sqlite3.connect(db_path)
+    try:
+        assert chain.verify_chain_split(conn, db_path) == chain._verify_chain_reference(conn)
+    finally:
+        conn.close()
