@@ -18,7 +18,7 @@ import io
 import operator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from fanzha_cli.errors import FanzhaError
 
@@ -113,10 +113,14 @@ def _too_big(path: Path, what: str) -> FanzhaError:
     )
 
 
-def read_rows(path: Path, required: list[str], on_header: Callable[[list[str], "Row"], None] | None = None) -> Iterator[Row]:
+def read_rows(path: Path, required: list[str], on_header: Callable[[list[str], "Row"], None] | None = None,
+              make_row: Callable[[int, tuple[str, ...]], Any] | None = None) -> Iterator[Row]:
     """Rows of a .csv or .xlsx file keyed by header; missing headers are an error up front.
 
     `on_header`, if given, sees the header cells (and where they are, as a Row) before any row.
+    `make_row`, if given, makes each row instead of Row, from its number and its cells under
+    the named headers, in the header's order (a short row's missing cells are empty): a
+    100,000-row import need not build a dict per row.
     """
     if not path.exists():
         raise FanzhaError(f"找不到文件：{path}", hint="检查文件路径。")
@@ -131,9 +135,9 @@ def read_rows(path: Path, required: list[str], on_header: Callable[[list[str], "
         # _csv_cell, then _text, written out: this runs for every cell of a 100,000-row sheet.
         rows = ([(c[1:] if c[:1] == FORMULA_GUARD and c[1:2] in FORMULA_START else c).strip() for c in r]
                 for r in _guarded(reader, path, csv.Error, _broken_csv))
-        yield from _keyed(rows, str(path), required, path, "", on_header)
+        yield from _keyed(rows, str(path), required, path, "", on_header, make_row)
     elif suffix in (".xlsx", ".xlsm"):
-        yield from _excel(path, required, on_header)
+        yield from _excel(path, required, on_header, make_row)
     else:
         raise FanzhaError(f"不支持的文件类型：{path.name}", hint="请提供 .xlsx 或 .csv 文件。")
 
@@ -205,7 +209,7 @@ def _has_formula(z, part) -> bool:
     return False
 
 
-def _excel(path: Path, required: list[str], on_header=None) -> Iterator[Row]:
+def _excel(path: Path, required: list[str], on_header=None, make_row=None) -> Iterator[Row]:
     from openpyxl import load_workbook
 
     formulas = _check_zip(path)
@@ -228,7 +232,7 @@ def _excel(path: Path, required: list[str], on_header=None) -> Iterator[Row]:
             formula_rows = _guarded(wbf.worksheets[0].iter_rows(values_only=True), path, Exception, _broken_excel)
             values = _saved_results(values, formula_rows, source)
         rows = ([_text(c) for c in r] for r in values)
-        yield from _keyed(rows, source, required, path, ws.title, on_header)
+        yield from _keyed(rows, source, required, path, ws.title, on_header, make_row)
     finally:
         wb.close()
         if wbf is not None:
@@ -250,7 +254,8 @@ def _saved_results(values, formulas, source: str):
         yield row
 
 
-def _keyed(rows, source: str, required: list[str], path: Path, sheet: str = "", on_header=None) -> Iterator[Row]:
+def _keyed(rows, source: str, required: list[str], path: Path, sheet: str = "", on_header=None,
+           make_row=None) -> Iterator[Row]:
     """Rows of cells already as text (`_text`), keyed by the header's names."""
     header: list[str] | None = None
     for number, cells in enumerate(rows, start=1):
@@ -274,6 +279,12 @@ def _keyed(rows, source: str, required: list[str], path: Path, sheet: str = "", 
             continue
         if number > MAX_ROWS + 1:
             raise _too_big(path, f"超过 {MAX_ROWS:,} 行")
+        if make_row is not None:
+            if len(names) > 1 and len(cells) >= width:
+                yield make_row(number, pick(cells))
+            else:
+                yield make_row(number, tuple(cells[i] if i < len(cells) else "" for i in keep))
+            continue
         if len(names) > 1 and len(cells) >= width:  # the usual row: every named column present
             values = dict(zip(names, pick(cells)))
         else:

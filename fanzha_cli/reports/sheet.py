@@ -16,8 +16,11 @@ from fanzha_cli.reports.cells import (
     _FIELD_OF_HEADER, _HEADER_OF_FIELD, _IGNORED_KEYS, COL_TARGET, CONTENT_FIELDS, KIND_WORDS, MEASURE_KEYS,
     MEASURE_LABELS, SELF_LABEL, LineInput, _header_key, parse_content,
 )
+from fanzha_cli.reports.sheet_set import ASK, compact, screen
 from fanzha_cli.reports.week_plan import WeekPlans
-from fanzha_cli.reports.write import _row, public, target_label
+from fanzha_cli.reports.write import _row_columns, public, target_label
+
+_ROW_COLUMNS = tuple(_row_columns())
 
 # --- import -------------------------------------------------------------------------------------
 
@@ -83,7 +86,32 @@ class _Sheet:
 
     path: Path
     fields: dict[str, str]  # header -> field
-    rows: list[Any]
+    rows: list[_Line]
+    names: list[str] = field(default_factory=list)  # the named headers, in the sheet's order
+    file: str = ""
+    title: str = ""  # the worksheet's name (Excel only)
+
+
+class _Line:
+    """A data row: its number and its cells under the sheet's named headers (`_Sheet.names`);
+    read as tabular.Row (file, sheet, number, values by header) by the row validator."""
+
+    __slots__ = ("_of", "number", "cells")
+
+    def __init__(self, of: _Sheet, number: int, cells: tuple[str, ...]):
+        self._of, self.number, self.cells = of, number, cells
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(zip(self._of.names, self.cells))  # a header named twice: the later cell, as tabular's
+
+    @property
+    def file(self) -> str:
+        return self._of.file
+
+    @property
+    def sheet(self) -> str:
+        return self._of.title
 
 
 def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -> _Sheet | None:
@@ -92,6 +120,7 @@ def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -
     sheet = _Sheet(path, {}, [])
 
     def on_header(header: list[str], where) -> None:
+        sheet.names, sheet.file, sheet.title = [h for h in header if h], where.file, where.sheet
         seen: dict[str, str] = {}
         for h in header:
             if not h:
@@ -119,7 +148,7 @@ def _read_sheet(path: Path, problems: list[ImportProblem], progress: Progress) -
             raise _SkipFile
 
     try:
-        for row in read_rows(path, [], on_header):
+        for row in read_rows(path, [], on_header, lambda number, cells: _Line(sheet, number, cells)):
             sheet.rows.append(row)
             progress.advance()
     except _SkipFile:
@@ -162,53 +191,65 @@ def import_files(
     result.rows = sum(len(s.rows) for s in sheets)
 
     with led.write() as writer:
-        plans = WeekPlans(led, now.date())
-        stamp = functools.lru_cache(maxsize=None)(weeks.stamp)  # a few distinct times in all
-        existing: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {}
-        seen: dict[tuple[str, str, str, str], str] = {}
+        plans = WeekPlans(led, now.date())  # the row validator's: the whole plan, built only if a row needs it
+        names = WeekPlans(led, now.date(), point=True)  # the set check's: names looked up in the plan
+        stamped: dict[tuple[dt.datetime, int], tuple[str, str, int]] = {}  # a few distinct times in all
+        existing: dict[str, dict[tuple[str, str, str, str], tuple[dict | None, set[tuple]]]] = {}
+        seen: dict[tuple[str, str, str, str], tuple[str, int]] = {}
         new_rows: list[dict[str, Any]] = []
         progress.start("校验", result.rows)
         for sheet in sheets:
             source = _source(sheet.rows[0]) if sheet.rows else ""
-            for row in sheet.rows:
+            # The sheet's rows checked as a set (sheet_set.screen); a row it cannot settle,
+            # and every wrong row, is checked and worded by the row validator.
+            screened = screen(led, sheet.fields, sheet.names, sheet.rows, names, now, default_submitted)
+            for row, checked in zip(sheet.rows, screened):
                 progress.advance()
-                checked = _check_row(row, sheet.fields, plans, now, default_submitted)
+                if checked is ASK:
+                    checked = compact(_check_row(row, sheet.fields, plans, now, default_submitted))
                 if isinstance(checked, list):
                     problems += checked
                     continue
                 if checked is None:
                     result.blank += 1
                     continue
-                ident, content, submitted, plan = checked
-                key = (ident["dept"], ident["week"], ident["target_kind"], ident["target"])
+                key, figures, submitted, plan = checked
                 if key in seen:
+                    first_source, first_row = seen[key]
                     problems.append(ImportProblem(row.file, row.sheet, row.number, COL_TARGET,
-                                                  f"与 {seen[key]}重复（同一科所队、周次、对象只能报送一次）"))
+                                                  f"与 {first_source} 第 {first_row} 行重复（同一科所队、周次、对象只能报送一次）"))
                     continue
-                seen[key] = f"{source} 第 {row.number} 行"
-                if ident["week"] not in existing:
-                    existing[ident["week"]] = _recorded(led, ident["week"])
-                old, earlier = existing[ident["week"]].get(key, (None, set()))
-                figures = tuple(content[k] for k in CONTENT_FIELDS)
-                # A sheet written by `report list` (its notes masked) is the line as recorded too.
-                if old is not None and figures in _as_listed(tuple(old[k] for k in CONTENT_FIELDS)):
-                    result.unchanged += 1
-                    continue
-                if figures in earlier:  # recorded once, then amended or voided on purpose
-                    result.superseded += 1
-                    continue
-                if old is not None:
-                    diff = [k for k in CONTENT_FIELDS if old[k] != content[k]]
-                    k = diff[0]
-                    problems.append(ImportProblem(
-                        row.file, row.sheet, row.number, _header_in(sheet.fields, k),
-                        f"{ident['dept']} {ident['week']} “{target_label(ident['target_kind'], ident['target'])}”"
-                        f"已登记为第 {old['line_id']} 条，{_what(k)}已登记为 {_shown(old, k)}，表中为 {_shown(content, k)}"
-                        f"{'（另有 ' + str(len(diff) - 1) + ' 项不同）' if len(diff) > 1 else ''}；导入不覆盖已登记的报送",
-                    ))
-                    continue
-                new_rows.append(_row(0, 1, "add", ident, content, stamp(submitted),
-                                     stamp(plan.deadline), plan.is_late(submitted), source, row.number))
+                seen[key] = (source, row.number)  # worded only if another row repeats it
+                week = key[1]
+                if week not in existing:
+                    existing[week] = _recorded(led, week)
+                recorded = existing[week].get(key)
+                if recorded is not None:
+                    old, earlier = recorded
+                    # A sheet written by `report list` (its notes masked) is the line as recorded too.
+                    if old is not None and figures in _as_listed(tuple(old[k] for k in CONTENT_FIELDS)):
+                        result.unchanged += 1
+                        continue
+                    if figures in earlier:  # recorded once, then amended or voided on purpose
+                        result.superseded += 1
+                        continue
+                    if old is not None:
+                        content = dict(zip(CONTENT_FIELDS, figures))
+                        ident = dict(zip(("dept", "week", "target_kind", "target"), key))
+                        diff = [k for k in CONTENT_FIELDS if old[k] != content[k]]
+                        k = diff[0]
+                        problems.append(ImportProblem(
+                            row.file, row.sheet, row.number, _header_in(sheet.fields, k),
+                            f"{ident['dept']} {ident['week']} “{target_label(ident['target_kind'], ident['target'])}”"
+                            f"已登记为第 {old['line_id']} 条，{_what(k)}已登记为 {_shown(old, k)}，表中为 {_shown(content, k)}"
+                            f"{'（另有 ' + str(len(diff) - 1) + ' 项不同）' if len(diff) > 1 else ''}；导入不覆盖已登记的报送",
+                        ))
+                        continue
+                when = (submitted, id(plan))
+                if when not in stamped:
+                    stamped[when] = (weeks.stamp(submitted), weeks.stamp(plan.deadline), int(plan.is_late(submitted)))
+                # The stored row, as write._row makes it (_ROW_COLUMNS is its column order).
+                new_rows.append(dict(zip(_ROW_COLUMNS, (0, 1, "add", *key, *figures, *stamped[when], source, row.number))))
         if problems:
             raise ImportRejected(problems)
         first = led.query(queries.REPORT_MAX_LINE_ID)[0]["n"] + 1

@@ -108,11 +108,13 @@ def week_plan(led: Ledger, week: Week, *, point: bool = False) -> WeekPlan:
 class WeekPlans:
     """Week plans and report times for a whole import, each distinct week text and each
     distinct time resolved once (the plan index itself is built once per plan version:
-    plan_store.index_on keeps it)."""
+    plan_store.index_on keeps it). With `point`, the week plans look names up
+    (plan_lookup) and the whole plan is built only if a name is not found."""
 
-    def __init__(self, led: Ledger, today: dt.date):
+    def __init__(self, led: Ledger, today: dt.date, *, point: bool = False):
         self.led = led
         self.today = today
+        self.point = point  # week plans that look names up (plan_lookup) rather than build the plan
         self._by_text: dict[str, WeekPlan | FanzhaError] = {}
         self._times: dict[tuple, dt.datetime | FanzhaError] = {}
 
@@ -120,7 +122,7 @@ class WeekPlans:
         def resolve() -> WeekPlan:
             wk = weeks.resolve(text or "（空）", self.today)
             weeks.refuse_future(wk, self.today)
-            return week_plan(self.led, wk)
+            return week_plan(self.led, wk, point=self.point)
 
         return _once(self._by_text, text, resolve)
 
