@@ -327,6 +327,42 @@ def bench_circular(db: Path, scale: str, n: int) -> list[Row]:
     ]
 
 
+def bench_circular_scales(ledgers: dict[str, Path], n: int) -> list[Row]:
+    """The week-4 circular on each scale's ledger, interleaved (the circular across scales)."""
+    runs: dict[str, list[Run]] = {s: [] for s in ledgers}
+    for _ in range(n):
+        for scale, db in ledgers.items():
+            runs[scale].append(measure(FANZHA + ["--db", str(db), "weekly-circular", "--week", "2022-W04", "--format", "json"]))
+    t = {s: statistics.median(r.seconds for r in rs) for s, rs in runs.items()}
+    return [Row(f"weekly circular JSON, week 4 ({scale})", f"{t[scale]:.2f} s ({max(r.rss_mb for r in runs[scale]):.0f} MB)",
+                f"county: {t['county']:.2f} s", f"{t[scale] / t['county']:.2f}×", "report", "—")
+            for scale in ledgers if scale != "county"]
+
+
+def bench_missing(ledgers: dict[str, Path], n: int) -> list[Row]:
+    """`fanzha report missing` of one week on each scale's ledger, interleaved; the ratio to the
+    county's is the figure."""
+    runs: dict[str, list[float]] = {s: [] for s in ledgers}
+    for _ in range(n):
+        for scale, db in ledgers.items():
+            runs[scale].append(measure(FANZHA + ["--db", str(db), "report", "missing", "--week", "2022-W04",
+                                                 "--format", "json"]).seconds)
+    t = {s: statistics.median(v) for s, v in runs.items()}
+    return [Row(f"`fanzha report missing --week 2022-W04` ({scale})", f"{t[scale]:.2f} s",
+                f"county: {t['county']:.2f} s", f"{t[scale] / t['county']:.2f}×",
+                "≤ 2×" if scale == "province" else "report",
+                verdict(t[scale] / t["county"] <= 2) if scale == "province" else "—")
+            for scale in ledgers if scale != "county"]
+
+
+def migrated(db: Path) -> Path:
+    """Open a ledger once so that it is migrated before anything is timed (a read-only command
+    refuses a ledger that still needs upgrading)."""
+    subprocess.run([PY, "-c", "import sqlite3, sys\nfrom fanzha_cli import ledger\n"
+                    "ledger.migrate(sqlite3.connect(sys.argv[1], isolation_level=None))", str(db)], check=True)
+    return db
+
+
 def chain_rows(db: Path) -> tuple[int, int]:
     conn = sqlite3.connect(db)
     try:
@@ -424,14 +460,14 @@ def main() -> None:
                    help="the ledger the circular, verify and read benchmarks run on (default province)")
     p.add_argument("--repeat", type=int, default=15, help="runs of each start-up command (median)")
     p.add_argument("--data", type=Path, default=HERE / "data", help="where generated ledgers are kept")
-    p.add_argument("--only", nargs="*", choices=["startup", "writes", "import", "circular", "verify", "reads"])
+    p.add_argument("--only", nargs="*", choices=["startup", "writes", "import", "circular", "missing", "verify", "reads"])
     args = p.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     # Byte-compiled, as an installed fanzha is (pip compiles it; a checkout compiles itself on
     # its first run, unless PYTHONDONTWRITEBYTECODE is set, as in some CI): start-up is then
     # fanzha's own, not Python compiling its 400 KB of source on every run.
     compileall.compile_dir(str(ROOT / "fanzha_cli"), quiet=1)
-    wanted = set(args.only or ["startup", "writes", "import", "circular", "verify", "reads"])
+    wanted = set(args.only or ["startup", "writes", "import", "circular", "missing", "verify", "reads"])
     load_before = _load()
     small_scale = "county" if args.scale != "county" else "tiny"
     county, county_gen = ensure_ledger(args.data, "county")
@@ -454,8 +490,18 @@ def main() -> None:
             rows += bench_writes(work, scales, min(args.repeat, 11))
         if "import" in wanted:
             rows += bench_import(work, args.data, args.scale, plan_file, 3)
+        by_scale = {"county": county}
+        for scale in ("city", "province"):
+            if (args.data / f"{scale}.db").exists() and (scale == args.scale or scale == "city"):
+                by_scale[scale] = args.data / f"{scale}.db"
+        if wanted & {"circular", "missing"}:
+            for db in by_scale.values():
+                migrated(db)
         if "circular" in wanted:
             rows += bench_circular(big, args.scale, 5)
+            rows += bench_circular_scales(by_scale, 5)
+        if "missing" in wanted:
+            rows += bench_missing(by_scale, 7)
         if "verify" in wanted:
             smaller = ensure_ledger(args.data, verify_scale)[0]
             rows += bench_verify(work, [(verify_scale, smaller), (args.scale, big)], 3)

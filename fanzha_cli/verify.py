@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from fanzha_cli import chain, evidence, issuing, ledger, reports
+from fanzha_cli import chain, evidence, issuing, ledger, plan_rows, reports
 from fanzha_cli.settings import Settings
 
 
@@ -140,6 +140,7 @@ def problems(led: ledger.Ledger) -> list[str]:
         integrity, derived = beside.result()
         found = [f"SQLite 完整性检查未通过：{p}" for p in integrity]
         found += derived
+        found += plan_rows.problems(led)
         found += guard_problems(led)
         found += issuing.recorded_anchor_problems(led)
         found += resealed_problems(led)
