@@ -587,8 +587,11 @@ ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 
 # The circular reads a week's current lines straight from report_lines (no subquery to
 # flatten), each line's photo files probed for first: most lines have none.
+# `later.version > 1` adds nothing (versions start at 1) but lets SQLite ask the small partial
+# index report_lines_later (m013) instead of the primary key's.
 _CURRENT_OF_WEEK_WHERE = """r.week = :week AND r.action <> 'void'
-  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)"""
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later
+                  WHERE later.line_id = r.line_id AND later.version > r.version AND later.version > 1)"""
 _PHOTO_FILES = """(CASE WHEN EXISTS (SELECT 1 FROM report_photos AS p WHERE p.line_id = r.line_id)
   THEN (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = r.line_id) ELSE 0 END)"""
 _PHOTOS_SHOWN = f"max(r.photos, {_PHOTO_FILES})"  # as reported, or the files attached where more
@@ -805,7 +808,8 @@ WHERE t.version_entry = :version AND t.scored
                   WHERE r.week = :week AND r.dept = t.dept AND r.target_kind = t.kind AND r.target = t.target
                     AND r.action <> 'void'
                     AND NOT EXISTS (SELECT 1 FROM report_lines AS later
-                                    WHERE later.line_id = r.line_id AND later.version > r.version))
+                                    WHERE later.line_id = r.line_id AND later.version > r.version
+                                      AND later.version > 1))  -- see _CURRENT_OF_WEEK_WHERE
 ORDER BY t.pos
 """
 
