@@ -13,7 +13,8 @@ added by a later migration is covered without being named here.
 Derived tables without an `entry_id` (report_week_status, kept by triggers for speed) cannot
 answer for an earlier entry: inside the block they are views computed from the base rows as
 of N, with the same columns (their kept copies are checked against the same computation by
-`db verify`).
+`db verify`). The plan_version_* tables (plan_rows.py) hold one set of rows per plan
+version, keyed by the version's entry: as of N, the rows of the versions loaded up to N.
 
 Nothing may be written inside the block: `Ledger.write` refuses while it is open.
 """
@@ -23,24 +24,21 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from fanzha_cli import chain
+from fanzha_cli import chain, queries
 from fanzha_cli.ledger import Ledger
 
 # Derived tables and how to compute them from the (as-of) base tables, unqualified so that
 # they read the as-of views.
 _DERIVED = {
-    # As queries.REPORT_WEEK_STATUS_FROM_LINES, but with a department whose lines were all
-    # voided left out (the kept table holds a row with 0 lines for it; every reader asks for
-    # lines > 0).
-    "report_week_status": """
-        SELECT r.week, r.dept, count(*) AS lines, sum(r.late) AS late_lines
-        FROM report_lines AS r
-        WHERE r.action <> 'void'
-          AND NOT EXISTS (SELECT 1 FROM report_lines AS later
-                          WHERE later.line_id = r.line_id AND later.version > r.version)
-        GROUP BY r.week, r.dept
-    """,
+    # What `db verify` recomputes (the kept table also holds a row with 0 lines for a
+    # department whose lines were all voided; every reader asks for lines > 0).
+    "report_week_status": queries.REPORT_WEEK_STATUS_RECOUNT,
 }
+
+# Derived tables read from their kept rows as of entry {n}: those of the plan versions up to it.
+_KEPT_AS_OF = {name: "SELECT * FROM main.\"%s\" WHERE version_entry <= {n}" % name
+               for name in ("plan_version_departments", "plan_version_targets", "plan_version_officers",
+                            "plan_version_officer_grids")}
 
 
 def head(led: Ledger) -> tuple[int, str]:
@@ -72,6 +70,10 @@ def as_of(led: Ledger, upto: int | None) -> Iterator[Ledger]:
         for name, sql in _DERIVED.items():
             if name in present:
                 conn.execute(f'CREATE TEMP VIEW "{name}" AS {sql}')
+                made.append(name)
+        for name, sql in _KEPT_AS_OF.items():
+            if name in present:
+                conn.execute(f'CREATE TEMP VIEW "{name}" AS {sql.format(n=n)}')
                 made.append(name)
         led.as_of = n
         yield led

@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha_cli import cases, clock, commend, discipline, plan_store, privacy, queries, rules, scoring, weeks
+from fanzha_cli import (cases, clock, commend, discipline, plan_lookup, plan_rows, plan_store, privacy, queries, rules,
+                        scoring, weeks)
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.reports.week_plan import WeekPlan, week_plan
 from fanzha_cli.ledger import Ledger
@@ -54,29 +55,47 @@ _SEP = "\x1f"
 
 
 def _week_lines(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int]]:
+    """`_week_lines_progress` without the progress."""
+    return _week_lines_progress(led, plan, rules)[:2]
+
+
+def _week_lines_progress(led: Ledger, plan: WeekPlan, rules: dict[str, Any]) -> tuple[dict[str, _Reported], dict[str, int], dict[str, int] | None]:
     """The week's current lines summed by department (at a province's hundred thousand lines,
-    SQL does it in about half the time of Python), and their figures over all departments. A department with a
-    line on a target it is not paired with in the week's plan (the plan changed after the
-    line was made) is summed again line by line, so that such a line counts for nothing."""
+    SQL does it in about half the time of Python), their figures over all departments, and
+    (with the plan read as rows) each department's 宣传进度. A department with a line on a
+    target it is not paired with in the week's plan (the plan changed after the line was
+    made) is summed again line by line, so that such a line counts for nothing."""
     limits = dict(zip(scoring.ACTIVITY_MEASURES, scoring.caps(rules)))
     params = {"week": plan.week.label, **{f"cap_{m}": cap for m, cap in limits.items()}}
+    as_rows = isinstance(plan.index, plan_rows.PlanRows)
+    if as_rows:  # the plan check and the progress made in SQL
+        params["version"] = plan.index.version
     out: dict[str, _Reported] = {}
     totals = dict.fromkeys(MEASURE_KEYS, 0)
-    for row in led.query(queries.CIRCULAR_DEPARTMENTS_OF_WEEK, params):
+    progress_of: dict[str, int] | None = {} if as_rows else None
+    for row in led.query(queries.CIRCULAR_DEPARTMENTS_ON_PLAN if as_rows else queries.CIRCULAR_DEPARTMENTS_OF_WEEK, params):
         dept = row["dept"]
         for k in MEASURE_KEYS:
             totals[k] += row[k]
-        paired = _paired_targets(plan.index, dept)
-        on = row["targets"].split(_SEP) if row["targets"] is not None else []
-        if paired is None:  # not ranked: only its figures count, in the totals
+        if as_rows:
+            known = dept in plan.index.departments
+            clean = known and not row["unpaired"] and not row["repeated"]
+            if known and row["progress_n"]:
+                progress_of[dept] = int(row["progress_sum"] / row["progress_n"] + 0.5)
+        else:
+            paired = _paired_targets(plan.index, dept)
+            known = paired is not None
+            on = row["targets"].split(_SEP) if row["targets"] is not None else []
+            clean = known and len(set(on)) == len(on) and paired.issuperset(on)
+        if not known:  # not ranked: only its figures count, in the totals
             tally = scoring.Tally()
-        elif len(set(on)) == len(on) and paired.issuperset(on):
+        elif clean:
             tally = scoring.Tally(row["covered"], tuple(row[f"capped_{m}"] for m in scoring.ACTIVITY_MEASURES),
                                   row["paired_photos"])
         else:
             tally = _tally_by_line(led, plan, dept, rules)
         out[dept] = _Reported(tally, row["first_submitted"], row["late_at"])
-    return out, totals
+    return out, totals, progress_of
 
 
 def _targets(idx: plan_store.PlanIndex, dept: str) -> list[str] | tuple[()]:
@@ -94,11 +113,12 @@ def _paired_targets(idx: plan_store.PlanIndex, dept: str) -> set[str] | None:
 
 
 def _tally_by_line(led: Ledger, plan: WeekPlan, dept: str, rules: dict[str, Any]) -> scoring.Tally:
+    idx = plan.index.full() if isinstance(plan.index, plan_rows.PlanRows) else plan.index  # rare: the targets in order
     lines = {}
     for r in led.query(queries.CIRCULAR_LINES_OF_DEPT_WEEK, {"week": plan.week.label, "dept": dept}):
         if r["target_kind"] != "self":
             lines[r["target"]] = {**{k: r[k] for k in MEASURE_KEYS}, "photos": max(r["photos"], r["photo_files"])}
-    return scoring.tally(lines, list(_targets(plan.index, dept)), rules)
+    return scoring.tally(lines, list(_targets(idx, dept)), rules)
 
 
 def _is_late(got: _Reported, plan: WeekPlan, any_line: bool) -> bool:
@@ -111,13 +131,14 @@ def _is_late(got: _Reported, plan: WeekPlan, any_line: bool) -> bool:
 def department_weeks(plan: WeekPlan, reported: dict[str, _Reported], deductions: dict[str, int]) -> list[scoring.DeptWeek]:
     idx = plan.index
     any_line = rules.of(idx.settings).late_if_any_line
+    counts = idx.target_counts if isinstance(idx, plan_rows.PlanRows) else None
     out = []
     for dept, attrs in sorted(idx.departments.items(), key=lambda d: d[1].get("order", 0)):
         category = attrs.get("category", "bureau")
-        targets = _targets(idx, dept)
         got = reported.get(dept)
         out.append(scoring.DeptWeek(
-            dept=dept, category=category, order=attrs.get("order", 0), targets=len(targets),
+            dept=dept, category=category, order=attrs.get("order", 0),
+            targets=counts[dept] if counts is not None else len(_targets(idx, dept)),
             tally=got.tally if got else scoring.Tally(),
             status="missing" if got is None else ("late" if _is_late(got, plan, any_line) else "on_time"),
             first_submitted=got.first_submitted if got else None,
@@ -129,9 +150,9 @@ def department_weeks(plan: WeekPlan, reported: dict[str, _Reported], deductions:
 def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[WeekPlan, list[scoring.Score], dict[str, Any], list[dict]]:
     """The week's plan, scores and deductions, and what the circular needs of its lines (the
     figures summed, each late department's last time)."""
-    plan = week_plan(led, week)
+    plan = week_plan(led, week, rows=True)
     r = rules.of(plan.index.settings)
-    reported, totals = _week_lines(led, plan, r.scoring)
+    reported, totals, progress_of = _week_lines_progress(led, plan, r.scoring)
     deductions = led.query(queries.CIRCULAR_DEDUCTIONS,
                            {"start": week.monday.isoformat(), "end": week.sunday.isoformat(), "upto": upto})
     per_dept: dict[str, int] = defaultdict(int)
@@ -143,7 +164,7 @@ def ranking(led: Ledger, week: Week, upto: int | None = None) -> tuple[WeekPlan,
     summary = {"measures": totals,
                "late_at": {d: got.late_at or got.first_submitted for d, got in reported.items()
                            if _is_late(got, plan, r.late_if_any_line)},
-               "deducted": dict(per_dept)}
+               "deducted": dict(per_dept), "progress": progress_of}
     return plan, scores, summary, deductions
 
 
@@ -271,10 +292,12 @@ def progress(led: Ledger, plan: WeekPlan, upto: int | None = None) -> dict[str, 
     return {d: int(sum(v) / len(v) + 0.5) for d, v in by_dept.items()}
 
 
-def ranking_rows(led: Ledger, plan: WeekPlan, scores: list[scoring.Score]) -> list[dict[str, Any]]:
+def ranking_rows(led: Ledger, plan: WeekPlan, scores: list[scoring.Score],
+                 progress_of: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """The ranking as the circular and `fanzha rank` show it: each score, with the department's
-    宣传进度."""
-    progress_of = progress(led, plan)
+    宣传进度 (as `ranking` found it, or else read here)."""
+    if progress_of is None:
+        progress_of = progress(led, plan)
     return [{**s.as_dict(), "progress": progress_of.get(s.dept)} for s in scores]
 
 
@@ -332,21 +355,29 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
     }
     summary["top"], summary["bottom"] = named(scores, r, week_lines["deducted"])
 
-    zero = cases.pairings(led, *cases.period(led, c_start, until), upto)
-    zero_units: dict[str, list[str]] = {}
-    zero_grids = []
-    for dept, kind, target in zero.free():
-        if kind == "unit":
-            zero_units.setdefault(target, []).append(dept)
-        else:
-            zero_grids.append({"grid": target, "station": dept,
-                               "officers": [f"{zero.officer_names.get(b)}（{b}）" for b in zero.officers.get((dept, kind, target), [])]})
+    # Zero-case from the plan's rows in SQL when one plan held all through (plan_rows.judge),
+    # else piece by piece (cases.pairings); the commendation uses the same judgement.
+    rows = plan_rows.judge(led, *cases.period(led, c_start, until)) if upto is None else None
+    if rows is not None:
+        zero_units, zero_grids, zero_depts = rows.units, rows.grids, rows.departments
+        commended = commend.candidates(led, c_start, until, with_evidence=False, rows=rows)
+    else:
+        zero = cases.pairings(led, *cases.period(led, c_start, until), upto)
+        zero_units, zero_grids = {}, []
+        for dept, kind, target in zero.free():
+            if kind == "unit":
+                zero_units.setdefault(target, []).append(dept)
+            else:
+                zero_grids.append({"grid": target, "station": dept,
+                                   "officers": [f"{zero.officer_names.get(b)}（{b}）" for b in zero.officers.get((dept, kind, target), [])]})
+        commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
+        zero_depts = zero_case_departments(zero)
 
     names = cases.type_names(settings)
-    plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_store.index_on(led, day))  # a week: 7 days
+    # The department a case charges, by the plan on its date, looked up name by name.
+    plan_on = functools.lru_cache(maxsize=None)(lambda day: plan_lookup.lookup_on(led, day))
     talks, accountability = _discipline(led, week, idx, upto)
     groups = cases.group_names(settings)
-    commended = commend.candidates(led, c_start, until, with_evidence=False, zero=zero)
     out = {
         "week": week.label,
         "issuer": issuer(settings),
@@ -354,7 +385,7 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
         "period": {"start": week.monday.isoformat(), "end": week.sunday.isoformat(),
                    "deadline": weeks.stamp(plan.deadline)},
         "summary": summary,
-        "ranking": ranking_rows(led, plan, scores),
+        "ranking": ranking_rows(led, plan, scores, week_lines["progress"]),
         "missing_reports": [{"department": s.dept, "category": s.category} for s in scores if s.status == "missing"],
         "late_reports": [
             {"department": s.dept, "category": s.category,
@@ -392,7 +423,7 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
             for c in commended["candidates"]
         ],
     }
-    out["zero_case_departments"] = zero_case_departments(zero)
+    out["zero_case_departments"] = zero_depts
     # Printed on the week's last day unless issuing says otherwise (issuing._compose sets the issue date).
     out["document"] = document(settings, week.sunday.isoformat())
     return out

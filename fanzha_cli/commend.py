@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fanzha_cli import cases, clock, discipline, dissuasion, plan_store, queries, rules, weeks
+from fanzha_cli import cases, clock, discipline, dissuasion, plan_rows, plan_store, queries, rules, weeks
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.money import format_yuan
 
@@ -33,14 +33,18 @@ def on_time_weeks(led: Ledger, week_labels: list[str]) -> dict[str, int]:
 
 
 def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
-               zero: cases.Pairings | None = None) -> dict[str, Any]:
+               zero: cases.Pairings | None = None, rows: plan_rows.ZeroCase | None = None) -> dict[str, Any]:
     """Who meets the criteria in [start, end], with their reasons and (unless `with_evidence`
     is false: the circular shows only the reasons) the entries and counts behind them.
 
     `zero`: the zero-case judgement to use instead of judging [start, end] again. The circular
     hands in its own (since the campaign's start), so one circular never lists a grid as having
-    had a case and commends its officers for its having none, and does the work once."""
-    idx = plan_store.index_on(led, end)
+    had a case and commends its officers for its having none, and does the work once.
+    `rows`: the same, judged in SQL over one plan (plan_rows.judge); each officer's grids are
+    then counted there too, and only reasons are given (no evidence)."""
+    if rows is not None and with_evidence:
+        raise ValueError("rows give reasons only")
+    idx = plan_rows.rows_on(led, end) if rows is not None else plan_store.index_on(led, end)
     r = rules.of(idx.settings)
     max_deductions = r.max_deductions
     min_share = r.min_on_time_share
@@ -67,11 +71,17 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
         return f"所在单位按时报送 {on_time.get(dept or '', 0)}/{n_weeks} 周" if n_weeks else "期内无应报周次"
 
     deducted = discipline.counts(led, start, end)
-    zero_targets, zero_depts = (cases.free_of(zero) if zero is not None
-                                else cases.case_free(led, *cases.period(led, start, end)))
     zero_of: dict[str, list[str]] = {}
-    for d, _, t in zero_targets:
-        zero_of.setdefault(d, []).append(t)
+    if rows is not None:
+        zero_depts = {d["department"] for d in rows.departments}
+        grounds = ((badge, name, station, n, n > 0 and n == free, None)
+                   for badge, name, station, n, free in plan_rows.officer_grounds(led, rows))
+    else:
+        zero_targets, zero_depts = (cases.free_of(zero) if zero is not None
+                                    else cases.case_free(led, *cases.period(led, start, end)))
+        for d, _, t in zero_targets:
+            zero_of.setdefault(d, []).append(t)
+        grounds = _officer_grounds(idx, zero_targets)
     # Only dissuasions that avoided a major loss are merits (each on its own amount).
     major = [d for d in dissuasion.dissuasions(led, start, end) if d["amount_saved_fen"] >= r.major_loss_fen]
     if not use_dissuasion:
@@ -80,8 +90,7 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
     dept_saved = {d["department"]: d for d in dissuasion._totals(major, "department")}
 
     officers: list[dict[str, Any]] = []
-    for badge, o in idx.officers.items():
-        station = o["station"]
+    for badge, name, station, n_grids, zero_grids, grids in grounds:
         n_ded = deducted.get(("officer", badge), 0)
         if barred(n_ded, station):
             continue
@@ -90,14 +99,13 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
         if d:
             merits.append(f"劝阻 {d['dissuasions']} 起，避免重大损失 {d['amount_saved']} 元")
             evidence["dissuasion_entries"] = d["entry_ids"]
-        grids = idx.grids_of_officer(badge)
-        if use_zero_case and grids and all((station, "grid", g) in zero_targets for g in grids):
-            merits.append(f"结对网格零发案（{len(grids)} 个）")
+        if use_zero_case and zero_grids:
+            merits.append(f"结对网格零发案（{n_grids} 个）")
             evidence["zero_case_grids"] = grids
         if not merits:
             continue
         officers.append({
-            "subject_kind": "officer", "badge": badge, "name": o["name"], "department": station,
+            "subject_kind": "officer", "badge": badge, "name": name, "department": station,
             "reasons": merits + ["无通报扣分" if n_ded == 0 else f"通报扣分 {n_ded} 次", reporting(station)],
         })
         if with_evidence:
@@ -131,6 +139,16 @@ def candidates(led: Ledger, start: str, end: str, *, with_evidence: bool = True,
     officers.sort(key=lambda c: (-len(c["reasons"]), -saved.get(c["badge"], {}).get("amount_saved_fen", 0)))
     return {"from": start, "to": end, "criteria": criteria, "weeks": n_weeks,
             "candidates": officers + departments}
+
+
+def _officer_grounds(idx: plan_store.PlanIndex, zero_targets: set[cases.Pairing]):
+    """(badge, name, station, grids, all of them case-free grids of its station, the grids) of
+    each officer of the index, in its order."""
+    for badge, o in idx.officers.items():
+        station = o["station"]
+        grids = idx.grids_of_officer(badge)
+        yield (badge, o["name"], station, len(grids),
+               bool(grids) and all((station, "grid", g) in zero_targets for g in grids), grids)
 
 
 def candidates_in(led: Ledger, start: str | None, end: str | None) -> dict[str, Any]:

@@ -83,6 +83,10 @@ class Writer:
         for table, rows in clean.items():
             if rows:
                 _insert(self.conn, table, entry_id, rows)
+        if clean.get("plan_versions"):  # a plan load: its version's derived rows, in this transaction
+            from fanzha_cli import plan_rows
+
+            plan_rows.fill(self.conn, entry_id)
         self.last_id, self.last_hash = entry_id, digest
         return entry_id
 
@@ -176,6 +180,8 @@ SCHEMA_STEPS = (
     "m007_vault",
     "m008_plan_lookups",
     "m009_case_numbers",
+    "m010_plan_rows",
+    "m013_report_lines_current",
 )
 
 

@@ -558,3 +558,67 @@ def m009_case_numbers(db: sqlite_utils.Database) -> None:
     # not with every case number of the ledger.
     db.execute("CREATE INDEX cases_unusual_case_no ON cases(entry_id) WHERE"
                " (case_no <> upper(case_no) OR case_no GLOB '*[^ -~]*' OR case_no <> trim(case_no))")
+
+
+
+@migrations()
+def m010_plan_rows(db: sqlite_utils.Database) -> None:
+    # Derived, not ledger content (no entry_id, so outside the chain, like report_week_status):
+    # each plan version's departments, pairings and officers as the circular and `report
+    # missing` read them (plan_rows.py), written with each plan load, checked by `db verify`.
+    db.execute(
+        """
+        CREATE TABLE plan_version_departments (
+            version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, dept TEXT NOT NULL, attrs TEXT NOT NULL,
+            targets INTEGER NOT NULL,
+            PRIMARY KEY (version_entry, pos)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE plan_version_targets (
+            version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, dept TEXT NOT NULL, kind TEXT NOT NULL,
+            target TEXT NOT NULL, scored INTEGER NOT NULL, officers TEXT,
+            PRIMARY KEY (version_entry, pos)
+        )
+        """
+    )
+    db.execute("CREATE INDEX plan_version_targets_dept ON plan_version_targets(version_entry, dept, target, scored)")
+    db.execute(
+        """
+        CREATE TABLE plan_version_officers (
+            version_entry INTEGER NOT NULL, pos INTEGER NOT NULL, badge TEXT NOT NULL, name TEXT,
+            station TEXT NOT NULL, grids INTEGER NOT NULL,
+            PRIMARY KEY (version_entry, pos)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE plan_version_officer_grids (
+            version_entry INTEGER NOT NULL, badge TEXT NOT NULL, grid TEXT NOT NULL,
+            PRIMARY KEY (version_entry, badge, grid)
+        )
+        """
+    )
+    from fanzha_cli import plan_rows  # the rows of every version loaded so far
+
+    plan_rows.fill(db.conn)
+
+
+@migrations()
+def m013_report_lines_current(db: sqlite_utils.Database) -> None:
+    # `report missing` (issue 15): its two passes over a week's lines read from indexes only.
+    # The week index also carries what they judge a line by (action, line_id, version, late,
+    # submitted_at), so no line is fetched from the table; it replaces report_lines_week, of
+    # which it is an extension (every query that used that one uses this one the same way).
+    db.execute("CREATE INDEX report_lines_week_current ON report_lines("
+               "week, dept, target_kind, target, action, line_id, version, late, submitted_at)")
+    db.execute("DROP INDEX report_lines_week")
+    # "Is there a later version of this line" asked of the lines that are later versions only
+    # (amendments and voids, few), not of the primary key's index over every line.
+    db.execute("CREATE INDEX report_lines_later ON report_lines(line_id, version) WHERE version > 1")
+    # The plan version's targets in position order with what PLAN_ROWS_UNREPORTED reads.
+    db.execute("CREATE INDEX plan_version_targets_pos ON plan_version_targets("
+               "version_entry, pos, scored, dept, kind, target)")

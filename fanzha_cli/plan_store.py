@@ -203,6 +203,7 @@ def load(
         result.effective = effective
         if dry_run:
             return result
+        state = state_after(current, changes)
         result.entry_id = writer.append(
             "plan_load",
             {
@@ -226,7 +227,7 @@ def load(
                     }
                     for seq, c in enumerate(changes, start=1)
                 ],
-                "plan_states": [{"state": state_after(current, changes)}],
+                "plan_states": [{"state": state}],
             },
             reason=reason.strip() if reason and reason.strip() else "首次载入计划",
         )

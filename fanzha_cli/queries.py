@@ -587,8 +587,11 @@ ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 
 # The circular reads a week's current lines straight from report_lines (no subquery to
 # flatten), each line's photo files probed for first: most lines have none.
+# `later.version > 1` adds nothing (versions start at 1) but lets SQLite ask the small partial
+# index report_lines_later (m013) instead of the primary key's.
 _CURRENT_OF_WEEK_WHERE = """r.week = :week AND r.action <> 'void'
-  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)"""
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later
+                  WHERE later.line_id = r.line_id AND later.version > r.version AND later.version > 1)"""
 _PHOTO_FILES = """(CASE WHEN EXISTS (SELECT 1 FROM report_photos AS p WHERE p.line_id = r.line_id)
   THEN (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = r.line_id) ELSE 0 END)"""
 _PHOTOS_SHOWN = f"max(r.photos, {_PHOTO_FILES})"  # as reported, or the files attached where more
@@ -667,8 +670,8 @@ SELECT count(*) AS n FROM report_week_status WHERE week = :week AND lines > 0
 """
 
 # What report_week_status holds (migrations.m004_performance), computed from the lines
-# themselves: how the migration fills it and how `db verify` checks it. Departments whose
-# lines were all voided have no row here, a row with 0 lines there.
+# themselves: how the migration fills it. Departments whose lines were all voided have no
+# row here, a row with 0 lines there.
 REPORT_WEEK_STATUS_FROM_LINES = """
 SELECT week, dept, count(*) AS lines, sum(late) AS late_lines FROM (
     SELECT r.week, r.dept, r.action, r.late,
@@ -677,6 +680,17 @@ SELECT week, dept, count(*) AS lines, sum(late) AS late_lines FROM (
 )
 WHERE rn = 1 AND action <> 'void'
 GROUP BY week, dept
+"""
+
+# The same, as `db verify` recomputes it: a line's current version is the one no later version
+# of it follows, found by the primary key's index (line_id, version) instead of sorting every
+# line for a window function (a third of the time; tests/test_verify_speed.py compares them).
+REPORT_WEEK_STATUS_RECOUNT = """
+SELECT r.week, r.dept, count(*) AS lines, sum(r.late) AS late_lines
+FROM report_lines AS r
+WHERE r.action <> 'void'
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS n WHERE n.line_id = r.line_id AND n.version > r.version)
+GROUP BY r.week, r.dept
 """
 
 REPORT_WEEK_STATUS_KEPT = "SELECT week, dept, lines, late_lines FROM report_week_status WHERE lines > 0"
@@ -743,3 +757,113 @@ ORDER BY case_no
 # A ledger made by `db reseal` holds, in its entry 0, the old ledger's hash of every entry:
 # an anchor printed from the old ledger is held if it names one of them.
 RESEALED_HASH = "SELECT old_hash FROM reseal_hashes WHERE old_id = :id"
+
+# --- each plan version's rows (plan_rows.py, migrations.m010_plan_rows) ---
+
+# The units and grids that had a current case in [:start, :end] (cases.pairings' hit set), as
+# kind U+001F target: one column, so that `IN hit` is one look-up in an index SQLite builds once.
+_HIT = f"""hit AS MATERIALIZED (
+    SELECT DISTINCT c.target_kind || char(31) || c.target AS t FROM ({CURRENT_CASES}) AS c
+    WHERE c.case_date BETWEEN :start AND :end AND c.target_kind <> 'place')"""
+
+# A version's departments in the index's order, with how many targets each scores on.
+PLAN_ROWS_DEPARTMENTS = """
+SELECT dept, attrs, targets FROM plan_version_departments WHERE version_entry = :version ORDER BY pos
+"""
+
+# A version's pairings that had no case in [:start, :end], in the order of cases.Pairings.free().
+PLAN_ROWS_FREE_TARGETS = f"""
+WITH {_HIT}
+SELECT dept, kind, target, officers FROM plan_version_targets
+WHERE version_entry = :version AND kind || char(31) || target NOT IN hit
+ORDER BY pos
+"""
+
+# How many pairings (units and grids) each department of a version has: a department all of
+# whose pairings are among the case-free ones is a zero-case department.
+PLAN_ROWS_PAIRINGS_PER_DEPT = """
+SELECT dept, count(*) AS n FROM plan_version_targets WHERE version_entry = :version GROUP BY dept
+"""
+
+# A version's officers in the index's order, with how many grids each is paired with and how
+# many of them are grids of its own station that had no case in [:start, :end].
+PLAN_ROWS_OFFICERS = f"""
+WITH {_HIT}
+SELECT o.badge, o.name, o.station, o.grids, count(g.grid) AS free_grids
+FROM plan_version_officers AS o
+LEFT JOIN plan_version_officer_grids AS g
+    ON g.version_entry = o.version_entry AND g.badge = o.badge
+   AND 'grid' || char(31) || g.grid NOT IN hit
+WHERE o.version_entry = :version
+GROUP BY o.pos
+ORDER BY o.pos
+"""
+
+# A version's targets a department scores on that have no current line of :week on them, in
+# the order of WeekPlan.targets_of (`report missing`).
+PLAN_ROWS_UNREPORTED = """
+SELECT t.dept, t.target FROM plan_version_targets AS t
+WHERE t.version_entry = :version AND t.scored
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS r
+                  WHERE r.week = :week AND r.dept = t.dept AND r.target_kind = t.kind AND r.target = t.target
+                    AND r.action <> 'void'
+                    AND NOT EXISTS (SELECT 1 FROM report_lines AS later
+                                    WHERE later.line_id = r.line_id AND later.version > r.version
+                                      AND later.version > 1))  -- see _CURRENT_OF_WEEK_WHERE
+ORDER BY t.pos
+"""
+
+# The week's current lines of each department as `report missing` judges them.
+REPORT_STATUS_OF_WEEK = f"""
+SELECT r.dept, count(*) AS lines, sum(r.late) AS late_lines, min(r.submitted_at) AS first_at,
+       max(r.submitted_at) AS last_at, max(r.target_kind = 'self' AND r.target = '') AS self_reported
+FROM report_lines AS r
+WHERE {_CURRENT_OF_WEEK_WHERE}
+GROUP BY r.dept
+"""
+
+# The week's current lines summed per department as CIRCULAR_DEPARTMENTS_OF_WEEK sums them,
+# with the check against the plan version :version made here rather than in Python: how many
+# lines are on a target the department does not score on, how many name a target twice, and
+# the 宣传进度 summed over lines on targets (circular.progress).
+CIRCULAR_DEPARTMENTS_ON_PLAN = """
+SELECT r.dept, min(r.submitted_at) AS first_submitted,
+       max(CASE WHEN r.late THEN r.submitted_at END) AS late_at,
+       coalesce(sum(r.target_kind <> 'self' AND max({all_figures}, r.photos_shown) > 0), 0) AS covered,
+       {capped},
+       coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN r.photos_shown END), 0) AS paired_photos,
+       {plain}, sum(r.photos_shown) AS photos,
+       coalesce(sum(r.target_kind <> 'self' AND NOT r.paired), 0) AS unpaired,
+       count(CASE WHEN r.target_kind <> 'self' THEN r.target END)
+           - count(DISTINCT CASE WHEN r.target_kind <> 'self' THEN r.target END) AS repeated,
+       sum(CASE WHEN r.target_kind <> 'self' AND r.progress IS NOT NULL THEN r.progress END) AS progress_sum,
+       count(CASE WHEN r.target_kind <> 'self' AND r.progress IS NOT NULL THEN 1 END) AS progress_n
+FROM (SELECT r.*, {photos} AS photos_shown,
+             CASE WHEN r.target_kind <> 'self' THEN EXISTS (
+                 SELECT 1 FROM plan_version_targets AS t
+                 WHERE t.version_entry = :version AND t.dept = r.dept AND t.target = r.target AND t.scored) END AS paired
+      FROM report_lines AS r WHERE {where} LIMIT -1) AS r  -- LIMIT: one evaluation per line, not per use
+GROUP BY r.dept
+""".format(
+    all_figures=", ".join(f"r.{m}" for m in _MEASURES),
+    photos=_PHOTOS_SHOWN,
+    capped=",\n       ".join(
+        f"coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN min(r.{m}, coalesce(:cap_{m}, r.{m})) END), 0) AS capped_{m}"
+        for m in _MEASURES),
+    plain=", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES),
+    where=_CURRENT_OF_WEEK_WHERE,
+)
+
+# The plan in force after entry :entry (every date): PLAN_STATE_ON over that entry's loads,
+# for a ledger loaded before plan_states recorded it.
+PLAN_STATE_AFTER_ENTRY = """
+SELECT item_kind, key, parent, attrs FROM (
+    SELECT p.*, row_number() OVER (
+        PARTITION BY item_kind, key, parent ORDER BY effective DESC, entry_id DESC
+    ) AS rn
+    FROM plan_items AS p
+    WHERE p.entry_id <= :entry
+)
+WHERE rn = 1 AND action = 'start'
+ORDER BY entry_id, seq
+"""

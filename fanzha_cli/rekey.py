@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fanzha_cli import chain, evidence, ledger, queries, sealing, vault
+from fanzha_cli import chain, evidence, ledger, plan_rows, queries, sealing, vault
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.settings import Settings
 
@@ -187,6 +187,7 @@ def _copy(src: sqlite3.Connection, dest_path: Path, operator: str, old_file: str
                 meta = {"kind": kind, "operator": op, "recorded_at": at, "reason": sealer.text(reason),
                         "supersedes": supersedes}
                 prev = _put(conn, eid, prev, meta, rows)
+            plan_rows.fill(conn)  # the plan versions' derived rows, as each load writes them
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

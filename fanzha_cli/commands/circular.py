@@ -50,8 +50,8 @@ def rank_cmd(
     try:
         wk = _week(led, week)
         with no_cycle_collection(), issuing.as_issued(led, wk):  # an issued week: as its circular
-            plan, scores, _, _ = circular.ranking(led, wk)
-            rows = circular.ranking_rows(led, plan, scores)
+            plan, scores, summary, _ = circular.ranking(led, wk)
+            rows = circular.ranking_rows(led, plan, scores, summary["progress"])
         from fanzha_cli import rules as plan_rules
 
         rules = plan_rules.of(plan.index.settings).scoring

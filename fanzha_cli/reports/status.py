@@ -98,35 +98,36 @@ def missing(led: Ledger, week: str, *, now: dt.datetime | None = None) -> dict[s
     now = now or weeks.now()
     wk = weeks.resolve(week, now.date())
     weeks.refuse_future(wk, now.date())
-    plan = week_plan(led, wk)
-    lines_of: dict[str, list[dict[str, Any]]] = {}
-    for r in led.query(queries.REPORT_CURRENT_OF_WEEK, {"week": wk.label}):
-        lines_of.setdefault(r["dept"], []).append(r)
+    plan = week_plan(led, wk, rows=True)  # departments and their counts, read in SQL (plan_rows)
+    got = {r["dept"]: r for r in led.query(queries.REPORT_STATUS_OF_WEEK, {"week": wk.label})}
+    unreported: dict[str, list[str]] = {}
+    for dept, target in led.conn.execute(queries.PLAN_ROWS_UNREPORTED, {"version": plan.index.version, "week": wk.label}):
+        unreported.setdefault(dept, []).append(target)
     rows = []
     late_if_any_line = rules.of(plan.index.settings).late_if_any_line
     for dept, attrs in plan.index.departments.items():
-        lines = lines_of.get(dept, [])
-        paired = [t for t in plan.targets_of(dept) if t[0] != "self"]
-        reported = {(r["target_kind"], r["target"]) for r in lines}
-        late = sum(r["late"] for r in lines)
+        g = got.get(dept)
+        lines, late = (g["lines"], g["late_lines"]) if g else (0, 0)
         if not lines:
             status = "pending" if now <= plan.deadline else "missing"
         elif late_if_any_line:
             status = "late" if late else "on_time"
         else:  # local rule: the first line's time decides
-            status = "late" if plan.is_late(weeks.parse_datetime(min(r["submitted_at"] for r in lines))) else "on_time"
+            status = "late" if plan.is_late(weeks.parse_datetime(g["first_at"])) else "on_time"
+        paired = plan.index.target_counts[dept]
+        missing_targets = unreported.get(dept, [])
         rows.append({
             "dept": dept,
             "category": attrs.get("category"),
             "status": status,
-            "lines": len(lines),
+            "lines": lines,
             "late_lines": late,
-            "paired_targets": len(paired),
-            "reported_targets": sum(1 for t in paired if t in reported),
-            "unreported_targets": [t[1] for t in paired if t not in reported],
-            "self_reported": ("self", "") in reported,
-            "first_submitted_at": weeks.show(min(r["submitted_at"] for r in lines)) if lines else None,
-            "last_submitted_at": weeks.show(max(r["submitted_at"] for r in lines)) if lines else None,
+            "paired_targets": paired,
+            "reported_targets": paired - len(missing_targets),
+            "unreported_targets": missing_targets,
+            "self_reported": bool(g and g["self_reported"]),
+            "first_submitted_at": weeks.show(g["first_at"]) if g else None,
+            "last_submitted_at": weeks.show(g["last_at"]) if g else None,
         })
     return {"week": wk.label, "monday": wk.monday.isoformat(), "sunday": wk.sunday.isoformat(),
             "deadline": weeks.show(weeks.stamp(plan.deadline)), "plan_on": plan.index.on,

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from fanzha_cli import clock, plan_lookup, rules, weeks
+from fanzha_cli import clock, plan_lookup, plan_rows, rules, weeks
 from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 from fanzha_cli.plan_lookup import PlanLookup
@@ -22,7 +22,7 @@ class WeekPlan:
     """The plan in force on a week's Monday, as what report lines are checked against."""
 
     week: Week
-    index: PlanIndex | PlanLookup
+    index: PlanIndex | PlanLookup | plan_rows.PlanRows
     deadline: dt.datetime
     checklists: dict[str, list[str]]  # unit -> sector duties
 
@@ -76,11 +76,12 @@ class WeekPlan:
         return submitted > self.deadline
 
 
-def week_plan(led: Ledger, week: Week, *, point: bool = False) -> WeekPlan:
+def week_plan(led: Ledger, week: Week, *, point: bool = False, rows: bool = False) -> WeekPlan:
     """The plan a week is judged by: the one in force on its Monday, or on the day the first
     plan took effect if that is later in the week. A week outside the campaign, or before the
     first due week (see clock), is refused. `point`: for one line, look up only the names it
-    names (plan_lookup) rather than build the whole plan."""
+    names (plan_lookup) rather than build the whole plan; `rows`: for the circular and `report
+    missing`, the departments and their counts read in SQL (plan_rows), the rest on demand."""
     settings = clock.latest_settings(led)
     period = settings.get("campaign", {}).get("routine_period", {})
     start, end = period.get("start"), period.get("end")
@@ -91,7 +92,7 @@ def week_plan(led: Ledger, week: Week, *, point: bool = False) -> WeekPlan:
     clock.refuse_not_due(week, plan_start, first, settings)
     on = max(monday, plan_start)
     try:
-        index = plan_lookup.lookup_on(led, on) if point else index_on(led, on)
+        index = plan_lookup.lookup_on(led, on) if point else plan_rows.rows_on(led, on) if rows else index_on(led, on)
     except FanzhaError as exc:
         raise FanzhaError(
             f"{week.span()} 的周一（{monday}）账本中还没有生效的计划，无法判断包联关系。",
