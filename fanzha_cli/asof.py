@@ -24,23 +24,15 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from fanzha_cli import chain
+from fanzha_cli import chain, queries
 from fanzha_cli.ledger import Ledger
 
 # Derived tables and how to compute them from the (as-of) base tables, unqualified so that
 # they read the as-of views.
 _DERIVED = {
-    # As queries.REPORT_WEEK_STATUS_FROM_LINES, but with a department whose lines were all
-    # voided left out (the kept table holds a row with 0 lines for it; every reader asks for
-    # lines > 0).
-    "report_week_status": """
-        SELECT r.week, r.dept, count(*) AS lines, sum(r.late) AS late_lines
-        FROM report_lines AS r
-        WHERE r.action <> 'void'
-          AND NOT EXISTS (SELECT 1 FROM report_lines AS later
-                          WHERE later.line_id = r.line_id AND later.version > r.version)
-        GROUP BY r.week, r.dept
-    """,
+    # What `db verify` recomputes (the kept table also holds a row with 0 lines for a
+    # department whose lines were all voided; every reader asks for lines > 0).
+    "report_week_status": queries.REPORT_WEEK_STATUS_RECOUNT,
 }
 
 # Derived tables read from their kept rows as of entry {n}: those of the plan versions up to it.

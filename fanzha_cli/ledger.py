@@ -181,6 +181,7 @@ SCHEMA_STEPS = (
     "m008_plan_lookups",
     "m009_case_numbers",
     "m010_plan_rows",
+    "m013_report_lines_current",
 )
 
 

@@ -605,3 +605,20 @@ def m010_plan_rows(db: sqlite_utils.Database) -> None:
     from fanzha_cli import plan_rows  # the rows of every version loaded so far
 
     plan_rows.fill(db.conn)
+
+
+@migrations()
+def m013_report_lines_current(db: sqlite_utils.Database) -> None:
+    # `report missing` (issue 15): its two passes over a week's lines read from indexes only.
+    # The week index also carries what they judge a line by (action, line_id, version, late,
+    # submitted_at), so no line is fetched from the table; it replaces report_lines_week, of
+    # which it is an extension (every query that used that one uses this one the same way).
+    db.execute("CREATE INDEX report_lines_week_current ON report_lines("
+               "week, dept, target_kind, target, action, line_id, version, late, submitted_at)")
+    db.execute("DROP INDEX report_lines_week")
+    # "Is there a later version of this line" asked of the lines that are later versions only
+    # (amendments and voids, few), not of the primary key's index over every line.
+    db.execute("CREATE INDEX report_lines_later ON report_lines(line_id, version) WHERE version > 1")
+    # The plan version's targets in position order with what PLAN_ROWS_UNREPORTED reads.
+    db.execute("CREATE INDEX plan_version_targets_pos ON plan_version_targets("
+               "version_entry, pos, scored, dept, kind, target)")

@@ -587,8 +587,11 @@ ORDER BY d.subject_kind DESC, count(*) DESC, d.subject
 
 # The circular reads a week's current lines straight from report_lines (no subquery to
 # flatten), each line's photo files probed for first: most lines have none.
+# `later.version > 1` adds nothing (versions start at 1) but lets SQLite ask the small partial
+# index report_lines_later (m013) instead of the primary key's.
 _CURRENT_OF_WEEK_WHERE = """r.week = :week AND r.action <> 'void'
-  AND NOT EXISTS (SELECT 1 FROM report_lines AS later WHERE later.line_id = r.line_id AND later.version > r.version)"""
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS later
+                  WHERE later.line_id = r.line_id AND later.version > r.version AND later.version > 1)"""
 _PHOTO_FILES = """(CASE WHEN EXISTS (SELECT 1 FROM report_photos AS p WHERE p.line_id = r.line_id)
   THEN (SELECT count(DISTINCT p.sha256) FROM report_photos AS p WHERE p.line_id = r.line_id) ELSE 0 END)"""
 _PHOTOS_SHOWN = f"max(r.photos, {_PHOTO_FILES})"  # as reported, or the files attached where more
@@ -667,8 +670,8 @@ SELECT count(*) AS n FROM report_week_status WHERE week = :week AND lines > 0
 """
 
 # What report_week_status holds (migrations.m004_performance), computed from the lines
-# themselves: how the migration fills it and how `db verify` checks it. Departments whose
-# lines were all voided have no row here, a row with 0 lines there.
+# themselves: how the migration fills it. Departments whose lines were all voided have no
+# row here, a row with 0 lines there.
 REPORT_WEEK_STATUS_FROM_LINES = """
 SELECT week, dept, count(*) AS lines, sum(late) AS late_lines FROM (
     SELECT r.week, r.dept, r.action, r.late,
@@ -677,6 +680,17 @@ SELECT week, dept, count(*) AS lines, sum(late) AS late_lines FROM (
 )
 WHERE rn = 1 AND action <> 'void'
 GROUP BY week, dept
+"""
+
+# The same, as `db verify` recomputes it: a line's current version is the one no later version
+# of it follows, found by the primary key's index (line_id, version) instead of sorting every
+# line for a window function (a third of the time; tests/test_verify_speed.py compares them).
+REPORT_WEEK_STATUS_RECOUNT = """
+SELECT r.week, r.dept, count(*) AS lines, sum(r.late) AS late_lines
+FROM report_lines AS r
+WHERE r.action <> 'void'
+  AND NOT EXISTS (SELECT 1 FROM report_lines AS n WHERE n.line_id = r.line_id AND n.version > r.version)
+GROUP BY r.week, r.dept
 """
 
 REPORT_WEEK_STATUS_KEPT = "SELECT week, dept, lines, late_lines FROM report_week_status WHERE lines > 0"
@@ -794,7 +808,8 @@ WHERE t.version_entry = :version AND t.scored
                   WHERE r.week = :week AND r.dept = t.dept AND r.target_kind = t.kind AND r.target = t.target
                     AND r.action <> 'void'
                     AND NOT EXISTS (SELECT 1 FROM report_lines AS later
-                                    WHERE later.line_id = r.line_id AND later.version > r.version))
+                                    WHERE later.line_id = r.line_id AND later.version > r.version
+                                      AND later.version > 1))  -- see _CURRENT_OF_WEEK_WHERE
 ORDER BY t.pos
 """
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from pathlib import Path
 
 from fanzha_cli import chain, evidence, issuing, ledger, plan_rows, reports
 from fanzha_cli.settings import Settings
@@ -54,16 +57,89 @@ def resealed_problems(led: ledger.Ledger) -> list[str]:
     return out
 
 
+def _replacing(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _side_checks(led: ledger.Ledger) -> tuple[list[str], list[str]]:
+    """SQLite's integrity check and the derived tables recomputed: (integrity problems,
+    derived problems). Both run inside SQLite, which lets go of Python's lock meanwhile."""
+    return ledger.integrity_problems(led), reports.derived_problems(led)
+
+
+class _Beside:
+    """`_side_checks` on a second, read-only connection in a thread, while the caller walks
+    the hash chain: SQLite runs them on the other core. `result()` waits for them and raises
+    whatever they raised; a ledger that is not a file (in memory) gets them in turn instead."""
+
+    def __init__(self, led: ledger.Ledger):
+        self.led = led
+        self.outcome: tuple[list[str], list[str]] | BaseException | None = None
+        self.conn: sqlite3.Connection | None = None
+        self.cancelled = False
+        path = Path(led.path)
+        self.thread = None
+        if str(led.path) != ":memory:" and path.is_file():
+            self.thread = threading.Thread(target=self._run, args=(path,), name="fanzha-verify", daemon=True)
+            self.thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            conn = self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                               timeout=ledger.BUSY_TIMEOUT_S, check_same_thread=False)
+            try:
+                if self.cancelled:
+                    raise RuntimeError("cancelled")
+                conn.text_factory = _replacing
+                conn.execute("BEGIN")  # one snapshot for both checks
+                self.outcome = _side_checks(ledger.Ledger(path, "", conn))
+            finally:
+                conn.close()
+        except BaseException as exc:  # handed to the caller by result()
+            self.outcome = exc
+
+    def cancel(self) -> None:
+        """Stop the checks (the chain walk failed or was interrupted) and wait for the thread:
+        SQLite's interrupt, again until the thread has ended (it may be between statements)."""
+        self.cancelled = True
+        while self.thread is not None and self.thread.is_alive():
+            if self.conn is not None:
+                with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: done anyway
+                    self.conn.interrupt()
+            self.thread.join(0.05)
+
+    def result(self) -> tuple[list[str], list[str]]:
+        if self.thread is None:
+            return _side_checks(self.led)
+        self.thread.join()
+        outcome = self.outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if outcome is None:
+            raise RuntimeError("db verify: the integrity check gave no answer")
+        return outcome
+
+
 def problems(led: ledger.Ledger) -> list[str]:
     """What `verify` finds wrong with an open ledger (also a backup before it is restored).
 
     Text that a damaged file no longer holds as UTF-8 is read with replacement characters,
-    so that its entry fails its hash and is named, instead of the check stopping short."""
-    led.conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    so that its entry fails its hash and is named, instead of the check stopping short.
+    SQLite's integrity check and the derived tables run beside the hash chain (`_Beside`),
+    and half the chain of a large ledger file in a second process."""
+    led.conn.text_factory = _replacing
     try:
-        found = [f"SQLite 完整性检查未通过：{p}" for p in ledger.integrity_problems(led)]
-        checked, broken = chain.verify_chain(led.conn)
-        found += reports.derived_problems(led)
+        beside = _Beside(led)
+        try:
+            # A ledger file: half the chain in a second process too (chain.verify_chain_split).
+            checked, broken = (chain.verify_chain(led.conn) if beside.thread is None
+                               else chain.verify_chain_split(led.conn, Path(led.path)))
+        except BaseException:
+            beside.cancel()
+            raise
+        integrity, derived = beside.result()
+        found = [f"SQLite 完整性检查未通过：{p}" for p in integrity]
+        found += derived
         found += plan_rows.problems(led)
         found += guard_problems(led)
         found += issuing.recorded_anchor_problems(led)

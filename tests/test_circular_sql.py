@@ -216,3 +216,29 @@ def test_verify_finds_plan_rows_that_disagree_with_the_plan(cli, loaded, db_path
     conn.close()
     result = cli("db", "verify")
     assert result.exit_code == 1 and table in result.stderr, result.stderr
+
+
+def test_report_missing_reads_amended_and_voided_lines_through_the_later_versions_index(cli, loaded, db_path):
+    """m013: a line's later versions are found through report_lines_later (a partial index on
+    version > 1) and the week's lines from report_lines_week_current alone; an amended line
+    counts once, as amended (late), and a voided line leaves its target unreported."""
+    for unit, when in (("宣传部", "2022-02-04 10:00"), ("融媒体中心", "2022-02-04 11:00")):
+        cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", unit, "--leaflets", "5",
+               "--submitted-at", when)
+    cli.ok("report", "amend", "1", "--submitted-at", "2022-02-05 09:00", "--reason", "实际周六才报回")
+    cli.ok("report", "void", "2", "--reason", "报错了单位")
+    led = ledger.open_ledger(Settings(db_path, "测试"), read_only=True)
+    try:
+        now = dt.datetime(2026, 1, 1)
+        got = status.missing(led, "2022-W05", now=now)
+        assert got == _old_missing(led, "2022-W05", now)
+        row = next(d for d in got["departments"] if d["dept"] == "宣传科")
+        assert (row["lines"], row["late_lines"], row["status"]) == (1, 1, "late")
+        assert "融媒体中心" in row["unreported_targets"] and "宣传部" not in row["unreported_targets"]
+        params = {"week": "2022-W05", "version": week_plan(led, weeks.resolve("2022-W05"), rows=True).index.version}
+        for sql in (queries.REPORT_STATUS_OF_WEEK, queries.PLAN_ROWS_UNREPORTED):
+            plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "COVERING INDEX report_lines_week_current" in plan, plan
+            assert "COVERING INDEX report_lines_later" in plan, plan
+    finally:
+        led.close()

@@ -14,7 +14,7 @@ def derived_problems(led: Ledger) -> list[str]:
     the lines themselves: `db verify` runs this beside the hash chain, which does not cover them."""
     kept = {(r["week"], r["dept"]): (r["lines"], r["late_lines"]) for r in led.query(queries.REPORT_WEEK_STATUS_KEPT)}
     fresh = {(r["week"], r["dept"]): (r["lines"], r["late_lines"])
-             for r in led.query(queries.REPORT_WEEK_STATUS_FROM_LINES)}
+             for r in led.query(queries.REPORT_WEEK_STATUS_RECOUNT)}
     wrong = sorted(k for k in kept.keys() | fresh.keys() if kept.get(k) != fresh.get(k))
     if not wrong:
         return []
