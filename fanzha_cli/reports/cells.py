@@ -152,7 +152,10 @@ def parse_duties(values: Iterable[str], checklist: list[str], target_label: str)
             if len(matches) != 1:
                 raise Problem("duties", f"“{piece}”不是“{target_label}”的行业职责；清单为：{numbered}（可只填编号）")
             picks = matches
-        done += [d for d in picks if d not in done]
+        # Each duty once, even when one piece names it twice ("1,1"): a line lists what was done, not how often.
+        for d in picks:
+            if d not in done:
+                done.append(d)
     return sorted(done, key=checklist.index)
 
 
