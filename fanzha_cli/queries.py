@@ -608,6 +608,16 @@ WHERE {_CURRENT_OF_WEEK_WHERE}
 
 CIRCULAR_LINES_OF_DEPT_WEEK = CIRCULAR_LINES_OF_WEEK + "  AND r.dept = :dept\n"
 
+_MEASURES = ("leaflets", "notices", "pledges", "app_installs", "group_pushes", "lectures", "attendees",
+             "events", "themes")
+# The per-department sums both circular queries share: every figure of a line (is it covered?),
+# each figure capped per target by the plan (:cap_<figure>, NULL: no cap), and the plain sums.
+_ALL_FIGURES = ", ".join(f"r.{m}" for m in _MEASURES)
+_CAPPED_SUMS = ",\n       ".join(
+    f"coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN min(r.{m}, coalesce(:cap_{m}, r.{m})) END), 0) AS capped_{m}"
+    for m in _MEASURES)
+_PLAIN_SUMS = ", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES)
+
 # The same lines summed per department, as the ranking needs them (scoring.tally does these
 # sums in Python): `capped_<measure>`, Σ min(figure, :cap_<measure>) (NULL cap: uncapped),
 # `covered` and `paired_photos` over lines on a target, and the plain sums over all lines.
@@ -615,8 +625,6 @@ CIRCULAR_LINES_OF_DEPT_WEEK = CIRCULAR_LINES_OF_WEEK + "  AND r.dept = :dept\n"
 # against the plan (it may have changed since a line was made) and sum line by line, with
 # CIRCULAR_LINES_OF_DEPT_WEEK, the rare department that has a line on a target it is no
 # longer paired with.
-_MEASURES = ("leaflets", "notices", "pledges", "app_installs", "group_pushes", "lectures", "attendees",
-             "events", "themes")
 CIRCULAR_DEPARTMENTS_OF_WEEK = """
 SELECT r.dept, min(r.submitted_at) AS first_submitted,
        max(CASE WHEN r.late THEN r.submitted_at END) AS late_at,
@@ -629,13 +637,7 @@ FROM report_lines AS r
 WHERE {where}
 GROUP BY r.dept
 """.format(
-    all_figures=", ".join(f"r.{m}" for m in _MEASURES),
-    photos=_PHOTOS_SHOWN,
-    capped=",\n       ".join(
-        f"coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN min(r.{m}, coalesce(:cap_{m}, r.{m})) END), 0) AS capped_{m}"
-        for m in _MEASURES),
-    plain=", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES),
-    where=_CURRENT_OF_WEEK_WHERE,
+    all_figures=_ALL_FIGURES, photos=_PHOTOS_SHOWN, capped=_CAPPED_SUMS, plain=_PLAIN_SUMS, where=_CURRENT_OF_WEEK_WHERE,
 )
 
 # The week's current lines with a progress (宣传进度) on a paired target, as the ledger stood
@@ -845,13 +847,7 @@ FROM (SELECT r.*, {photos} AS photos_shown,
       FROM report_lines AS r WHERE {where} LIMIT -1) AS r  -- LIMIT: one evaluation per line, not per use
 GROUP BY r.dept
 """.format(
-    all_figures=", ".join(f"r.{m}" for m in _MEASURES),
-    photos=_PHOTOS_SHOWN,
-    capped=",\n       ".join(
-        f"coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN min(r.{m}, coalesce(:cap_{m}, r.{m})) END), 0) AS capped_{m}"
-        for m in _MEASURES),
-    plain=", ".join(f"sum(r.{m}) AS {m}" for m in _MEASURES),
-    where=_CURRENT_OF_WEEK_WHERE,
+    all_figures=_ALL_FIGURES, photos=_PHOTOS_SHOWN, capped=_CAPPED_SUMS, plain=_PLAIN_SUMS, where=_CURRENT_OF_WEEK_WHERE,
 )
 
 # The plan in force after entry :entry (every date): PLAN_STATE_ON over that entry's loads,
