@@ -103,31 +103,51 @@ def _build_scene(cli: Cli) -> dict[str, int]:
     return ids
 
 
-_BUILT: list[tuple[Path, dict[str, int], Path]] = []
+class Prepared:
+    """A ledger built once per test session and copied for each test that uses it.
+
+    Rebuilt when its file is gone or the run's key is another: a runner that calls pytest
+    several times in one process (mutmut) keeps a module's cache while pytest clears old
+    temporary folders and makes a new key for each run (the victims are sealed under it)."""
+
+    def __init__(self, name: str, build):
+        self.name, self.build, self.built = name, build, None  # build(path) -> ids
+
+    def template(self, tmp_path_factory, key_file: Path) -> tuple[Path, dict]:
+        if self.built and (not self.built[0].exists() or self.built[2] != key_file):
+            self.built = None
+        if not self.built:
+            path = tmp_path_factory.mktemp(self.name) / "ledger.db"
+            self.built = (path, self.build(path), key_file)
+        return self.built[:2]
+
+
+def copy_ledger(src: Path, dst: Path) -> None:
+    """A prepared ledger (and its write-ahead log, if any) at a test's own path."""
+    for suffix in ("", "-wal"):
+        if Path(str(src) + suffix).exists():
+            shutil.copy(str(src) + suffix, str(dst) + suffix)
+
+
+def _build_scene_at(path: Path) -> dict[str, int]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FANZHA_DB", str(path))
+        mp.setenv("FANZHA_OPERATOR", "测试员")
+        return _build_scene(Cli())
+
+
+_SCENE = Prepared("scene", _build_scene_at)
 
 
 @pytest.fixture(scope="session")
 def scene_template(tmp_path_factory, session_key_file):
     # Each test module that imports this fixture gets its own copy of it; build once for all.
-    # Rebuilt when its file is gone or the run's key is another: a runner that calls pytest
-    # several times in one process (mutmut) keeps this module's cache while pytest clears old
-    # temporary folders and makes a new key for each run (the scene's victims are sealed under it).
-    if _BUILT and (not _BUILT[0][0].exists() or _BUILT[0][2] != session_key_file):
-        _BUILT.clear()
-    if not _BUILT:
-        path = tmp_path_factory.mktemp("scene") / "ledger.db"
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("FANZHA_DB", str(path))
-            mp.setenv("FANZHA_OPERATOR", "测试员")
-            _BUILT.append((path, _build_scene(Cli()), session_key_file))
-    return _BUILT[0][:2]
+    return _SCENE.template(tmp_path_factory, session_key_file)
 
 
 @pytest.fixture
 def scene(scene_template, db_path) -> dict[str, int]:
     """A copy of the prepared ledger at this test's path; returns the ids of its records."""
     path, ids = scene_template
-    for suffix in ("", "-wal"):
-        if Path(str(path) + suffix).exists():
-            shutil.copy(str(path) + suffix, str(db_path) + suffix)
+    copy_ledger(path, db_path)
     return ids

@@ -7,7 +7,6 @@ The functions are called directly on a ledger prepared once per run (`moved`).""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from fanzha_cli import cases, queries
 from fanzha_cli.cases import Pairings
 from fanzha_cli.errors import FanzhaError
 
-from .casework import GRID, GRID_WEST, STATION, opened, plan_variant
+from .casework import GRID, GRID_WEST, STATION, Prepared, copy_ledger, opened, plan_variant
 from .conftest import PLAN, Cli
 
 EAST = (STATION, "grid", GRID)
@@ -59,25 +58,18 @@ def _build(path: Path) -> dict[str, int]:
     return ids
 
 
-_BUILT: list = []
+_PREPARED = Prepared("moved", _build)
 
 
 @pytest.fixture(scope="session")
 def moved_template(tmp_path_factory, session_key_file):
-    if _BUILT and (not _BUILT[0][0].exists() or _BUILT[0][2] != session_key_file):
-        _BUILT.clear()
-    if not _BUILT:
-        path = tmp_path_factory.mktemp("moved") / "ledger.db"
-        _BUILT.append((path, _build(path), session_key_file))
-    return _BUILT[0][:2]
+    return _PREPARED.template(tmp_path_factory, session_key_file)
 
 
 @pytest.fixture
 def moved(moved_template, db_path):
     path, ids = moved_template
-    for suffix in ("", "-wal"):
-        if Path(str(path) + suffix).exists():
-            shutil.copy(str(path) + suffix, str(db_path) + suffix)
+    copy_ledger(path, db_path)
     return ids
 
 

@@ -6,7 +6,6 @@ The functions are called directly on a prepared ledger (`ladder`), built once pe
 
 from __future__ import annotations
 
-import shutil
 from types import SimpleNamespace
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from fanzha_cli import audits, cases, discipline
 from fanzha_cli.discipline import Rules, Subject
 from fanzha_cli.errors import FanzhaError
 
-from .casework import GRID, GRID_WEST, STATION, opened
+from .casework import GRID, GRID_WEST, STATION, Prepared, copy_ledger, opened
 from .conftest import PLAN, Cli
 
 RULES = Rules(window="routine_period", start="2022-01-01", end="2022-12-31", talk_at=2, accountability_at=3,
@@ -105,25 +104,18 @@ def _build(path: Path) -> dict[str, int]:
         }
 
 
-_BUILT: list = []
+_PREPARED = Prepared("ladder", _build)
 
 
 @pytest.fixture(scope="session")
 def ladder_template(tmp_path_factory, session_key_file):
-    if _BUILT and (not _BUILT[0][0].exists() or _BUILT[0][2] != session_key_file):
-        _BUILT.clear()
-    if not _BUILT:
-        path = tmp_path_factory.mktemp("ladder") / "ledger.db"
-        _BUILT.append((path, _build(path), session_key_file))
-    return _BUILT[0][:2]
+    return _PREPARED.template(tmp_path_factory, session_key_file)
 
 
 @pytest.fixture
 def ladder(ladder_template, db_path):
     path, ids = ladder_template
-    for suffix in ("", "-wal"):
-        if Path(str(path) + suffix).exists():
-            shutil.copy(str(path) + suffix, str(db_path) + suffix)
+    copy_ledger(path, db_path)
     return ids
 
 
