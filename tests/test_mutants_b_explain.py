@@ -186,3 +186,53 @@ def test_audit_facts():
         "summary": "更正回访 #3（案件 K1）：2022-03-02 受害人反馈未收到面对面宣传；原因：改"}
     assert discipline._audit_fact(3, {**v, "action": "void", "reason": "错"}, False) == {
         "role": "audit_void", "audit_id": 3, "case_no": None, "summary": "作废回访 #3（其扣分不再计入）：错"}
+
+
+def test_a_shared_units_deduction_is_shown_under_each_department_as_its_own(scene, db_path):
+    """检察院 is paired with 刑侦大队 and 督察大队: one call-back charges both. Each one's
+    explanation shows its own deduction (not the other's), counting, then voided."""
+    with opened(db_path) as led:
+        cases.add_case(led, case_no="S1", date="2022-03-07", type_="online_loan", unit="检察院")
+        a = audits.record(led, case_no="S1", date="2022-03-10", received="no", verified_negligent=True,
+                          verify_date="2022-03-10")["audit_id"]
+        live = {d: discipline.explain(led, officer=None, dept=d) for d in ("刑侦大队", "督察大队")}
+        corrections.void_audit(led, str(a), reason="回访对象错误")
+        gone = {d: discipline.explain(led, officer=None, dept=d) for d in ("刑侦大队", "督察大队")}
+    for dept in ("刑侦大队", "督察大队"):
+        assert [(x["audit_id"], x["case_no"], x["department"], x["counts"]) for x in live[dept]["deduction_items"]] == [
+            (a, "S1", dept, True)]
+        assert live[dept]["deductions"] == 1
+        assert [(x["department"], x["counts"]) for x in gone[dept]["deduction_items"]] == [(dept, False)]
+        assert gone[dept]["deductions"] == 0
+
+
+def test_an_officer_gone_from_the_latest_plan_is_named_by_badge_alone(scene, db_path, cli, tmp_path):
+    """140103 charged on a March case, then left out of the plan from June: the finding names
+    him by his badge (the latest plan has no name for him)."""
+    from .casework import plan_variant
+    gone = plan_variant(tmp_path, "gone.yaml", {
+        '      - {badge: "140103", name: 高德胜, role: police}\n': "",
+        'officers: ["140103", "FJ0103"]': 'officers: ["FJ0103"]'})
+    with opened(db_path) as led:
+        cases.add_case(led, case_no="S2", date="2022-03-08", type_="online_loan", grid="蔚汾镇南关社区网格")
+        a = audits.record(led, case_no="S2", date="2022-03-10", received="no", verified_negligent=True,
+                          verify_date="2022-03-10")["audit_id"]
+    cli.ok("plan", "load", gone, "--effective", "2022-06-01", "--reason", "高德胜调离")
+    with opened(db_path) as led:
+        e = discipline.explain(led, officer=None, dept=STATION)
+    found = [x["summary"] for x in e["entries"] if x["role"] == "verification" and x["audit_id"] == a]
+    assert found == [VERIFIED.format(n=a, who="（140103）")]
+
+
+def test_a_findings_note_and_an_entrys_reason_are_masked_unless_asked(scene, db_path):
+    """The verification's note is its entry's reason and ends its summary: a phone in it is
+    masked in both, and shown in both with show_pii."""
+    with opened(db_path) as led:
+        audits.verify(led, str(scene["pending"]), negligent=True, note="受害人电话 13812345678 不实")
+        masked = discipline.explain(led, officer="140101", dept=None)
+        shown = discipline.explain(led, officer="140101", dept=None, show_pii=True)
+    n = scene["pending"]
+    for e, phone in ((masked, "138****5678"), (shown, "13812345678")):
+        [x] = [x for x in e["entries"] if x["role"] == "verification" and x["audit_id"] == n]
+        assert x["reason"] == f"受害人电话 {phone} 不实"
+        assert x["summary"] == VERIFIED.format(n=n, who="王建军（140101）") + f"；受害人电话 {phone} 不实"
