@@ -528,3 +528,89 @@ def test_a_start_outside_the_campaign_word_for_word(led):
     with pytest.raises(FanzhaError) as e:
         cases.period(led, "2023-01-01", None)
     assert e.value.message == "起始日期 2023-01-01 不在活动期 2022-01-01 至 2022-12-31 内。"
+
+
+# --- what mutmut found loose in registration and listing (second run, 2026-11-30) ---
+
+def test_an_empty_fraud_type_is_refused_quoting_nothing():
+    for typed in (None, "", "  "):
+        with pytest.raises(FanzhaError) as e:
+            cases.fraud_type(SETTINGS, typed)
+        assert e.value.message == "没有名为“”的诈骗类型。"
+
+
+def test_a_case_row_without_a_note_stores_none(led):
+    row = cases.case_row(led, case_no="XG-12", date="2022-03-05", type_="online_loan", place="某地")
+    assert row["note"] is None
+
+
+def test_case_versions_as_of_an_entry_before_the_case_was_registered(led, moved):
+    with pytest.raises(FanzhaError) as e:
+        cases.case_versions(led, "Z2", upto=moved["Z1"])
+    assert e.value.message == "没有编号为“Z2”的案件。"
+    assert [v["case_no"] for v in cases.case_versions(led, "z2", upto=moved["Z2"])] == ["Z2"]
+
+
+def test_a_number_an_older_ledger_holds_in_lower_case_is_refused_naming_it_as_stored(led):
+    row = cases.case_row(led, case_no="XX", date="2022-03-05", type_="online_loan", place="某地")
+    with led.write() as w:
+        old = w.append("case", {"cases": [{**row, "case_no": "xg7"}]})
+    first = cases.case_versions(led, "xg7")[0]
+    with pytest.raises(FanzhaError) as e:
+        cases.add_case(led, case_no="XG7", date="2022-03-05", type_="online_loan", place="某地")
+    assert e.value.message == (
+        f"案件编号 XG7 已登记为 xg7（第 {old} 条记录，测试员 于 {first['recorded_at']} 录入），"
+        "不能重复登记。编号比较时不分大小写、全角半角。")
+    assert e.value.hint == (
+        "核对案件编号。已登记的案件有误时用 fanzha case amend xg7 … --reason 原因 更正，"
+        "登记错了用 fanzha case void xg7 --reason 原因 作废；fanzha case history xg7 查看全部记录。")
+
+
+def test_a_registered_case_is_an_entry_of_kind_case_and_names_the_same_victims_cases(led):
+    victim = {"type_": "online_loan", "grid": GRID, "victim": "张小三", "id_number": "140123199001011234"}
+    a = cases.add_case(led, case_no="V1", date="2022-03-05", **victim)
+    b, c = cases.add_cases(led, [{"case_no": "V2", "date": "2022-03-06", **victim},
+                                 {"case_no": "V3", "date": "2022-03-07", **victim}])
+    assert (a["same_victim_cases"], b["same_victim_cases"], c["same_victim_cases"]) == ([], ["V1"], ["V1", "V2"])
+    kinds = led.conn.execute("SELECT kind FROM entries WHERE id IN (?, ?, ?)",
+                             (a["entry_id"], b["entry_id"], c["entry_id"])).fetchall()
+    assert [k[0] for k in kinds] == ["case", "case", "case"]
+
+
+_ROW = {"case_no": "K1", "case_date": "2022-03-01", "fraud_type": "online_loan", "target_kind": "place",
+        "target": "某商场", "group_name": "returning_students", "loss_fen": 120050, "victim_name": None,
+        "victim_phone": None, "victim_id_number": None, "note": "备注", "entry_id": 7, "version_entry": 9,
+        "operator": "测试员", "recorded_at": "2022-03-01T10:00:00+08:00"}
+
+
+def test_a_case_as_every_output_shows_it():
+    names, groups = {"online_loan": "网络贷款诈骗"}, {"returning_students": "返乡学生群体"}
+    assert cases.case_view(_ROW, names, False, groups) == {
+        "case_no": "K1", "case_date": "2022-03-01", "fraud_type": "online_loan", "fraud_type_name": "网络贷款诈骗",
+        "target_kind": "place", "target": "某商场", "place": "某商场", "group": "returning_students",
+        "group_name": "返乡学生群体", "loss": "1200.50", "loss_fen": 120050, "victim_name": None, "victim_phone": None,
+        "victim_id_number": None, "note": "备注", "entry_id": 7, "version_entry": 9, "operator": "测试员",
+        "recorded_at": "2022-03-01T10:00:00+08:00"}
+    # A grid case: no place; a type and a group the plan does not name: their codes; no
+    # version entry given: the entry itself; no operator or time given: None.
+    bare = {k: v for k, v in _ROW.items() if k not in ("version_entry", "operator", "recorded_at")}
+    view = cases.case_view({**bare, "target_kind": "grid", "fraud_type": "odd", "group_name": "odd"}, names, False)
+    assert (view["place"], view["fraud_type_name"], view["group"], view["group_name"], view["version_entry"],
+            view["operator"], view["recorded_at"]) == (None, "odd", "odd", "odd", 7, None, None)
+    assert cases.case_view({**bare, "group_name": "odd"}, names, False, groups)["group_name"] == "odd"
+    none = cases.case_view({**_ROW, "group_name": None}, names, False, groups)
+    assert (none["group"], none["group_name"]) == (None, None)
+    assert "group" in cases.case_view({k: v for k, v in _ROW.items() if k != "group_name"}, names, False)
+
+
+def test_the_case_list_masks_by_default_honours_today_and_names_groups_and_same_victims(led):
+    victim = {"type_": "online_loan", "grid": GRID, "victim": "张小三", "id_number": "140123199001011234"}
+    cases.add_case(led, case_no="V1", date="2022-03-05", group="学生", **victim)
+    cases.add_case(led, case_no="V2", date="2022-03-20", **victim)
+    got = cases.list_cases(led, None, None, None, today=dt.date(2022, 3, 10))
+    assert [r["case_no"] for r in got] == ["P1", "Z1", "V1"]
+    v1 = got[-1]
+    assert (v1["victim_name"], v1["group"], v1["group_name"], v1["same_victim_cases"]) == (
+        "张*三", "returning_students", "返乡学生群体", ["V2"])
+    assert got[0]["same_victim_cases"] == [] and got[0]["place"] == "某商场"
+    assert set(v1) == {*cases.case_view(_ROW, {}, False), "same_victim_cases"}
