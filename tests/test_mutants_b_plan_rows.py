@@ -1,0 +1,90 @@
+"""plan_rows.py pinned down for mutation testing: the plan read as rows (PlanRows: a
+department by name, what only the whole index answers, the cache of plans read), and
+zero-case judged in SQL over one plan (`judge`): from the day the first plan took effect,
+None where the plan changed or nothing is left, officers' labels kept whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha_cli import plan_rows, plan_store
+from fanzha_cli.errors import FanzhaError
+
+from .casework import GRID, STATION, opened, plan_variant
+
+
+@pytest.fixture
+def led(loaded, db_path):
+    with opened(db_path) as led:
+        yield led
+
+
+def test_a_department_by_name_and_an_unknown_one_word_for_word(led):
+    rows = plan_rows.rows_on(led, "2022-03-01")
+    assert rows.dept(STATION)["category"] == "station"
+    assert rows.dept("办公室")["category"] == "bureau"
+    with pytest.raises(FanzhaError) as e:
+        rows.dept("蔚汾派出")
+    assert e.value.message == "没有名为“蔚汾派出”的科所队。"
+    assert e.value.hint.startswith("是不是：蔚汾派出所")
+
+
+def test_what_only_the_whole_plan_answers_is_the_whole_index_of_that_day(led):
+    rows = plan_rows.rows_on(led, "2022-03-01")
+    full = rows.full()
+    assert full is plan_store.index_on(led, "2022-03-01")
+    assert rows.unit_depts == full.unit_depts and rows.unit_depts["检察院"] == ["刑侦大队", "督察大队"]
+    assert rows.grids[GRID] == STATION
+    assert rows.officers.get("140101")["name"] == "王建军"
+
+
+def test_a_special_name_is_not_asked_of_the_whole_plan(led, monkeypatch):
+    rows = plan_rows.rows_on(led, "2022-03-01")
+    monkeypatch.setattr(plan_store, "index_on", lambda *a: pytest.fail("the whole plan was built"))
+    with pytest.raises(AttributeError) as e:
+        rows.__wrapped__  # noqa: B018
+    assert str(e.value) == "__wrapped__"
+    assert not hasattr(rows, "__array__")
+
+
+def test_a_plan_read_once_is_kept_and_given_again_for_its_day(led):
+    first = plan_rows.rows_on(led, "2022-03-01")
+    assert plan_rows.rows_on(led, "2022-03-01") is first
+    assert (first.ledger, first.on) == (led, "2022-03-01")
+    other = plan_rows.rows_on(led, "2022-04-01")
+    assert other.on == "2022-04-01" and other.version == first.version and other.departments is first.departments
+    assert plan_rows._READ[led] == {plan_store.version_on(led, "2022-03-01")["hash"]: first}
+
+
+def test_at_most_eight_plans_are_kept_per_ledger_the_oldest_dropped(led):
+    held = plan_rows._READ.setdefault(led, {})
+    held.clear()
+    for n in range(8):
+        held[f"h{n}"] = None
+    rows = plan_rows.rows_on(led, "2022-03-01")
+    assert list(held) == [f"h{n}" for n in range(1, 8)] + [plan_store.version_on(led, "2022-03-01")["hash"]]
+    assert held[list(held)[-1]] is rows
+
+
+def test_zero_case_is_judged_from_the_day_the_first_plan_took_effect(led):
+    zero = plan_rows.judge(led, "2022-01-01", "2022-03-31")
+    assert (zero.start, zero.end) == ("2022-01-21", "2022-03-31")
+    assert plan_rows.judge(led, "2022-01-21", "2022-03-31").start == "2022-01-21"
+    assert plan_rows.judge(led, "2022-01-01", "2022-01-10") is None  # nothing left to judge
+    assert plan_rows.judge(led, "2022-01-01", "2022-01-21").start == "2022-01-21"
+
+
+def test_an_officers_name_with_a_space_is_kept_whole(cli, db_path, tmp_path):
+    plan = plan_variant(tmp_path, "spaced.yaml", {"name: 王建军,": "name: 王 建军,"})
+    cli.ok("plan", "load", plan)
+    with opened(db_path) as led:
+        zero = plan_rows.judge(led, "2022-02-01", "2022-02-28")
+    [east] = [g for g in zero.grids if g["grid"] == GRID]
+    assert east == {"grid": GRID, "station": STATION, "officers": ["王 建军（140101）", "宋金凤（FJ0101）"]}
+
+
+def test_a_plan_change_within_the_period_leaves_it_to_the_pieces(led, cli, tmp_path):
+    plan = plan_variant(tmp_path, "spaced.yaml", {"name: 王建军,": "name: 王 建军,"})
+    cli.ok("plan", "load", plan, "--effective", "2022-06-01", "--reason", "更正姓名")
+    assert plan_rows.judge(led, "2022-05-01", "2022-06-30") is None
+    assert plan_rows.judge(led, "2022-06-01", "2022-06-30").start == "2022-06-01"
