@@ -746,13 +746,14 @@ RESEALS = "SELECT old, new FROM reseals ORDER BY entry_id"
 RESEAL_OF = "SELECT new FROM reseals WHERE old = :old ORDER BY entry_id DESC LIMIT 1"
 
 # Other cases whose victim's ID number has this keyed hash (under this key, or an older one
-# that `key rotate` resealed to it): no decryption needed.
+# that `key rotate` resealed to it): no decryption needed. Each side of the UNION is found by
+# its own index (a WHERE over a UNION ALL of both tables scanned them whole, so each `case add`
+# read every case: quadratic at a province's scale; tests/test_cases.py reads the plan).
 SAME_VICTIM_CASES = """
 WITH RECURSIVE eq(h) AS (SELECT :blind UNION SELECT r.old FROM reseals AS r JOIN eq ON r.new = eq.h)
-SELECT DISTINCT case_no FROM (
-    SELECT case_no, victim_id_hmac FROM cases
-    UNION ALL SELECT case_no, victim_id_hmac FROM case_versions)
-WHERE victim_id_hmac IN (SELECT h FROM eq) AND case_no <> :case_no
+SELECT case_no FROM cases WHERE victim_id_hmac IN (SELECT h FROM eq) AND case_no <> :case_no
+UNION
+SELECT case_no FROM case_versions WHERE victim_id_hmac IN (SELECT h FROM eq) AND case_no <> :case_no
 ORDER BY case_no
 """
 
