@@ -25,6 +25,12 @@ SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
 WHERE item_kind = :kind AND key = :key AND effective <= :on
 """
 
+# PLAN_FACTS_OF_KEY for many keys at once (:keys, a JSON array): one range scan each.
+PLAN_FACTS_OF_KEYS = """
+SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
+WHERE item_kind = :kind AND key IN (SELECT value FROM json_each(:keys)) AND effective <= :on
+"""
+
 PLAN_FACTS_OF_PARENT = """
 SELECT key, parent, action, attrs, effective, entry_id, seq FROM plan_items
 WHERE item_kind = :kind AND parent = :parent AND effective <= :on
