@@ -103,7 +103,10 @@ def _versions(conn: sqlite3.Connection, only: int | None = None) -> Iterator[tup
             state = json.loads(row[0])
         else:
             state = plan_store.state_columns(conn.execute(queries.PLAN_STATE_AFTER_ENTRY, {"entry": entry_id}))
-        yield entry_id, plan_store._index_from_state(effective, settings, state)
+        idx = plan_store._index_from_state(effective, settings, state)
+        del state, row  # not held while the caller works with the index
+        yield entry_id, idx
+        del idx
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:
@@ -123,23 +126,29 @@ def fill(conn: sqlite3.Connection, only: int | None = None) -> None:
 
 def problems(led: Ledger) -> list[str]:
     """Where the kept rows disagree with the plan they derive from: `db verify` runs this
-    beside the hash chain, which does not cover them."""
+    beside the hash chain, which does not cover them. Version by version and table by table,
+    so that at most one version's index and rows are held at a time (a province's plan index
+    is a few hundred thousand objects; held for every version at once it set verify's peak)."""
     conn = led.conn
     if not _has(conn, "plan_version_targets"):
         return []
-    wrong: list[str] = []
-    fresh: dict[str, set[tuple]] = {t: set() for t in TABLES}
+    off = dict.fromkeys(TABLES, 0)
+    versions: list[int] = []
     try:
         for entry_id, idx in _versions(conn):
-            for table, rows in rows_of(entry_id, idx).items():
-                fresh[table].update(rows)
+            fresh = rows_of(entry_id, idx)
+            del idx
+            for table, cols in TABLES.items():
+                kept = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE version_entry = ?", (entry_id,)))
+                off[table] += len(kept.symmetric_difference(fresh.pop(table)))
+            versions.append(entry_id)
     except (ValueError, TypeError, KeyError, AttributeError):  # a plan record altered: the chain names it
         return ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
-    for table, cols in TABLES.items():
-        kept = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table}"))
-        if kept != fresh[table]:
-            n = len(kept ^ fresh[table])
-            wrong.append(f"计划版本的推导数据（{table}）与计划记录不符：{n} 处。")
+    known = json.dumps(versions)
+    for table in TABLES:  # rows of no version at all
+        off[table] += conn.execute(f"SELECT count(*) FROM {table} WHERE version_entry NOT IN "
+                                   "(SELECT value FROM json_each(?))", (known,)).fetchone()[0]
+    wrong = [f"计划版本的推导数据（{table}）与计划记录不符：{n} 处。" for table, n in off.items() if n]
     if wrong:
         wrong.append("提示：这些表由计划记录推导，不一致说明账本文件在 fanzha 之外被改动；"
                      "请用 fanzha db backup 留存现状，并从最近的完好备份恢复。")

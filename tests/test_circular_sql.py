@@ -207,6 +207,10 @@ def test_an_issued_week_reads_the_rows_of_its_own_plan_after_a_new_plan(cli, loa
     ("plan_version_officers", "UPDATE plan_version_officers SET grids = 0 WHERE pos = 0"),
     ("plan_version_officer_grids", "INSERT INTO plan_version_officer_grids SELECT version_entry, badge, '不存在的网格' "
                                    "FROM plan_version_officers LIMIT 1"),
+    # Rows of a version that does not exist: verify compares version by version, and then
+    # looks for rows of no version at all.
+    ("plan_version_departments", "INSERT INTO plan_version_departments SELECT 999999, pos, dept, attrs, targets "
+                                 "FROM plan_version_departments LIMIT 1"),
 ])
 def test_verify_finds_plan_rows_that_disagree_with_the_plan(cli, loaded, db_path, table, tamper):
     cli.ok("db", "verify")
