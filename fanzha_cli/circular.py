@@ -220,6 +220,13 @@ def _trend(led: Ledger, week: Week, first: Week, n_weeks: int, upto: int | None 
     return out
 
 
+def _read_officers(idx: plan_store.PlanIndex | plan_rows.PlanRows, badges: list[str]) -> None:
+    """Officers the circular will name, read at once where the plan is read as rows (badge by
+    badge otherwise: at a province's week 52, 12,000 deductions and as many queries)."""
+    if isinstance(idx, plan_rows.PlanRows):
+        idx.prefetch_officers(badges)
+
+
 def _officer_label(idx: plan_store.PlanIndex, badge: str) -> str:
     o = idx.officers.get(badge)
     return f"{o['name']}（{badge}）" if o else badge
@@ -247,7 +254,9 @@ def _discipline(led: Ledger, week: Week, idx: plan_store.PlanIndex, upto: int | 
     """Who is due a talk or accountability as the week's last day saw it (discipline.due)."""
     r = discipline.rules(led)
     talks, accountability = [], []
-    for who in discipline.due(led, r, as_of=week.sunday.isoformat(), upto=upto):
+    due = discipline.due(led, r, as_of=week.sunday.isoformat(), upto=upto)
+    _read_officers(idx, [who.key for who in due if who.kind == "officer"])
+    for who in due:
         kind, key, n = who.kind, who.key, who.deductions
         if kind == "officer":
             o = idx.officers.get(key)
@@ -389,6 +398,7 @@ def build(led: Ledger, week: Week, upto: int | None = None) -> dict[str, Any]:
     names = cases.type_names(settings)
     charged = _charged(led, this_cases)
     talks, accountability = _discipline(led, week, idx, upto)
+    _read_officers(idx, [d["subject"] for d in deductions if d["subject_kind"] == "officer"])
     groups = cases.group_names(settings)
     out = {
         "week": week.label,

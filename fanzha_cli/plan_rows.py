@@ -20,7 +20,10 @@ transaction of the plan load they derive from (plan_store.load; `db reseal` and 
 fill them the same way), recomputed and compared by `db verify`, read as of an entry through
 asof.py. Zero-case over a period in which the plan changed is judged piece by piece against
 each piece's plan (cases.pairings); only a period with one plan in force all through is
-judged here (`judge`), which is every period of a campaign whose plan was loaded once.
+judged here (`judge`), which is every period of a campaign whose plan was loaded once. The
+targets that had a case in the period are worked out once into the connection's temporary
+table `zero_hits` (queries.ZERO_HITS_*), which both the case-free targets and the officers'
+grids are looked up in.
 tests/test_circular_sql.py compares both ways over generated plans with re-pairings, ends
 and restarts, and over the demo ledger's weeks.
 """
@@ -173,9 +176,21 @@ class PlanRows:
     target_counts: dict[str, int]
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def lookup(self) -> plan_lookup.PlanLookup:
+        """The plan on `on` read name by name: one per date, kept (`derived` is shared by the
+        copies rows_on makes for other dates of the version, hence the date in the key)."""
+        key = ("lookup", self.on)
+        if key not in self.derived:
+            self.derived[key] = plan_lookup.lookup_on(self.ledger, self.on)
+        return self.derived[key]
+
     @property
     def officers(self):  # a mapping read badge by badge
-        return plan_lookup.lookup_on(self.ledger, self.on).officers
+        return self.lookup().officers
+
+    def prefetch_officers(self, badges: Any) -> None:
+        """Read these officers in one query (a province's week circulates thousands of deductions)."""
+        self.lookup().prefetch("officer", badges)
 
     def dept(self, name: str) -> dict[str, Any]:
         if name not in self.departments:
@@ -240,7 +255,8 @@ def judge(led: Ledger, start: str, end: str) -> ZeroCase | None:
     if start > end or led.query(queries.PLAN_CHANGE_DAYS, {"start": start, "end": end}):
         return None
     plan = rows_on(led, start)
-    params = {"version": plan.version, "start": start, "end": end, "upto": None}
+    _hits(led, start, end)
+    params = {"version": plan.version}
     units: dict[str, list[str]] = {}
     grids = []
     n_free: dict[str, int] = {}
@@ -261,5 +277,18 @@ def judge(led: Ledger, start: str, end: str) -> ZeroCase | None:
 def officer_grounds(led: Ledger, zero: ZeroCase) -> list[tuple[str, Any, str, int, int]]:
     """(badge, name, station, grids, case-free grids of its station) of every officer of the
     plan `zero` was judged by, in the index's order."""
-    return led.conn.execute(queries.PLAN_ROWS_OFFICERS, {"version": zero.version, "start": zero.start,
-                                                          "end": zero.end, "upto": None}).fetchall()
+    _hits(led, zero.start, zero.end)
+    return led.conn.execute(queries.PLAN_ROWS_OFFICERS, {"version": zero.version}).fetchall()
+
+
+def _hits(led: Ledger, start: str, end: str) -> None:
+    """Fill the connection's temp.zero_hits with the targets that had a case in [start, end],
+    unless it already holds them as the ledger reads now (an entry written since, or an as-of
+    block, makes it fill again), so judge and officer_grounds read the same set."""
+    conn = led.conn
+    params = {"start": start, "end": end, "last": conn.execute(queries.LAST_ENTRY_ID).fetchone()[0], "upto": None}
+    if conn.execute(queries.ZERO_HITS_PRESENT).fetchone() and \
+            conn.execute(queries.ZERO_HITS_OF).fetchone() == (start, end, params["last"]):
+        return
+    for sql in (*queries.ZERO_HITS_CLEAR, *queries.ZERO_HITS_MAKE, queries.ZERO_HITS_FILL):
+        conn.execute(sql, params if ":" in sql else ())
