@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fanzha_cli import cases, circular, commend, issuing, ledger, plan_rows, plan_store, queries, weeks
+from fanzha_cli import asof, cases, circular, commend, issuing, ledger, plan_rows, plan_store, queries, weeks
 from fanzha_cli.render import data
 from fanzha_cli.reports import status
 from fanzha_cli.reports.week_plan import week_plan
@@ -207,6 +207,10 @@ def test_an_issued_week_reads_the_rows_of_its_own_plan_after_a_new_plan(cli, loa
     ("plan_version_officers", "UPDATE plan_version_officers SET grids = 0 WHERE pos = 0"),
     ("plan_version_officer_grids", "INSERT INTO plan_version_officer_grids SELECT version_entry, badge, '不存在的网格' "
                                    "FROM plan_version_officers LIMIT 1"),
+    # Rows of a version that does not exist: verify compares version by version, and then
+    # looks for rows of no version at all.
+    ("plan_version_departments", "INSERT INTO plan_version_departments SELECT 999999, pos, dept, attrs, targets "
+                                 "FROM plan_version_departments LIMIT 1"),
 ])
 def test_verify_finds_plan_rows_that_disagree_with_the_plan(cli, loaded, db_path, table, tamper):
     cli.ok("db", "verify")
@@ -240,5 +244,44 @@ def test_report_missing_reads_amended_and_voided_lines_through_the_later_version
             plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
             assert "COVERING INDEX report_lines_week_current" in plan, plan
             assert "COVERING INDEX report_lines_later" in plan, plan
+    finally:
+        led.close()
+
+
+def test_the_hits_are_worked_out_again_when_the_ledger_has_moved_on(cli, loaded, db_path):
+    """judge and officer_grounds share one set of targets hit, kept for the connection: a case
+    written since, an as-of block, or a transaction rolled back since makes it worked out again."""
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        period = ("2022-03-01", "2022-03-31")
+        before = plan_rows.judge(led, *period)
+        grid = before.grids[0]
+        badges = {o[0] for o in plan_rows.officer_grounds(led, before) if o[3] and o[3] == o[4]}
+        assert grid["grid"] in {g["grid"] for g in before.grids} and badges
+        # A write on this very connection: the next judgement sees the case.
+        cases.add_cases(led, [dict(case_no="J-HIT-1", date="2022-03-10", type_="online_loan", grid=grid["grid"],
+                                   loss="100.00")])
+        after = plan_rows.judge(led, *period)
+        assert grid["grid"] not in {g["grid"] for g in after.grids}
+        assert {"grid": grid["grid"], "station": grid["station"], "officers": grid["officers"]} in before.grids
+        free_now = {o[0] for o in plan_rows.officer_grounds(led, after) if o[3] and o[3] == o[4]}
+        assert free_now < badges  # the grid's officers no longer have every grid case-free
+        # As of the entry before the case: the grid is case-free again.
+        with asof.as_of(led, led.conn.execute("SELECT max(id) - 1 FROM entries").fetchone()[0]):
+            assert grid["grid"] in {g["grid"] for g in plan_rows.judge(led, *period).grids}
+        assert grid["grid"] not in {g["grid"] for g in plan_rows.judge(led, *period).grids}
+        # Worked out inside a transaction that is rolled back: the set it replaced comes back.
+        april = ("2022-04-01", "2022-04-30")
+        led.conn.execute("BEGIN")
+        plan_rows.judge(led, *april)
+        led.conn.execute("ROLLBACK")
+        again = plan_rows.judge(led, *april)
+        other = ledger.open_ledger(Settings(db_path, "测试"))
+        try:
+            fresh = plan_rows.judge(other, *april)
+            assert (again.units, again.grids) == (fresh.units, fresh.grids) and again.grids != after.grids
+            assert plan_rows.officer_grounds(led, again) == plan_rows.officer_grounds(other, fresh)
+        finally:
+            other.close()
     finally:
         led.close()
