@@ -88,3 +88,28 @@ def test_a_plan_change_within_the_period_leaves_it_to_the_pieces(led, cli, tmp_p
     cli.ok("plan", "load", plan, "--effective", "2022-06-01", "--reason", "更正姓名")
     assert plan_rows.judge(led, "2022-05-01", "2022-06-30") is None
     assert plan_rows.judge(led, "2022-06-01", "2022-06-30").start == "2022-06-01"
+
+
+HINT = ("提示：这些表由计划记录推导，不一致说明账本文件在 fanzha 之外被改动；"
+        "请用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
+
+
+def test_the_kept_rows_that_disagree_with_the_plan_word_for_word(led):
+    assert plan_rows.problems(led) == []
+    led.conn.execute("UPDATE plan_version_departments SET targets = targets + 1 WHERE pos = 0")
+    led.conn.execute("DELETE FROM plan_version_officer_grids WHERE rowid IN "
+                     "(SELECT rowid FROM plan_version_officer_grids LIMIT 3)")
+    led.conn.execute("INSERT INTO plan_version_officers SELECT 999999, pos, badge, name, station, grids "
+                     "FROM plan_version_officers LIMIT 2")
+    assert plan_rows.problems(led) == [
+        "计划版本的推导数据（plan_version_departments）与计划记录不符：2 处。",
+        "计划版本的推导数据（plan_version_officers）与计划记录不符：2 处。",
+        "计划版本的推导数据（plan_version_officer_grids）与计划记录不符：3 处。",
+        HINT]
+
+
+def test_a_plan_record_that_cannot_be_read_word_for_word(led, monkeypatch):
+    def unreadable(*args):
+        raise ValueError("damaged")
+    monkeypatch.setattr(plan_store, "_index_from_state", unreadable)
+    assert plan_rows.problems(led) == ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
