@@ -113,3 +113,19 @@ def test_a_plan_record_that_cannot_be_read_word_for_word(led, monkeypatch):
         raise ValueError("damaged")
     monkeypatch.setattr(plan_store, "_index_from_state", unreadable)
     assert plan_rows.problems(led) == ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
+
+
+def test_the_plan_read_name_by_name_is_kept_per_day(led):
+    march, april = plan_rows.rows_on(led, "2022-03-01"), plan_rows.rows_on(led, "2022-04-01")
+    assert march.derived is april.derived  # one version: its copies share what was worked out
+    assert march.lookup() is march.lookup()
+    assert april.lookup() is not march.lookup()
+    assert (march.lookup().on, april.lookup().on) == ("2022-03-01", "2022-04-01")
+
+
+def test_officers_prefetched_are_read_in_one_query(led):
+    rows = plan_rows.rows_on(led, "2022-03-01")
+    rows.prefetch_officers(["140101", "FJ0101", "140101"])
+    facts = rows.lookup()._facts
+    assert ("officer", "key", "140101") in facts and ("officer", "key", "FJ0101") in facts
+    assert rows.officers.get("FJ0101")["name"] == "宋金凤"
