@@ -129,3 +129,11 @@ def test_officers_prefetched_are_read_in_one_query(led):
     facts = rows.lookup()._facts
     assert ("officer", "key", "140101") in facts and ("officer", "key", "FJ0101") in facts
     assert rows.officers.get("FJ0101")["name"] == "宋金凤"
+
+
+def test_what_disagrees_is_counted_over_every_plan_version(led, cli, tmp_path):
+    cli.ok("plan", "load", plan_variant(tmp_path, "spaced.yaml", {"name: 王建军,": "name: 王 建军,"}),
+           "--effective", "2022-06-01", "--reason", "更正姓名")
+    assert plan_rows.problems(led) == []
+    assert led.conn.execute("UPDATE plan_version_departments SET targets = targets + 1 WHERE pos = 0").rowcount == 2
+    assert plan_rows.problems(led) == ["计划版本的推导数据（plan_version_departments）与计划记录不符：4 处。", HINT]
