@@ -137,3 +137,15 @@ def test_what_disagrees_is_counted_over_every_plan_version(led, cli, tmp_path):
     assert plan_rows.problems(led) == []
     assert led.conn.execute("UPDATE plan_version_departments SET targets = targets + 1 WHERE pos = 0").rowcount == 2
     assert plan_rows.problems(led) == ["计划版本的推导数据（plan_version_departments）与计划记录不符：4 处。", HINT]
+
+
+def test_the_rows_kept_for_a_plan_version_as_stored(led):
+    """Derived rows are compared as stored (`db verify`, a ledger written by another
+    version): Chinese text as it is, a unit scored as 1, a grid's officers joined by SEP."""
+    conn = led.conn
+    dept = conn.execute("SELECT attrs, targets FROM plan_version_departments WHERE dept = ?", (STATION,)).fetchone()
+    assert dept == ('{"category": "station", "jurisdiction": "蔚汾镇", "kind": "派出所", "order": 23, "sample": true}', 9)
+    unit = conn.execute("SELECT kind, scored, officers FROM plan_version_targets WHERE dept = '办公室' AND target = '财政局'")
+    assert unit.fetchall() == [("unit", 1, None)]
+    grid = conn.execute("SELECT kind, scored, officers FROM plan_version_targets WHERE target = ?", (GRID,))
+    assert grid.fetchall() == [("grid", 1, "王建军（140101）\x1f宋金凤（FJ0101）")]
