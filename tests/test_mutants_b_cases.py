@@ -395,16 +395,22 @@ def test_registering_cases_in_one_go(led, moved):
     assert cases.find_case(led, "n1")["case_date"] == "2022-03-05"
 
 
+def _refused_as_taken(error, led, typed: str, stored: str, entry: int) -> None:
+    """The refusal of a number already registered (as `stored`), word for word."""
+    first = cases.case_versions(led, stored)[0]
+    shown = "" if typed == stored else f"为 {stored}"
+    assert error.message == (
+        f"案件编号 {typed} 已登记{shown}（第 {entry} 条记录，测试员 于 {first['recorded_at']} 录入），"
+        "不能重复登记。编号比较时不分大小写、全角半角。")
+    assert error.hint == (
+        f"核对案件编号。已登记的案件有误时用 fanzha case amend {stored} … --reason 原因 更正，"
+        f"登记错了用 fanzha case void {stored} --reason 原因 作废；fanzha case history {stored} 查看全部记录。")
+
+
 def test_a_registered_number_is_refused_word_for_word(led, moved):
     with pytest.raises(FanzhaError) as e:
         cases.add_case(led, case_no="z1", date="2022-03-05", type_="online_loan", place="某地")
-    first = cases.case_versions(led, "Z1")[0]
-    assert e.value.message == (
-        f"案件编号 Z1 已登记（第 {moved['Z1']} 条记录，测试员 于 {first['recorded_at']} 录入），"
-        "不能重复登记。编号比较时不分大小写、全角半角。")
-    assert e.value.hint == (
-        "核对案件编号。已登记的案件有误时用 fanzha case amend Z1 … --reason 原因 更正，"
-        "登记错了用 fanzha case void Z1 --reason 原因 作废；fanzha case history Z1 查看全部记录。")
+    _refused_as_taken(e.value, led, "Z1", "Z1", moved["Z1"])
     with pytest.raises(FanzhaError, match="案件编号 N4 已登记（第"):
         cases.add_cases(led, [{"case_no": "N4", "date": "2022-03-05", "type_": "online_loan", "place": "某地"},
                               {"case_no": "n4", "date": "2022-03-05", "type_": "online_loan", "place": "某地"}])
@@ -555,15 +561,9 @@ def test_a_number_an_older_ledger_holds_in_lower_case_is_refused_naming_it_as_st
     row = cases.case_row(led, case_no="XX", date="2022-03-05", type_="online_loan", place="某地")
     with led.write() as w:
         old = w.append("case", {"cases": [{**row, "case_no": "xg7"}]})
-    first = cases.case_versions(led, "xg7")[0]
     with pytest.raises(FanzhaError) as e:
         cases.add_case(led, case_no="XG7", date="2022-03-05", type_="online_loan", place="某地")
-    assert e.value.message == (
-        f"案件编号 XG7 已登记为 xg7（第 {old} 条记录，测试员 于 {first['recorded_at']} 录入），"
-        "不能重复登记。编号比较时不分大小写、全角半角。")
-    assert e.value.hint == (
-        "核对案件编号。已登记的案件有误时用 fanzha case amend xg7 … --reason 原因 更正，"
-        "登记错了用 fanzha case void xg7 --reason 原因 作废；fanzha case history xg7 查看全部记录。")
+    _refused_as_taken(e.value, led, "XG7", "xg7", old)
 
 
 def test_a_registered_case_is_an_entry_of_kind_case_and_names_the_same_victims_cases(led):
