@@ -139,3 +139,56 @@ def test_the_weeks_an_unknown_kind_concerns(cli, loaded):
         assert issuing._generic(led, nothing, depth=4) == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
         assert issuing._generic(led, nothing, depth=5) == []
         assert issuing._generic(led, {"entry_id": 10**6, "kind": "mystery", "supersedes": None}) == []
+
+
+def test_an_anchor_of_the_ledger_this_one_was_resealed_from_holds(loaded):
+    """After `key rotate` the old ledger's hashes are kept (reseal_hashes): an anchor printed on a
+    circular issued from it still holds, whether or not this ledger has an entry of that number,
+    and the anchors after it are still checked."""
+    old = "ab" * 32
+    with opened(loaded) as led:
+        with led.write() as w:
+            w.append("reseal", {"reseal_hashes": [{"old_id": 500, "old_hash": old}, {"old_id": 1, "old_hash": old}]})
+        n, digest = asof.head(led)
+        assert issuing.anchor_problems(led, [(500, old[:16]), (1, old), (n, digest)]) == []
+        assert issuing.anchor_problems(led, [(500, old[:16]), (n, "0" * 16)]) == [
+            f"锚点不符：第 {n} 条记录的哈希是 {digest[:16]}，不是锚点中的 {'0' * 16}，账本在该记录及之前被改动过。"]
+        assert issuing.anchor_problems(led, [(500, "cd" * 8)]) == [
+            f"锚点不符：账本中已没有第 500 条记录（现在只到第 {n} 条），账本可能被截短到已印发通报的锚点之前。"]
+
+
+def test_only_week_and_date_columns_give_an_unknown_kind_its_weeks(loaded):
+    """A case number of a week label's length, and a note that starts with a date, say no week."""
+    with opened(loaded) as led:
+        with led.write() as w:
+            e = w.append("mystery", {"cases": [{"case_no": "XG202201", "case_date": "2022-02-03", "fraud_type": "online_loan",
+                                                "target_kind": "unit", "target": "信访局", "note": "2022-03-01 补录"}]})
+        assert issuing._weeks_in_rows(led, e) == ["2022-W05"]
+
+
+def _entry(led, n: int) -> dict:
+    from fanzha_cli import queries
+
+    return led.query(queries.ENTRIES_BY_IDS, {"ids": f"[{n}]"})[0]
+
+
+def test_an_unknown_kind_superseding_another_goes_back_five_entries_at_most(cli, loaded):
+    """Unknown kinds without dates, each superseding the one before, the first a case dated in
+    W04: the weeks come from the first entry back of a kind the registry knows (its own words),
+    through at most five entries; an issue's describer says nothing, so neither does one after it."""
+    from tests.casework import add_case
+
+    case = add_case(cli, "K1", "2022-01-26")
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, "2022-02-04").issue.entry_id
+        with led.write() as w:
+            chain = [case]
+            for _ in range(6):
+                chain.append(w.append("mystery", {}, reason="测试", supersedes=chain[-1]))
+            after_issue = w.append("mystery", {}, reason="测试", supersedes=issued)
+        said = {n: issuing._generic(led, _entry(led, chain[n])) for n in range(1, 7)}
+        assert said[1] == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
+        assert said[2] == [("2022-W04", f"新增记录（mystery）：第 {chain[1]} 条记录")]
+        assert said[5] == [("2022-W04", f"新增记录（mystery）：第 {chain[4]} 条记录")]
+        assert said[6] == []
+        assert issuing._generic(led, _entry(led, after_issue)) == []
