@@ -192,3 +192,23 @@ def test_an_unknown_kind_superseding_another_goes_back_five_entries_at_most(cli,
         assert said[5] == [("2022-W04", f"新增记录（mystery）：第 {chain[4]} 条记录")]
         assert said[6] == []
         assert issuing._generic(led, _entry(led, after_issue)) == []
+
+
+def test_an_issue_dated_the_day_given_and_regenerated_only_as_issued_word_for_word(loaded):
+    import dataclasses
+
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, None, today=dt.date(2022, 2, 7))
+        assert issued.new and issued.issue.issued_on == "2022-02-07" and issued.circular["issued_on"] == "2022-02-07"
+        again = issuing.issue(led, W5, "2022-02-09", today=dt.date(2022, 2, 8))
+        assert not again.new and again.issue == issued.issue and again.circular == issued.circular
+        changed = dataclasses.replace(issued.issue, json_sha256="0" * 64)
+        with pytest.raises(FanzhaError) as e:
+            issuing.regenerate(led, changed, W5)
+    i, now = issued.issue, issued.issue.json_sha256
+    assert e.value.message == (
+        f"2022-W05 的每周通报（第 {i.issue_no} 期）已于 2022-02-07 印发，但现在按账本第 {i.anchor_id} 条记录重新生成的内容"
+        f"与印发时记录的指纹不一致（印发时 0000000000000000，现在 {now[:16]}）。"
+        "账本本身校验无误时，这通常是 fanzha 程序更新后计算方法有变：重新生成的文件不再是印发的原件，因此不予输出。")
+    assert e.value.hint == ("以印发时导出的文件为准（定时导出的文件夹中的 2022-W05 子文件夹）；"
+                            "需要重新生成时，请使用印发时的 fanzha 版本；可用 fanzha db verify 确认账本完好。")
