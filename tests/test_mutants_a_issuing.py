@@ -46,6 +46,9 @@ def test_the_issue_date():
         issuing.issued_on_date("2022-01-30", W5, dt.date(2022, 3, 1))
     assert e.value.message == "印发日期 2022-01-30 早于 2022-W05（2022-01-31 至 2022-02-06） 的第一天，不能为尚未开始的一周印发通报。"
     assert e.value.hint == "--date 写印发当天的日期（默认今天），不早于该周的周一。"
+    with pytest.raises(FanzhaError) as e:
+        issuing.issued_on_date("2022-13-01", W5, dt.date(2022, 3, 1))
+    assert e.value.message == "印发日期格式不对：'2022-13-01'"
 
 
 def test_week_of_a_stamp():
