@@ -217,3 +217,21 @@ def test_an_issue_dated_the_day_given_and_regenerated_only_as_issued_word_for_wo
         "账本本身校验无误时，这通常是 fanzha 程序更新后计算方法有变：重新生成的文件不再是印发的原件，因此不予输出。")
     assert e.value.hint == ("以印发时导出的文件为准（定时导出的文件夹中的 2022-W05 子文件夹）；"
                             "需要重新生成时，请使用印发时的 fanzha 版本；可用 fanzha db verify 确认账本完好。")
+
+
+def test_an_entry_about_a_week_not_issued_and_one_issued_is_listed_for_the_issued_one(cli, loaded):
+    """A case moved from W06 (not issued) into W05 (issued): the correction concerns both weeks,
+    the first not issued; it is listed once, for W05."""
+    from fanzha_cli import corrections as fixes
+    from tests.casework import add_case
+
+    add_case(cli, "K1", "2022-02-08")
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, "2022-02-07").issue
+        amend = fixes.amend_case(led, "K1", reason="日期填错", date="2022-02-02")["entry_id"]
+        (listed,) = issuing.corrections(led, 10**9)
+        assert listed.pop("recorded_at")
+        assert listed == {"week": "2022-W05", "issue_no": issued.issue_no, "entry_id": amend, "kind": "case_amend",
+                          "what": "更正案件 K1：发案日期由 2022-02-08 改为 2022-02-02", "operator": "测试员",
+                          "reason": "日期填错"}
+        assert issuing.corrections(led, amend - 1) == []
