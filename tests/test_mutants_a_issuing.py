@@ -202,11 +202,11 @@ def test_an_issue_dated_the_day_given_and_regenerated_only_as_issued_word_for_wo
 
     with opened(loaded) as led:
         issued = issuing.issue(led, W5, None, today=dt.date(2022, 2, 7))
-        assert issued.new and issued.issue.issued_on == "2022-02-07" and issued.circular["issued_on"] == "2022-02-07"
+        assert issued.new is True and issued.issue.issued_on == "2022-02-07" and issued.circular["issued_on"] == "2022-02-07"
         (entry,) = led.query("SELECT reason FROM entries WHERE id = :e", {"e": issued.issue.entry_id})
         assert entry["reason"] == f"印发 2022-W05 每周通报第 {issued.issue.issue_no} 期"
         again = issuing.issue(led, W5, "2022-02-09", today=dt.date(2022, 2, 8))
-        assert not again.new and again.issue == issued.issue and again.circular == issued.circular
+        assert again.new is False and again.issue == issued.issue and again.circular == issued.circular
         changed = dataclasses.replace(issued.issue, json_sha256="0" * 64)
         with pytest.raises(FanzhaError) as e:
             issuing.regenerate(led, changed, W5)
