@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fanzha_cli import corrections, discipline, dissuasion
+from fanzha_cli import chain, corrections, discipline, dissuasion
 from fanzha_cli.errors import FanzhaError
 
 from .casework import (  # noqa: F401
@@ -60,6 +60,17 @@ def test_a_voided_record_is_final_word_for_word(scene, db_path):
         said = (f"回访 #{n} 已于第 {void} 条记录作废（误录），不能再更正或作废。", VOID_HINT)
         assert refused(corrections.amend_audit, led, str(n), reason="x", note="y") == said
         assert refused(corrections.void_audit, led, f"#{n}", reason="x") == said
+
+
+def test_every_correction_keeps_the_chain_whole(scene, db_path):
+    """Each write names its tables and columns as the schema does: SQLite would take them in
+    capitals, the hash of the entry (read back) would not."""
+    with opened(db_path) as led:
+        corrections.amend_case(led, "G3", reason="x", grid=TOWN)
+        corrections.void_case(led, "G2", reason="x")
+        corrections.amend_audit(led, str(scene["neg"]), reason="x", officer="FJ0103")
+        corrections.void_audit(led, str(scene["neg_west"]), reason="x")
+        assert chain.verify_chain(led.conn)[1] is None
 
 
 # --- cases ---
