@@ -118,6 +118,15 @@ def test_notes_and_victims_typed_again_change_nothing(scene, db_path):
         assert corrections.amend_case(led, "G1", reason="x", victim="李四")["changed"] == ["victim_name"]
 
 
+def test_a_date_or_amount_mistyped_is_refused_naming_the_field(scene, db_path):
+    with opened(db_path) as led:
+        assert refused(corrections.amend_case, led, "G1", reason="x", date="2023-01-02")[0] == (
+            "发案日期 2023-01-02 不在活动期 2022-01-01 至 2022-12-31 内。")
+        assert refused(corrections.amend_case, led, "G1", reason="x", loss="-1")[0] == "损失金额不能为负数：-1"
+        assert refused(corrections.amend_audit, led, str(scene["pending"]), reason="x", date="2023-01-02")[0] == (
+            "回访日期 2023-01-02 不在活动期 2022-01-01 至 2022-12-31 内。")
+
+
 def test_a_case_dated_after_its_call_back_is_refused_word_for_word(scene, db_path):
     neg = scene["neg"]
     with opened(db_path) as led:
