@@ -116,6 +116,13 @@ def test_notes_and_victims_typed_again_change_nothing(scene, db_path):
         assert corrections.amend_case(led, "G1", reason="x", note=" ", id_number="110101199003071234")["changed"] == [
             "victim_id_number", "note"]
         assert corrections.amend_case(led, "G1", reason="x", victim="李四")["changed"] == ["victim_name"]
+        # A note with a phone number in it is stored sealed: typed again, it is the same note.
+        assert corrections.amend_case(led, "G1", reason="x", note="回拨 13912345678")["changed"] == ["note"]
+        assert refused(corrections.amend_case, led, "G1", reason="x", note="回拨 13912345678") == same
+        n = scene["pending"]
+        assert corrections.amend_audit(led, str(n), reason="x", note="回拨 13912345678")["changed"] == ["note"]
+        assert refused(corrections.amend_audit, led, str(n), reason="x", note=" 回拨 13912345678 ")[0] == (
+            f"更正后的回访 #{n} 与现有记录完全相同，没有需要更正的内容。")
 
 
 def test_a_date_or_amount_mistyped_is_refused_naming_the_field(scene, db_path):
