@@ -263,6 +263,19 @@ def test_an_amended_call_back_returns_what_changed(scene, db_path):
             f"只写要改的选项和新值；fanzha audit history {n} 查看现有记录。")
 
 
+def test_a_call_back_amended_into_another_one_or_onto_an_officer_not_answering_is_refused(cli, scene, db_path):
+    n, pending = scene["received"], scene["pending"]
+    u = audit(cli, "U1", "2022-03-10", "no")
+    with opened(db_path) as led:
+        assert refused(corrections.amend_audit, led, str(n), reason="x", case_no="G1", received="no") == (
+            f"案件 G1 在 2022-03-10 的回访（未收到面对面宣传）已登记为回访 #{pending}，不能重复登记。",
+            f"用 fanzha audit list 查看回访 #{pending}；登记有误时用 fanzha audit amend {pending} … --reason 原因 更正。")
+        assert refused(corrections.amend_audit, led, str(u), reason="x", officer="FJ0101")[0] == (
+            "民辅警 宋金凤（FJ0101）属于蔚汾派出所，不是单位“财政局”的包联科所队（办公室）的民辅警，不能对该单位的案件扣分。")
+        assert corrections.amend_audit(led, str(n), reason="x", case_no="G1", date="2022-03-11", received="no")[
+            "changed"] == ["case_no", "audit_date", "publicity_received"]
+
+
 def test_a_verified_call_back_keeps_its_answer_word_for_word(scene, db_path):
     neg = scene["neg"]
     with opened(db_path) as led:
