@@ -150,6 +150,19 @@ def test_a_case_moved_to_a_place_clears_its_deduction(scene, db_path):
         assert [(a, action) for a, action, *_ in changes_of(led, got["entry_id"])] == [(scene["neg_west"], "clear")]
 
 
+def test_each_call_back_given_is_moved(scene, db_path):
+    """`_moves` takes a list: today a case has at most one counting call-back, but each one given
+    is placed, at a place as at a grid."""
+    neg, neg_west = scene["neg"], scene["neg_west"]
+    with opened(db_path) as led:
+        place = {"case_no": "G3", "case_date": "2022-03-03", "target_kind": "place", "target": "某超市"}
+        assert [(r["audit_id"], r["action"]) for r in corrections._moves(led, place, [(neg, None), (neg_west, None)])] == [
+            (neg, "clear"), (neg_west, "clear")]
+        grid = {**place, "target_kind": "grid", "target": GRID_NORTH}
+        assert [(r["audit_id"], r["subject"]) for r in corrections._moves(led, grid, [(neg, None), (neg_west, "FJ0102")])] == [
+            (neg, STATION), (neg, "140101"), (neg_west, STATION), (neg_west, "FJ0102")]
+
+
 def test_a_case_whose_named_officer_cannot_follow_it_is_refused_word_for_word(cli, scene, db_path):
     add_case(cli, "G7", "2022-03-07", GRID)
     n = audit(cli, "G7", "2022-03-10", "no", "--verified-negligent", "--officer", "FJ0101")
