@@ -391,6 +391,10 @@ def test_each_correction_as_the_circular_says_it(scene, db_path):
         assert _said(led, e) == {"entry_id": e, "kind": "case_amend", "weeks": ["2022-W09"], "reason": "补录", "what": (
             "更正案件 G5：诈骗类型由 网络贷款诈骗 改为 兼职刷单、刷信誉诈骗，发案地由 蔚汾镇东关社区网格 改为 财政局，"
             "损失金额由 （空） 改为 300.00，备注已更正")}
+        e = corrections.amend_case(led, "G5", reason="人群", group="returning_students")["entry_id"]
+        assert _said(led, e)["what"] == "更正案件 G5：重点人群由 （空） 改为 返乡学生群体"
+        e = corrections.amend_case(led, "G5", reason="人群", group="migrant_workers")["entry_id"]  # a third version
+        assert _said(led, e)["what"] == "更正案件 G5：重点人群由 返乡学生群体 改为 返乡外出务工人员"
         e = corrections.void_case(led, "G2", reason="重复")["entry_id"]
         assert _said(led, e) == {"entry_id": e, "kind": "case_void", "weeks": ["2022-W09"], "reason": "重复", "what":
                                  "作废案件 G2（2022-03-02 发案，网格：蔚汾镇东关社区网格），不再计入发案、零发案和扣分"}
@@ -405,6 +409,8 @@ def test_each_correction_as_the_circular_says_it(scene, db_path):
         assert _said(led, e) == {"entry_id": e, "kind": "audit_amend", "weeks": ["2022-W10", "2022-W11"], "reason": "改",
                                  "what": f"更正回访 #{scene['pending']}：回访日期由 2022-03-10 改为 2022-03-14，"
                                          "是否收到宣传由 0 改为 1，民辅警由 None 改为 FJ0101，说明已更正"}
+        e = corrections.amend_audit(led, str(scene["pending"]), reason="改", date="2022-03-15")["entry_id"]
+        assert _said(led, e)["what"] == f"更正回访 #{scene['pending']}：回访日期由 2022-03-14 改为 2022-03-15"
         e = corrections.void_audit(led, str(neg_west), reason="误录")["entry_id"]
         assert _said(led, e) == {"entry_id": e, "kind": "audit_void", "weeks": ["2022-W10"], "reason": "误录",
                                  "what": f"作废回访 #{neg_west}（案件 G4，2022-03-10），其扣分不再计入"}
