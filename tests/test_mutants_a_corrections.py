@@ -423,9 +423,11 @@ def test_each_correction_as_the_circular_says_it(scene, db_path):
             "避免损失由 900.00 元改为 9000.00 元，说明已更正")}
         e = dissuasion.amend(led, str(d), reason="单位", officer="140102")["entry_id"]
         assert _said(led, e)["what"] == f"更正劝阻 #{d}：民辅警由 FJ0101 改为 140102"
+        e = dissuasion.amend(led, str(d), reason="单位", officer="140201")["entry_id"]
+        assert _said(led, e)["what"] == f"更正劝阻 #{d}：民辅警由 140102 改为 140201，所属单位由 {STATION} 改为 魏家滩派出所"
         e = dissuasion.void(led, str(d), reason="重复")["entry_id"]
         assert _said(led, e) == {"entry_id": e, "kind": "dissuasion_void", "weeks": ["2022-W10"], "reason": "重复",
-                                 "what": f"作废劝阻 #{d}（2022-03-07，140102，避免损失 9000.00 元）"}
+                                 "what": f"作废劝阻 #{d}（2022-03-07，140201，避免损失 9000.00 元）"}
         assert corrections.describe(led, d) is None and corrections.describe(led, scene["G1"]) is None
         assert corrections.describe(led, 10**6) is None
 
