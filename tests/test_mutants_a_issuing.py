@@ -203,6 +203,12 @@ def test_an_issue_dated_the_day_given_and_regenerated_only_as_issued_word_for_wo
     with opened(loaded) as led:
         issued = issuing.issue(led, W5, None, today=dt.date(2022, 2, 7))
         assert issued.new is True and issued.issue.issued_on == "2022-02-07" and issued.circular["issued_on"] == "2022-02-07"
+        c = issued.circular
+        assert list(c)[:3] == ["week", "status", "issued_on"] and (c["week"], c["status"]) == ("2022-W05", "issued")
+        assert c["document"]["printed_on"] == "2022-02-07" and c["corrections"] == []
+        assert c["anchor"] == {"entry_id": issued.issue.anchor_id, "hash": issued.issue.anchor_hash}
+        draft = issuing.preview(led, weeks.resolve("2022-W06"), today=dt.date(2022, 2, 14))
+        assert (draft["status"], draft["issued_on"], draft["document"]["printed_on"]) == ("preview", "2022-02-14", "2022-02-14")
         (entry,) = led.query("SELECT reason FROM entries WHERE id = :e", {"e": issued.issue.entry_id})
         assert entry["reason"] == f"印发 2022-W05 每周通报第 {issued.issue.issue_no} 期"
         again = issuing.issue(led, W5, "2022-02-09", today=dt.date(2022, 2, 8))
