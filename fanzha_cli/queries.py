@@ -790,6 +790,7 @@ ZERO_HITS_FILL = f"""
 INSERT OR IGNORE INTO temp.zero_hits (kind, target)
 SELECT c.target_kind, c.target FROM ({CURRENT_CASES}) AS c
 WHERE c.case_date BETWEEN :start AND :end AND c.target_kind <> 'place'
+ORDER BY 1, 2  -- in key order, the table is built front to back: a quarter faster than in case order
 """
 
 # A version's departments in the index's order, with how many targets each scores on.
