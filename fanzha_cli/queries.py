@@ -784,8 +784,8 @@ ZERO_HITS_CLEAR = ("DROP TABLE IF EXISTS temp.zero_hits", "DROP TABLE IF EXISTS 
 ZERO_HITS_MAKE = (
     "CREATE TEMP TABLE zero_hits (kind TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (kind, target)) WITHOUT ROWID",
     "CREATE TEMP TABLE zero_hits_of (day_from TEXT, day_to TEXT, last_entry INTEGER)",
-    "INSERT INTO temp.zero_hits_of VALUES (:start, :end, :last)",
 )
+ZERO_HITS_RECORD = "INSERT INTO temp.zero_hits_of VALUES (:start, :end, :last)"
 ZERO_HITS_FILL = f"""
 INSERT OR IGNORE INTO temp.zero_hits (kind, target)
 SELECT c.target_kind, c.target FROM ({CURRENT_CASES}) AS c
