@@ -169,43 +169,43 @@ def diligence_of(rng: random.Random, idx: plan_store.PlanIndex) -> dict[str, flo
     return care
 
 
-def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int = 2022, plan_path: Path | None = None,
-          log: Callable[[str], None] = lambda m: None) -> dict[str, Any]:
-    """Fill an empty ledger; return what was written and how long each part took."""
-    scale = SCALES[scale_name]
-    rng = random.Random(seed)
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    if scale.counties:
-        plan_path = plan_path or Path(tempfile.mkdtemp(prefix="fanzha-plan-")) / "plan.yaml"
-        write_plan(scale, plan_path, seed)
-    else:
-        plan_path = SHIPPED_PLAN
-    parsed = plan.parse_plan(plan_path)
-    # In force from the campaign's first day, so that all 52 weeks are due weeks.
-    plan_store.load(led, parsed, effective=parsed.routine_period[0], reason="规模测试：载入计划")
-    timings["plan"] = time.perf_counter() - t
-    log(f"计划：{len(parsed.departments)} 个科所队、{len(parsed.officers)} 名民辅警、{len(parsed.grids)} 个网格（{timings['plan']:.1f} 秒）")
+@dataclass
+class Weekly:
+    """What the week-by-week writing carries from one week to the next."""
+    scale: Scale
+    rng: random.Random
+    idx: plan_store.PlanIndex
+    last_day: dt.date
+    n_case: int = 0
+    pending: list[int] | None = None  # call-backs waiting to be verified
+    called: list[dict[str, Any]] | None = None  # last week's cases, to call back this week
 
-    idx = plan_store.index_on(led, parsed.routine_period[0])
-    week_list = campaign_weeks(idx, max(1, min(n_weeks, 52)))
-    rule = rules.of(idx.settings).weekly_report
-    diligence = diligence_of(rng, idx)
-    fraud_codes = [t["code"] for t in idx.settings["fraud_types"]]
-    grids = sorted(g for g in idx.grids if idx.grid_officers.get(g))
-    units = sorted(idx.unit_depts)
-    careless = set(rng.sample(grids, max(1, len(grids) // 100)))  # grids whose victims got no publicity
-    badges = sorted(idx.officers)
-    last_day = min(week_list[-1].sunday, dt.date.fromisoformat(parsed.routine_period[1]))
-    totals = dict(lines=0, cases=0, audits=0, negligent=0, verified=0, revoked=0, dissuasions=0, talks=0)
-    timings.update(reports=0.0, cases=0.0, audits=0.0, other=0.0)
-    pending: list[int] = []
-    called: list[dict[str, Any]] = []  # last week's cases, to call back this week
-    n_case = 0
+    def __post_init__(self) -> None:
+        self.pending = self.pending or []
+        self.called = self.called or []
+        self.rule = rules.of(self.idx.settings).weekly_report
+        self.diligence = diligence_of(self.rng, self.idx)
+        self.fraud_codes = [t["code"] for t in self.idx.settings["fraud_types"]]
+        self.grids = sorted(g for g in self.idx.grids if self.idx.grid_officers.get(g))
+        self.units = sorted(self.idx.unit_depts)
+        # grids whose victims got no publicity
+        self.careless = set(self.rng.sample(self.grids, max(1, len(self.grids) // 100)))
+        self.badges = sorted(self.idx.officers)
+
+
+def _totals_and_timings() -> tuple[dict[str, int], dict[str, float]]:
+    return (dict(lines=0, cases=0, audits=0, negligent=0, verified=0, revoked=0, dissuasions=0, talks=0),
+            dict(reports=0.0, cases=0.0, audits=0.0, other=0.0))
+
+
+def write_weeks(led: ledger.Ledger, w: Weekly, week_list: list[weeks.Week], totals: dict[str, int],
+                timings: dict[str, float], log: Callable[[str], None]) -> None:
+    """Each week in turn: the sheets, the cases, last week's call-backs, a few verifications, dissuasions."""
+    scale, rng = w.scale, w.rng
     with tempfile.TemporaryDirectory(prefix="fanzha-gen-") as tmp:
         for wk in week_list:
             t = time.perf_counter()
-            rows = demo.sheet_rows(rng, idx, wk, diligence, weeks.deadline(wk, rule))
+            rows = demo.sheet_rows(rng, w.idx, wk, w.diligence, weeks.deadline(wk, w.rule))
             sheet = demo.write_sheet(Path(tmp) / f"报送-{wk.label}.csv", rows)
             reports.import_files(led, [sheet])
             sheet.unlink()
@@ -215,14 +215,14 @@ def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int =
             t = time.perf_counter()
             batch = []
             for _ in range(scale.cases_per_week):
-                n_case += 1
-                day = min(wk.monday + dt.timedelta(days=rng.randint(0, 6)), last_day)
+                w.n_case += 1
+                day = min(wk.monday + dt.timedelta(days=rng.randint(0, 6)), w.last_day)
                 on_grid = rng.random() < 0.7
-                grid = rng.choice(sorted(careless)) if on_grid and rng.random() < 0.1 else rng.choice(grids)
+                grid = rng.choice(sorted(w.careless)) if on_grid and rng.random() < 0.1 else rng.choice(w.grids)
                 born = dt.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28))
                 batch.append(dict(
-                    case_no=f"J{day:%Y%m%d}{n_case:07d}", date=day.isoformat(), type_=rng.choice(fraud_codes),
-                    grid=grid if on_grid else None, unit=None if on_grid else rng.choice(units),
+                    case_no=f"J{day:%Y%m%d}{w.n_case:07d}", date=day.isoformat(), type_=rng.choice(w.fraud_codes),
+                    grid=grid if on_grid else None, unit=None if on_grid else rng.choice(w.units),
                     loss=f"{rng.randint(5, 900) * 100}.00", victim=_person(rng), phone=_phone(rng),
                     id_number=_id_number(rng, born), note="规模测试数据",
                 ))
@@ -232,34 +232,66 @@ def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int =
 
             t = time.perf_counter()
             call_backs = []
-            for c in called:
+            for c in w.called:
                 if rng.random() >= scale.audit_share:
                     continue
-                when = min(dt.date.fromisoformat(c["date"]) + dt.timedelta(days=rng.randint(3, 9)), last_day).isoformat()
-                negligent = c["grid"] is not None and (c["grid"] in careless or rng.random() < 0.3)
+                when = min(dt.date.fromisoformat(c["date"]) + dt.timedelta(days=rng.randint(3, 9)), w.last_day).isoformat()
+                negligent = c["grid"] is not None and (c["grid"] in w.careless or rng.random() < 0.3)
                 got = "否" if negligent or rng.random() < 0.25 else "是"
                 call_backs.append(dict(case_no=c["case_no"], date=when, received=got, verified_negligent=negligent,
                                        note="回访：受害人称未收到面对面宣传" if got == "否" else "电话回访"))
             done = audits.record_many(led, call_backs)
             totals["audits"] += len(done)
             totals["negligent"] += sum(d["status"] == "negligent" for d in done)
-            pending += [d["audit_id"] for d in done if d["status"] == "pending"]
-            called = batch
+            w.pending += [d["audit_id"] for d in done if d["status"] == "pending"]
+            w.called = batch
             timings["audits"] += time.perf_counter() - t
 
             t = time.perf_counter()
             # A few pending call-backs are checked each week (one transaction each, as clerks do).
-            for audit_id in pending[: max(1, scale.cases_per_week // 100)]:
+            for audit_id in w.pending[: max(1, scale.cases_per_week // 100)]:
                 audits.verify(led, str(audit_id), negligent=False, note="核实：受害人已接受网格宣传，记忆有误")
                 totals["verified"] += 1
-            pending = pending[max(1, scale.cases_per_week // 100):]
+            w.pending = w.pending[max(1, scale.cases_per_week // 100):]
             for _ in range(scale.dissuasions_per_week):
-                dissuasion.add(led, officer=rng.choice(badges), date=min(wk.sunday, last_day).isoformat(),
+                dissuasion.add(led, officer=rng.choice(w.badges), date=min(wk.sunday, w.last_day).isoformat(),
                                amount_saved=f"{rng.randint(20, 500) * 100}.00", note="规模测试：银行网点联动劝阻")
                 totals["dissuasions"] += 1
             timings["other"] += time.perf_counter() - t
             log(f"{wk.label}：报送 {len(rows)} 条，案件 {len(batch)} 起，回访 {len(done)} 次")
 
+
+def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int = 2022, plan_path: Path | None = None,
+          log: Callable[[str], None] = lambda m: None) -> dict[str, Any]:
+    """Fill an empty ledger; return what was written and how long each part took."""
+    scale = SCALES[scale_name]
+    rng = random.Random(seed)
+    t = time.perf_counter()
+    if scale.counties:
+        plan_path = plan_path or Path(tempfile.mkdtemp(prefix="fanzha-plan-")) / "plan.yaml"
+        write_plan(scale, plan_path, seed)
+    else:
+        plan_path = SHIPPED_PLAN
+    parsed = plan.parse_plan(plan_path)
+    # In force from the campaign's first day, so that all 52 weeks are due weeks.
+    plan_store.load(led, parsed, effective=parsed.routine_period[0], reason="规模测试：载入计划")
+    plan_seconds = time.perf_counter() - t
+    log(f"计划：{len(parsed.departments)} 个科所队、{len(parsed.officers)} 名民辅警、{len(parsed.grids)} 个网格（{plan_seconds:.1f} 秒）")
+
+    idx = plan_store.index_on(led, parsed.routine_period[0])
+    week_list = campaign_weeks(idx, max(1, min(n_weeks, 52)))
+    last_day = min(week_list[-1].sunday, dt.date.fromisoformat(parsed.routine_period[1]))
+    w = Weekly(scale, rng, idx, last_day)
+    totals, timings = _totals_and_timings()
+    timings["plan"] = plan_seconds
+    write_weeks(led, w, week_list, totals, timings, log)
+    _talks(led, last_day, totals, timings)
+    return {"scale": scale_name, "seed": seed, "weeks": [w.label for w in week_list], "plan": str(plan_path),
+            "totals": totals, "seconds": {k: round(v, 1) for k, v in timings.items()}}
+
+
+def _talks(led: ledger.Ledger, last_day: dt.date, totals: dict[str, int], timings: dict[str, float]) -> None:
+    """At the end, the warning talks due: one deduction in twenty revoked on appeal, the rest talked to."""
     t = time.perf_counter()
     due = discipline.due_list(led)["items"]
     for item in due[: max(1, len(due) // 10)]:
@@ -273,7 +305,35 @@ def build(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int =
         discipline.record_step(led, **who, step="talk", date=last_day.isoformat(), note="规模测试：约谈")
         totals["talks"] += 1
     timings["other"] += time.perf_counter() - t
-    return {"scale": scale_name, "seed": seed, "weeks": [w.label for w in week_list], "plan": str(plan_path),
+
+
+def extend(led: ledger.Ledger, scale_name: str, *, n_weeks: int = 52, seed: int = 2022,
+           log: Callable[[str], None] = lambda m: None) -> dict[str, Any]:
+    """Add weeks to a ledger `build` stopped early (for instance a province ledger cut short),
+    until it holds `n_weeks` weeks of sheets. Deterministic given the ledger it starts from: the
+    added weeks draw from a generator seeded with the seed and the first added week, not from the
+    stream `build` would have continued, so the content differs from an uninterrupted build's.
+    The first added week calls back none of the week before's cases; no talks are recorded at the end
+    when the ledger already has some."""
+    scale = SCALES[scale_name]
+    con = led.conn
+    done_weeks = {r[0] for r in con.execute("SELECT DISTINCT week FROM report_lines")}
+    first_day = con.execute("SELECT min(effective) FROM plan_versions").fetchone()[0]
+    idx = plan_store.index_on(led, first_day)
+    period_end = idx.settings["campaign"]["routine_period"]["end"]
+    all_weeks = campaign_weeks(idx, max(1, min(n_weeks, 52)))
+    todo = [wk for wk in all_weeks if wk.label not in done_weeks]
+    totals, timings = _totals_and_timings()
+    if not todo:
+        return {"scale": scale_name, "seed": seed, "weeks": [], "totals": totals, "seconds": timings}
+    rng = random.Random(f"{seed}:{todo[0].label}")
+    last_day = min(all_weeks[-1].sunday, dt.date.fromisoformat(period_end))
+    n_case = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    w = Weekly(scale, rng, idx, last_day, n_case=n_case)
+    write_weeks(led, w, todo, totals, timings, log)
+    if not con.execute("SELECT 1 FROM discipline_steps LIMIT 1").fetchone():
+        _talks(led, last_day, totals, timings)
+    return {"scale": scale_name, "seed": seed, "weeks": [wk.label for wk in todo],
             "totals": totals, "seconds": {k: round(v, 1) for k, v in timings.items()}}
 
 
@@ -284,16 +344,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--seed", type=int, default=2022)
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--extend", action="store_true",
+                   help="续写本脚本生成到一半的账本，补足 --weeks 周（补写部分另起随机序列，见 extend 的说明）")
     args = p.parse_args(argv)
     args.db = args.db.resolve()
-    if args.db.exists() and args.db.stat().st_size > 0:
-        p.error(f"{args.db} 已存在；规模测试只写入新账本")
+    exists = args.db.exists() and args.db.stat().st_size > 0
+    if exists and not args.extend:
+        p.error(f"{args.db} 已存在；规模测试只写入新账本（续写用 --extend）")
+    if args.extend and not exists:
+        p.error(f"{args.db} 不存在；--extend 只续写已有的规模测试账本")
     log = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     started = time.perf_counter()
-    led = ledger.open_ledger(Settings(args.db, "规模测试"), create=True)
+    led = ledger.open_ledger(Settings(args.db, "规模测试"), create=not args.extend)
     try:
         plan_path = args.db.with_name(args.db.name + ".plan.yaml") if SCALES[args.scale].counties else None
-        result = build(led, args.scale, n_weeks=args.weeks, seed=args.seed, plan_path=plan_path, log=log)
+        if args.extend:
+            result = extend(led, args.scale, n_weeks=args.weeks, seed=args.seed, log=log)
+        else:
+            result = build(led, args.scale, n_weeks=args.weeks, seed=args.seed, plan_path=plan_path, log=log)
     finally:
         led.close()
     result["seconds"]["total"] = round(time.perf_counter() - started, 1)

@@ -227,9 +227,13 @@ def report_add(db: Path, week: str, dept: str, unit: str) -> list[str]:
 def bench_writes(work: Path, ledgers: dict[str, Path], n: int) -> list[Row]:
     """One `report add`, and one `case add` followed by its `audit record` (negligent: the
     officer and station charged, the standing reported), end to end on a copy of each scale's
-    ledger; the scales run in turn, each run a new target. The figure is each scale against
-    the county."""
+    ledger; the scales run in turn, each run a new target. The case names its victim, phone and
+    ID number, as a clerk's does (the ID number is looked up among every case's victims). The
+    figure is each scale against the county."""
+    from fanzha_cli.demo import _id_number, _person, _phone
+
     monday = "2022-07-25"
+    rng = random.Random(15)
     copies = {scale: copy_ledger(db, work / f"write-{scale}.db") for scale, db in ledgers.items()}
     for path in copies.values():  # migrated once, before timing (m008 on an older ledger)
         measure(FANZHA + ["--db", str(path), "db", "path"])
@@ -242,7 +246,8 @@ def bench_writes(work: Path, ledgers: dict[str, Path], n: int) -> list[Row]:
             grid, case_no = free[scale]["grids"][i], f"BENCH{i:04d}"
             fz = shlex.join(FANZHA + ["--db", str(path)])
             script = (f"{fz} case add --case-no {case_no} --date {monday} --type online_loan "
-                      f"--grid {shlex.quote(grid)} --loss 1000 && "
+                      f"--grid {shlex.quote(grid)} --loss 1000 --victim {_person(rng)} --phone {_phone(rng)} "
+                      f"--id-number {_id_number(rng, dt.date(1960, 3, 1 + i % 28))} && "
                       f"{fz} audit record --case {case_no} --date 2022-07-28 --publicity-received no "
                       f"--verified-negligent --verify-date 2022-07-28 --note 核实")
             case_t[scale].append(measure(["sh", "-c", script]).seconds)

@@ -20,7 +20,10 @@ transaction of the plan load they derive from (plan_store.load; `db reseal` and 
 fill them the same way), recomputed and compared by `db verify`, read as of an entry through
 asof.py. Zero-case over a period in which the plan changed is judged piece by piece against
 each piece's plan (cases.pairings); only a period with one plan in force all through is
-judged here (`judge`), which is every period of a campaign whose plan was loaded once.
+judged here (`judge`), which is every period of a campaign whose plan was loaded once. The
+targets that had a case in the period are worked out once into the connection's temporary
+table `zero_hits` (queries.ZERO_HITS_*), which both the case-free targets and the officers'
+grids are looked up in.
 tests/test_circular_sql.py compares both ways over generated plans with re-pairings, ends
 and restarts, and over the demo ledger's weeks.
 """
@@ -103,7 +106,10 @@ def _versions(conn: sqlite3.Connection, only: int | None = None) -> Iterator[tup
             state = json.loads(row[0])
         else:
             state = plan_store.state_columns(conn.execute(queries.PLAN_STATE_AFTER_ENTRY, {"entry": entry_id}))
-        yield entry_id, plan_store._index_from_state(effective, settings, state)
+        idx = plan_store._index_from_state(effective, settings, state)
+        del state, row  # not held while the caller works with the index
+        yield entry_id, idx
+        del idx
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:
@@ -123,23 +129,29 @@ def fill(conn: sqlite3.Connection, only: int | None = None) -> None:
 
 def problems(led: Ledger) -> list[str]:
     """Where the kept rows disagree with the plan they derive from: `db verify` runs this
-    beside the hash chain, which does not cover them."""
+    beside the hash chain, which does not cover them. Version by version and table by table,
+    so that at most one version's index and rows are held at a time (a province's plan index
+    is a few hundred thousand objects; held for every version at once it set verify's peak)."""
     conn = led.conn
     if not _has(conn, "plan_version_targets"):
         return []
-    wrong: list[str] = []
-    fresh: dict[str, set[tuple]] = {t: set() for t in TABLES}
+    off = dict.fromkeys(TABLES, 0)
+    versions: list[int] = []
     try:
         for entry_id, idx in _versions(conn):
-            for table, rows in rows_of(entry_id, idx).items():
-                fresh[table].update(rows)
+            fresh = rows_of(entry_id, idx)
+            del idx
+            for table, cols in TABLES.items():
+                kept = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE version_entry = ?", (entry_id,)))
+                off[table] += len(kept.symmetric_difference(fresh.pop(table)))
+            versions.append(entry_id)
     except (ValueError, TypeError, KeyError, AttributeError):  # a plan record altered: the chain names it
         return ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
-    for table, cols in TABLES.items():
-        kept = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table}"))
-        if kept != fresh[table]:
-            n = len(kept ^ fresh[table])
-            wrong.append(f"计划版本的推导数据（{table}）与计划记录不符：{n} 处。")
+    known = json.dumps(versions)
+    for table in TABLES:  # rows of no version at all
+        off[table] += conn.execute(f"SELECT count(*) FROM {table} WHERE version_entry NOT IN "
+                                   "(SELECT value FROM json_each(?))", (known,)).fetchone()[0]
+    wrong = [f"计划版本的推导数据（{table}）与计划记录不符：{n} 处。" for table, n in off.items() if n]
     if wrong:
         wrong.append("提示：这些表由计划记录推导，不一致说明账本文件在 fanzha 之外被改动；"
                      "请用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
@@ -164,9 +176,21 @@ class PlanRows:
     target_counts: dict[str, int]
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def lookup(self) -> plan_lookup.PlanLookup:
+        """The plan on `on` read name by name: one per date, kept (`derived` is shared by the
+        copies rows_on makes for other dates of the version, hence the date in the key)."""
+        key = ("lookup", self.on)
+        if key not in self.derived:
+            self.derived[key] = plan_lookup.lookup_on(self.ledger, self.on)
+        return self.derived[key]
+
     @property
     def officers(self):  # a mapping read badge by badge
-        return plan_lookup.lookup_on(self.ledger, self.on).officers
+        return self.lookup().officers
+
+    def prefetch_officers(self, badges: Any) -> None:
+        """Read these officers in one query (a province's week circulates thousands of deductions)."""
+        self.lookup().prefetch("officer", badges)
 
     def dept(self, name: str) -> dict[str, Any]:
         if name not in self.departments:
@@ -231,7 +255,8 @@ def judge(led: Ledger, start: str, end: str) -> ZeroCase | None:
     if start > end or led.query(queries.PLAN_CHANGE_DAYS, {"start": start, "end": end}):
         return None
     plan = rows_on(led, start)
-    params = {"version": plan.version, "start": start, "end": end, "upto": None}
+    _hits(led, start, end)
+    params = {"version": plan.version}
     units: dict[str, list[str]] = {}
     grids = []
     n_free: dict[str, int] = {}
@@ -252,5 +277,20 @@ def judge(led: Ledger, start: str, end: str) -> ZeroCase | None:
 def officer_grounds(led: Ledger, zero: ZeroCase) -> list[tuple[str, Any, str, int, int]]:
     """(badge, name, station, grids, case-free grids of its station) of every officer of the
     plan `zero` was judged by, in the index's order."""
-    return led.conn.execute(queries.PLAN_ROWS_OFFICERS, {"version": zero.version, "start": zero.start,
-                                                          "end": zero.end, "upto": None}).fetchall()
+    _hits(led, zero.start, zero.end)
+    return led.conn.execute(queries.PLAN_ROWS_OFFICERS, {"version": zero.version}).fetchall()
+
+
+def _hits(led: Ledger, start: str, end: str) -> None:
+    """Fill the connection's temp.zero_hits with the targets that had a case in [start, end],
+    unless it already holds them as the ledger reads now (an entry written since, or an as-of
+    block, makes it fill again), so judge and officer_grounds read the same set."""
+    conn = led.conn
+    params = {"start": start, "end": end, "last": conn.execute(queries.LAST_ENTRY_ID).fetchone()[0], "upto": None}
+    if conn.execute(queries.ZERO_HITS_PRESENT).fetchone() and \
+            conn.execute(queries.ZERO_HITS_OF).fetchone() == (start, end, params["last"]):
+        return
+    for sql in (*queries.ZERO_HITS_CLEAR, *queries.ZERO_HITS_MAKE):
+        conn.execute(sql)
+    conn.execute(queries.ZERO_HITS_RECORD, params)
+    conn.execute(queries.ZERO_HITS_FILL, params)

@@ -176,10 +176,13 @@ def test_what_lists_read_at_province_scale_is_read_by_index(cli, loaded, db_path
         (queries.CASE_COUNTING_DEDUCTION, {"case_no": "x", "except": 0}),
         (queries.CASE_HISTORY, {"case_no": "x"}),
         (queries.CASE_TOTALS_IN, {"start": "2022-01-01", "end": "2022-02-01"}),
+        # Asked once per case registered: a scan of every case made `case add` quadratic.
+        (queries.SAME_VICTIM_CASES, {"blind": "x", "case_no": "x"}),
     ):
         params = {**params, "upto": None}
         plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
         # Every table read by an index; a derivation's subquery (the current version of each
         # case, call-back, deduction) is read whole, its tables by index.
         derived = {step.split()[-1] for step in plan if step.startswith(("CO-ROUTINE", "MATERIALIZE"))}
-        assert not any(step.startswith("SCAN") and step.split()[1] not in derived for step in plan), (sql, plan)
+        assert not any(step.startswith("SCAN") and step.split()[1] not in derived and step != "SCAN CONSTANT ROW"
+                       for step in plan), (sql, plan)

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fanzha_cli import cases, circular, commend, issuing, ledger, plan_rows, plan_store, queries, weeks
+from fanzha_cli import asof, cases, circular, commend, issuing, ledger, plan_rows, plan_store, queries, weeks
 from fanzha_cli.render import data
 from fanzha_cli.reports import status
 from fanzha_cli.reports.week_plan import week_plan
@@ -207,6 +207,10 @@ def test_an_issued_week_reads_the_rows_of_its_own_plan_after_a_new_plan(cli, loa
     ("plan_version_officers", "UPDATE plan_version_officers SET grids = 0 WHERE pos = 0"),
     ("plan_version_officer_grids", "INSERT INTO plan_version_officer_grids SELECT version_entry, badge, '不存在的网格' "
                                    "FROM plan_version_officers LIMIT 1"),
+    # Rows of a version that does not exist: verify compares version by version, and then
+    # looks for rows of no version at all.
+    ("plan_version_departments", "INSERT INTO plan_version_departments SELECT 999999, pos, dept, attrs, targets "
+                                 "FROM plan_version_departments LIMIT 1"),
 ])
 def test_verify_finds_plan_rows_that_disagree_with_the_plan(cli, loaded, db_path, table, tamper):
     cli.ok("db", "verify")
@@ -240,5 +244,108 @@ def test_report_missing_reads_amended_and_voided_lines_through_the_later_version
             plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
             assert "COVERING INDEX report_lines_week_current" in plan, plan
             assert "COVERING INDEX report_lines_later" in plan, plan
+    finally:
+        led.close()
+
+
+def test_the_hits_are_worked_out_again_when_the_ledger_has_moved_on(cli, loaded, db_path):
+    """judge and officer_grounds share one set of targets hit, kept for the connection: a case
+    written since, an as-of block, or a transaction rolled back since makes it worked out again."""
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        period = ("2022-03-01", "2022-03-31")
+        before = plan_rows.judge(led, *period)
+        grid = before.grids[0]
+        badges = {o[0] for o in plan_rows.officer_grounds(led, before) if o[3] and o[3] == o[4]}
+        assert grid["grid"] in {g["grid"] for g in before.grids} and badges
+        # A write on this very connection: the next judgement sees the case.
+        cases.add_cases(led, [dict(case_no="J-HIT-1", date="2022-03-10", type_="online_loan", grid=grid["grid"],
+                                   loss="100.00")])
+        after = plan_rows.judge(led, *period)
+        assert grid["grid"] not in {g["grid"] for g in after.grids}
+        assert {"grid": grid["grid"], "station": grid["station"], "officers": grid["officers"]} in before.grids
+        free_now = {o[0] for o in plan_rows.officer_grounds(led, after) if o[3] and o[3] == o[4]}
+        assert free_now < badges  # the grid's officers no longer have every grid case-free
+        # As of the entry before the case: the grid is case-free again.
+        with asof.as_of(led, led.conn.execute("SELECT max(id) - 1 FROM entries").fetchone()[0]):
+            assert grid["grid"] in {g["grid"] for g in plan_rows.judge(led, *period).grids}
+        assert grid["grid"] not in {g["grid"] for g in plan_rows.judge(led, *period).grids}
+        # Worked out inside a transaction that is rolled back: the set it replaced comes back.
+        april = ("2022-04-01", "2022-04-30")
+        led.conn.execute("BEGIN")
+        plan_rows.judge(led, *april)
+        led.conn.execute("ROLLBACK")
+        again = plan_rows.judge(led, *april)
+        other = ledger.open_ledger(Settings(db_path, "测试"))
+        try:
+            fresh = plan_rows.judge(other, *april)
+            assert (again.units, again.grids) == (fresh.units, fresh.grids) and again.grids != after.grids
+            assert plan_rows.officer_grounds(led, again) == plan_rows.officer_grounds(other, fresh)
+        finally:
+            other.close()
+    finally:
+        led.close()
+
+
+def _second_version(led: ledger.Ledger) -> None:
+    """A second plan version (宣传部 no longer paired), in force from 2022-03-01."""
+    desired = plan_store.current_items(led)
+    moved = {k: v for k, v in desired.items() if not (k[0] == "pairing" and k[1] == "宣传部")}
+    with led.write() as w:
+        current = plan_store.current_items(led)
+        changes = plan_store.diff(moved, current)
+        w.append("plan_load", {
+            "plan_versions": [{"effective": "2022-03-01", "source": "t.yaml", "source_sha256": "0",
+                               "settings": led.query(queries.LATEST_PLAN_VERSION)[0]["settings"]}],
+            "plan_items": [{"seq": i, "item_kind": c.item_kind, "key": c.key, "parent": c.parent, "action": c.action,
+                            "effective": "2022-03-01", "attrs": c.attrs} for i, c in enumerate(changes, start=1)],
+            "plan_states": [{"state": plan_store.state_after(current, changes)}],
+        }, reason="调整")
+
+
+HINT = ("提示：这些表由计划记录推导，不一致说明账本文件在 fanzha 之外被改动；"
+        "请用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
+
+
+def test_verify_counts_every_disagreement_of_every_version_and_of_none(cli, loaded, db_path):
+    """Each table's differences are summed over the versions (a row changed in the first
+    version counts though the last is intact) and the rows of no version, word for word."""
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        _second_version(led)
+        assert plan_rows.problems(led) == []
+        first = led.conn.execute("SELECT min(version_entry) FROM plan_version_departments").fetchone()[0]
+    finally:
+        led.close()
+    conn = sqlite3.connect(db_path)
+    # One row of the first version changed: it is missing as it was and present as it is (2).
+    conn.execute("UPDATE plan_version_departments SET targets = targets + 1 WHERE pos = 0 AND version_entry = ?", (first,))
+    # Two rows of no version at all (2), and one of the first version's officers gone (1).
+    conn.execute("INSERT INTO plan_version_targets SELECT 999998 + pos, pos, dept, kind, target, scored, officers "
+                 "FROM plan_version_targets WHERE pos < 2 AND version_entry = ?", (first,))
+    conn.execute("DELETE FROM plan_version_officers WHERE pos = 0 AND version_entry = ?", (first,))
+    conn.commit()
+    conn.close()
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        assert plan_rows.problems(led) == [
+            "计划版本的推导数据（plan_version_departments）与计划记录不符：2 处。",
+            "计划版本的推导数据（plan_version_targets）与计划记录不符：2 处。",
+            "计划版本的推导数据（plan_version_officers）与计划记录不符：1 处。",
+            HINT,
+        ]
+    finally:
+        led.close()
+
+
+def test_verify_says_when_the_plan_record_itself_cannot_be_read(cli, loaded, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute('DROP TRIGGER "plan_states_no_update"')  # as one editing the file outside fanzha could
+    conn.execute("UPDATE plan_states SET state = '{\"department\": 1}'")
+    conn.commit()
+    conn.close()
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        assert plan_rows.problems(led) == ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
     finally:
         led.close()

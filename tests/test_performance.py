@@ -6,7 +6,9 @@ renderer is tests/test_ledger.py's.)"""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -82,6 +84,32 @@ def test_the_generator_command_builds_a_ledger_and_refuses_an_existing_one(tmp_p
     assert '"lines"' in out.stdout and (tmp_path / "tiny.db.plan.yaml").exists()
     again = subprocess.run([sys.executable, script, "--scale", "tiny", "--db", str(db)], capture_output=True, text=True)
     assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_the_generator_extends_a_ledger_cut_short(tmp_path):
+    """--extend adds the missing weeks to a ledger a generation stopped early, and nothing to a
+    complete one; from the same ledger it adds the same content."""
+    script = str(ROOT / "benchmarks" / "generate.py")
+    short = tmp_path / "short.db"
+    subprocess.run([sys.executable, script, "--scale", "tiny", "--weeks", "2", "--db", str(short), "--quiet"],
+                   capture_output=True, text=True, check=True)
+    shutil.copyfile(short, tmp_path / "twin.db")
+    for db in (short, tmp_path / "twin.db"):
+        out = subprocess.run([sys.executable, script, "--scale", "tiny", "--weeks", "4", "--extend", "--db", str(db),
+                              "--quiet"], capture_output=True, text=True, check=True)
+        assert json.loads(out.stdout)["weeks"] == ["2022-W03", "2022-W04"]
+    assert _content(short) == _content(tmp_path / "twin.db")
+    with opened(short) as led:
+        assert chain.verify_chain(led.conn)[1] is None
+        assert [r[0] for r in led.conn.execute("SELECT DISTINCT week FROM report_lines ORDER BY week")] == \
+            ["2022-W01", "2022-W02", "2022-W03", "2022-W04"]
+        assert led.conn.execute("SELECT count(DISTINCT case_date) FROM cases WHERE case_date >= '2022-01-17'").fetchone()[0] > 0
+    again = subprocess.run([sys.executable, script, "--scale", "tiny", "--weeks", "4", "--extend", "--db", str(short),
+                            "--quiet"], capture_output=True, text=True, check=True)
+    assert json.loads(again.stdout)["weeks"] == []
+    missing = subprocess.run([sys.executable, script, "--scale", "tiny", "--extend", "--db", str(tmp_path / "none.db")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "不存在" in missing.stderr
 
 
 def test_the_generated_plan_has_the_counts_it_promises(tmp_path):

@@ -103,8 +103,14 @@ def test_lookups_answer_as_the_whole_plan_index(history, days):
                 continue
             point = plan_lookup.lookup_on(led, on)
             assert point.settings == full.settings
+            # The circular reads a week's unit pairings and grids in one query per kind.
+            ahead = plan_lookup.PlanLookup(led, on, plan_store.version_on(led, on))
+            ahead.prefetch("pairing", [*NAMES, *GRIDS])
+            ahead.prefetch("grid", [*GRIDS, *NAMES])
             for name in {*NAMES, *DEPTS, *GRIDS, *BADGES}:
                 assert _answers(point, name) == _answers(full, name), (on, name)
+                assert ahead.unit_depts.get(name) == full.unit_depts.get(name), (on, name)
+                assert ahead.grids.get(name) == full.grids.get(name), (on, name)
             # What a lookup cannot answer by name it takes from the index, in its order.
             for d in DEPTS:
                 assert point.units_of(d) == full.units_of(d) and point.grids_of(d) == full.grids_of(d)
