@@ -290,5 +290,7 @@ def _hits(led: Ledger, start: str, end: str) -> None:
     if conn.execute(queries.ZERO_HITS_PRESENT).fetchone() and \
             conn.execute(queries.ZERO_HITS_OF).fetchone() == (start, end, params["last"]):
         return
-    for sql in (*queries.ZERO_HITS_CLEAR, *queries.ZERO_HITS_MAKE, queries.ZERO_HITS_FILL):
-        conn.execute(sql, params if ":" in sql else ())
+    for sql in (*queries.ZERO_HITS_CLEAR, *queries.ZERO_HITS_MAKE):
+        conn.execute(sql)
+    conn.execute(queries.ZERO_HITS_RECORD, params)
+    conn.execute(queries.ZERO_HITS_FILL, params)

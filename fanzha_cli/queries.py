@@ -784,12 +784,13 @@ ZERO_HITS_CLEAR = ("DROP TABLE IF EXISTS temp.zero_hits", "DROP TABLE IF EXISTS 
 ZERO_HITS_MAKE = (
     "CREATE TEMP TABLE zero_hits (kind TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (kind, target)) WITHOUT ROWID",
     "CREATE TEMP TABLE zero_hits_of (day_from TEXT, day_to TEXT, last_entry INTEGER)",
-    "INSERT INTO temp.zero_hits_of VALUES (:start, :end, :last)",
 )
+ZERO_HITS_RECORD = "INSERT INTO temp.zero_hits_of VALUES (:start, :end, :last)"
 ZERO_HITS_FILL = f"""
 INSERT OR IGNORE INTO temp.zero_hits (kind, target)
 SELECT c.target_kind, c.target FROM ({CURRENT_CASES}) AS c
 WHERE c.case_date BETWEEN :start AND :end AND c.target_kind <> 'place'
+ORDER BY 1, 2  -- in key order, the table is built front to back: a quarter faster than in case order
 """
 
 # A version's departments in the index's order, with how many targets each scores on.
@@ -851,24 +852,26 @@ GROUP BY r.dept
 # The week's current lines summed per department as CIRCULAR_DEPARTMENTS_OF_WEEK sums them,
 # with the check against the plan version :version made here rather than in Python: how many
 # lines are on a target the department does not score on, how many name a target twice, and
-# the 宣传进度 summed over lines on targets (circular.progress).
+# the 宣传进度 summed over lines on targets (circular.progress). One flat query over the week's
+# index, which yields the lines department by department: the photos are looked up for each
+# use, but nothing is sorted (a subquery computing them once per line had all 117,000 of a
+# province's lines sorted again for GROUP BY, a quarter slower).
 CIRCULAR_DEPARTMENTS_ON_PLAN = """
 SELECT r.dept, min(r.submitted_at) AS first_submitted,
        max(CASE WHEN r.late THEN r.submitted_at END) AS late_at,
-       coalesce(sum(r.target_kind <> 'self' AND max({all_figures}, r.photos_shown) > 0), 0) AS covered,
+       coalesce(sum(r.target_kind <> 'self' AND max({all_figures}, {photos}) > 0), 0) AS covered,
        {capped},
-       coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN r.photos_shown END), 0) AS paired_photos,
-       {plain}, sum(r.photos_shown) AS photos,
-       coalesce(sum(r.target_kind <> 'self' AND NOT r.paired), 0) AS unpaired,
+       coalesce(sum(CASE WHEN r.target_kind <> 'self' THEN {photos} END), 0) AS paired_photos,
+       {plain}, sum({photos}) AS photos,
+       coalesce(sum(r.target_kind <> 'self' AND NOT EXISTS (
+           SELECT 1 FROM plan_version_targets AS t
+           WHERE t.version_entry = :version AND t.dept = r.dept AND t.target = r.target AND t.scored)), 0) AS unpaired,
        count(CASE WHEN r.target_kind <> 'self' THEN r.target END)
            - count(DISTINCT CASE WHEN r.target_kind <> 'self' THEN r.target END) AS repeated,
        sum(CASE WHEN r.target_kind <> 'self' AND r.progress IS NOT NULL THEN r.progress END) AS progress_sum,
        count(CASE WHEN r.target_kind <> 'self' AND r.progress IS NOT NULL THEN 1 END) AS progress_n
-FROM (SELECT r.*, {photos} AS photos_shown,
-             CASE WHEN r.target_kind <> 'self' THEN EXISTS (
-                 SELECT 1 FROM plan_version_targets AS t
-                 WHERE t.version_entry = :version AND t.dept = r.dept AND t.target = r.target AND t.scored) END AS paired
-      FROM report_lines AS r WHERE {where} LIMIT -1) AS r  -- LIMIT: one evaluation per line, not per use
+FROM report_lines AS r
+WHERE {where}
 GROUP BY r.dept
 """.format(
     all_figures=_ALL_FIGURES, photos=_PHOTOS_SHOWN, capped=_CAPPED_SUMS, plain=_PLAIN_SUMS, where=_CURRENT_OF_WEEK_WHERE,

@@ -285,3 +285,67 @@ def test_the_hits_are_worked_out_again_when_the_ledger_has_moved_on(cli, loaded,
             other.close()
     finally:
         led.close()
+
+
+def _second_version(led: ledger.Ledger) -> None:
+    """A second plan version (宣传部 no longer paired), in force from 2022-03-01."""
+    desired = plan_store.current_items(led)
+    moved = {k: v for k, v in desired.items() if not (k[0] == "pairing" and k[1] == "宣传部")}
+    with led.write() as w:
+        current = plan_store.current_items(led)
+        changes = plan_store.diff(moved, current)
+        w.append("plan_load", {
+            "plan_versions": [{"effective": "2022-03-01", "source": "t.yaml", "source_sha256": "0",
+                               "settings": led.query(queries.LATEST_PLAN_VERSION)[0]["settings"]}],
+            "plan_items": [{"seq": i, "item_kind": c.item_kind, "key": c.key, "parent": c.parent, "action": c.action,
+                            "effective": "2022-03-01", "attrs": c.attrs} for i, c in enumerate(changes, start=1)],
+            "plan_states": [{"state": plan_store.state_after(current, changes)}],
+        }, reason="调整")
+
+
+HINT = ("提示：这些表由计划记录推导，不一致说明账本文件在 fanzha 之外被改动；"
+        "请用 fanzha db backup 留存现状，并从最近的完好备份恢复。")
+
+
+def test_verify_counts_every_disagreement_of_every_version_and_of_none(cli, loaded, db_path):
+    """Each table's differences are summed over the versions (a row changed in the first
+    version counts though the last is intact) and the rows of no version, word for word."""
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        _second_version(led)
+        assert plan_rows.problems(led) == []
+        first = led.conn.execute("SELECT min(version_entry) FROM plan_version_departments").fetchone()[0]
+    finally:
+        led.close()
+    conn = sqlite3.connect(db_path)
+    # One row of the first version changed: it is missing as it was and present as it is (2).
+    conn.execute("UPDATE plan_version_departments SET targets = targets + 1 WHERE pos = 0 AND version_entry = ?", (first,))
+    # Two rows of no version at all (2), and one of the first version's officers gone (1).
+    conn.execute("INSERT INTO plan_version_targets SELECT 999998 + pos, pos, dept, kind, target, scored, officers "
+                 "FROM plan_version_targets WHERE pos < 2 AND version_entry = ?", (first,))
+    conn.execute("DELETE FROM plan_version_officers WHERE pos = 0 AND version_entry = ?", (first,))
+    conn.commit()
+    conn.close()
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        assert plan_rows.problems(led) == [
+            "计划版本的推导数据（plan_version_departments）与计划记录不符：2 处。",
+            "计划版本的推导数据（plan_version_targets）与计划记录不符：2 处。",
+            "计划版本的推导数据（plan_version_officers）与计划记录不符：1 处。",
+            HINT,
+        ]
+    finally:
+        led.close()
+
+
+def test_verify_says_when_the_plan_record_itself_cannot_be_read(cli, loaded, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute('DROP TRIGGER "plan_states_no_update"')  # as one editing the file outside fanzha could
+    conn.execute("UPDATE plan_states SET state = '{\"department\": 1}'")
+    conn.commit()
+    conn.close()
+    led = ledger.open_ledger(Settings(db_path, "测试"))
+    try:
+        assert plan_rows.problems(led) == ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
+    finally:
+        led.close()

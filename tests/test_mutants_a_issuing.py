@@ -46,6 +46,9 @@ def test_the_issue_date():
         issuing.issued_on_date("2022-01-30", W5, dt.date(2022, 3, 1))
     assert e.value.message == "印发日期 2022-01-30 早于 2022-W05（2022-01-31 至 2022-02-06） 的第一天，不能为尚未开始的一周印发通报。"
     assert e.value.hint == "--date 写印发当天的日期（默认今天），不早于该周的周一。"
+    with pytest.raises(FanzhaError) as e:
+        issuing.issued_on_date("2022-13-01", W5, dt.date(2022, 3, 1))
+    assert e.value.message == "印发日期格式不对：'2022-13-01'"
 
 
 def test_week_of_a_stamp():
@@ -139,3 +142,102 @@ def test_the_weeks_an_unknown_kind_concerns(cli, loaded):
         assert issuing._generic(led, nothing, depth=4) == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
         assert issuing._generic(led, nothing, depth=5) == []
         assert issuing._generic(led, {"entry_id": 10**6, "kind": "mystery", "supersedes": None}) == []
+
+
+def test_an_anchor_of_the_ledger_this_one_was_resealed_from_holds(loaded):
+    """After `key rotate` the old ledger's hashes are kept (reseal_hashes): an anchor printed on a
+    circular issued from it still holds, whether or not this ledger has an entry of that number,
+    and the anchors after it are still checked."""
+    old = "ab" * 32
+    with opened(loaded) as led:
+        with led.write() as w:
+            w.append("reseal", {"reseal_hashes": [{"old_id": 500, "old_hash": old}, {"old_id": 1, "old_hash": old}]})
+        n, digest = asof.head(led)
+        assert issuing.anchor_problems(led, [(500, old[:16]), (1, old), (n, digest)]) == []
+        assert issuing.anchor_problems(led, [(500, old[:16]), (n, "0" * 16)]) == [
+            f"锚点不符：第 {n} 条记录的哈希是 {digest[:16]}，不是锚点中的 {'0' * 16}，账本在该记录及之前被改动过。"]
+        assert issuing.anchor_problems(led, [(500, "cd" * 8)]) == [
+            f"锚点不符：账本中已没有第 500 条记录（现在只到第 {n} 条），账本可能被截短到已印发通报的锚点之前。"]
+
+
+def test_only_week_and_date_columns_give_an_unknown_kind_its_weeks(loaded):
+    """A case number of a week label's length, and a note that starts with a date, say no week."""
+    with opened(loaded) as led:
+        with led.write() as w:
+            e = w.append("mystery", {"cases": [{"case_no": "XG202201", "case_date": "2022-02-03", "fraud_type": "online_loan",
+                                                "target_kind": "unit", "target": "信访局", "note": "2022-03-01 补录"}]})
+        assert issuing._weeks_in_rows(led, e) == ["2022-W05"]
+
+
+def _entry(led, n: int) -> dict:
+    from fanzha_cli import queries
+
+    return led.query(queries.ENTRIES_BY_IDS, {"ids": f"[{n}]"})[0]
+
+
+def test_an_unknown_kind_superseding_another_goes_back_five_entries_at_most(cli, loaded):
+    """Unknown kinds without dates, each superseding the one before, the first a case dated in
+    W04: the weeks come from the first entry back of a kind the registry knows (its own words),
+    through at most five entries; an issue's describer says nothing, so neither does one after it."""
+    from tests.casework import add_case
+
+    case = add_case(cli, "K1", "2022-01-26")
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, "2022-02-04").issue.entry_id
+        with led.write() as w:
+            chain = [case]
+            for _ in range(6):
+                chain.append(w.append("mystery", {}, reason="测试", supersedes=chain[-1]))
+            after_issue = w.append("mystery", {}, reason="测试", supersedes=issued)
+        said = {n: issuing._generic(led, _entry(led, chain[n])) for n in range(1, 7)}
+        assert said[1] == [("2022-W04", f"新增记录（mystery）：第 {case} 条记录")]
+        assert said[2] == [("2022-W04", f"新增记录（mystery）：第 {chain[1]} 条记录")]
+        assert said[5] == [("2022-W04", f"新增记录（mystery）：第 {chain[4]} 条记录")]
+        assert said[6] == []
+        assert issuing._generic(led, _entry(led, after_issue)) == []
+
+
+def test_an_issue_dated_the_day_given_and_regenerated_only_as_issued_word_for_word(loaded):
+    import dataclasses
+
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, None, today=dt.date(2022, 2, 7))
+        assert issued.new is True and issued.issue.issued_on == "2022-02-07" and issued.circular["issued_on"] == "2022-02-07"
+        c = issued.circular
+        assert list(c)[:3] == ["week", "status", "issued_on"] and (c["week"], c["status"]) == ("2022-W05", "issued")
+        assert c["document"]["printed_on"] == "2022-02-07" and c["corrections"] == []
+        assert c["anchor"] == {"entry_id": issued.issue.anchor_id, "hash": issued.issue.anchor_hash}
+        draft = issuing.preview(led, weeks.resolve("2022-W06"), today=dt.date(2022, 2, 14))
+        assert (draft["status"], draft["issued_on"], draft["document"]["printed_on"]) == ("preview", "2022-02-14", "2022-02-14")
+        (entry,) = led.query("SELECT reason FROM entries WHERE id = :e", {"e": issued.issue.entry_id})
+        assert entry["reason"] == f"印发 2022-W05 每周通报第 {issued.issue.issue_no} 期"
+        again = issuing.issue(led, W5, "2022-02-09", today=dt.date(2022, 2, 8))
+        assert again.new is False and again.issue == issued.issue and again.circular == issued.circular
+        changed = dataclasses.replace(issued.issue, json_sha256="0" * 64)
+        with pytest.raises(FanzhaError) as e:
+            issuing.regenerate(led, changed, W5)
+    i, now = issued.issue, issued.issue.json_sha256
+    assert e.value.message == (
+        f"2022-W05 的每周通报（第 {i.issue_no} 期）已于 2022-02-07 印发，但现在按账本第 {i.anchor_id} 条记录重新生成的内容"
+        f"与印发时记录的指纹不一致（印发时 0000000000000000，现在 {now[:16]}）。"
+        "账本本身校验无误时，这通常是 fanzha 程序更新后计算方法有变：重新生成的文件不再是印发的原件，因此不予输出。")
+    assert e.value.hint == ("以印发时导出的文件为准（定时导出的文件夹中的 2022-W05 子文件夹）；"
+                            "需要重新生成时，请使用印发时的 fanzha 版本；可用 fanzha db verify 确认账本完好。")
+
+
+def test_an_entry_about_a_week_not_issued_and_one_issued_is_listed_for_the_issued_one(cli, loaded):
+    """A case moved from W06 (not issued) into W05 (issued): the correction concerns both weeks,
+    the first not issued; it is listed once, for W05."""
+    from fanzha_cli import corrections as fixes
+    from tests.casework import add_case
+
+    add_case(cli, "K1", "2022-02-08")
+    with opened(loaded) as led:
+        issued = issuing.issue(led, W5, "2022-02-07").issue
+        amend = fixes.amend_case(led, "K1", reason="日期填错", date="2022-02-02")["entry_id"]
+        (listed,) = issuing.corrections(led, 10**9)
+        assert listed.pop("recorded_at")
+        assert listed == {"week": "2022-W05", "issue_no": issued.issue_no, "entry_id": amend, "kind": "case_amend",
+                          "what": "更正案件 K1：发案日期由 2022-02-08 改为 2022-02-02", "operator": "测试员",
+                          "reason": "日期填错"}
+        assert issuing.corrections(led, amend - 1) == []
