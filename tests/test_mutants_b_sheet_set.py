@@ -56,3 +56,12 @@ def test_kinds_in_any_case_and_the_weeks_after_an_unreadable_one_are_settled_her
     assert [s[0] for s in screened[:2]] == [("宣传科", W06, "unit", "宣传部"), ("办公室", "2022-W05", "unit", "财政局")]
     assert [s[1] for s in screened[:2]] == [c[1] for c in checked[:2]]
     assert screened[2:] == [sheet_set.ASK] * 8
+
+
+def test_an_unknown_department_or_kind_is_left_to_the_row_validator(led, tmp_path):  # noqa: F811
+    path = _sheet(tmp_path / "错.csv", ["科所队", "周次", "对象类型", "包联对象", "宣传折页（份）"], [
+        ["宣传课", W06, "本人", "", "1"], ["蔚汾派出所", W06, "单元", "蔚汾镇东关社区网格", "1"],
+        ["", W06, "本人", "", "1"], ["蔚汾派出所", W06, "网格", "蔚汾镇东关社区网格", "1"]])
+    screened, checked = _both(led, path)
+    assert screened[:3] == [sheet_set.ASK] * 3 and all(isinstance(c, list) for c in checked[:3])  # refused there
+    assert screened[3][0] == ("蔚汾派出所", W06, "grid", "蔚汾镇东关社区网格")
