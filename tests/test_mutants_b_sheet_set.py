@@ -6,24 +6,9 @@ from __future__ import annotations
 
 import csv
 
-from fanzha_cli.reports import sheet as S
 from fanzha_cli.reports import sheet_set
-from fanzha_cli.reports.week_plan import WeekPlans
 
-from .test_import_set import NOW, W06, led, scene  # noqa: F401
-
-
-def _both(led, path):
-    """The sheet at `path` through the set check and through the row validator."""
-    problems: list = []
-    read = S._read_sheet(path, problems, S.Progress())
-    with led.write():
-        screened = sheet_set.screen(led, read.fields, read.names, read.rows, WeekPlans(led, NOW.date(), point=True),
-                                    NOW, None)
-        checked = [sheet_set.compact(S._check_row(r, read.fields, WeekPlans(led, NOW.date()), NOW, None))
-                   for r in read.rows]
-    assert problems == []
-    return screened, checked
+from .test_import_set import W06, led, scene, screened_and_checked  # noqa: F401
 
 
 def _sheet(path, header, rows):
@@ -37,7 +22,7 @@ def _sheet(path, header, rows):
 def test_a_sheet_without_the_optional_columns_is_settled_as_the_row_validator_settles_it(led, tmp_path):  # noqa: F811
     path = _sheet(tmp_path / "简表.csv", ["科所队", "周次", "对象类型", "包联对象", "宣传折页（份）"],
                   [["宣传科", W06, "单位", "宣传部", "4"], ["办公室", W06, "", "县委办", ""]])
-    screened, checked = _both(led, path)
+    screened, checked = screened_and_checked(led, path)
     assert screened[1] is None and checked[1] is None  # nothing filled in: not a report
     key, content, submitted, plan = screened[0]
     assert key == ("宣传科", W06, "unit", "宣传部")
@@ -52,7 +37,7 @@ def test_kinds_in_any_case_and_the_weeks_after_an_unreadable_one_are_settled_her
                                                                     "W6", "2022W06", "x", "2022-W00"])]
     path = _sheet(tmp_path / "周.csv", ["科所队", "周次", "对象类型", "包联对象", "宣传折页（份）"], [
         ["宣传科", W06, "UNIT", "宣传部", "4"], ["办公室", "2022-W05", "Unit", "财政局", "2"], *bad])
-    screened, checked = _both(led, path)
+    screened, checked = screened_and_checked(led, path)
     assert [s[0] for s in screened[:2]] == [("宣传科", W06, "unit", "宣传部"), ("办公室", "2022-W05", "unit", "财政局")]
     assert [s[1] for s in screened[:2]] == [c[1] for c in checked[:2]]
     assert screened[2:] == [sheet_set.ASK] * 8
@@ -62,6 +47,6 @@ def test_an_unknown_department_or_kind_is_left_to_the_row_validator(led, tmp_pat
     path = _sheet(tmp_path / "错.csv", ["科所队", "周次", "对象类型", "包联对象", "宣传折页（份）"], [
         ["宣传课", W06, "本人", "", "1"], ["蔚汾派出所", W06, "单元", "蔚汾镇东关社区网格", "1"],
         ["", W06, "本人", "", "1"], ["蔚汾派出所", W06, "网格", "蔚汾镇东关社区网格", "1"]])
-    screened, checked = _both(led, path)
+    screened, checked = screened_and_checked(led, path)
     assert screened[:3] == [sheet_set.ASK] * 3 and all(isinstance(c, list) for c in checked[:3])  # refused there
     assert screened[3][0] == ("蔚汾派出所", W06, "grid", "蔚汾镇东关社区网格")
