@@ -251,10 +251,8 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
         if not r.start <= mine["case_date"] <= r.end:
             continue
         for case_no in dict.fromkeys([v["case_no"] for v in history if v["case_no"]]):
-            prev = None
             for v in led.query(queries.CASE_HISTORY, {"case_no": case_no, "upto": upto}):
-                described[v["version_entry"]] = _case_fact(v, prev, names, show_pii)
-                prev = v if v["action"] != "void" else prev
+                described[v["version_entry"]] = _case_fact(v, names, show_pii)
         for v in history:
             described[v["version_entry"]] = _audit_fact(audit_id, v, show_pii)
         finding = led.query(queries.FINDING_OF_AUDIT, {"audit_id": audit_id, "upto": upto})
@@ -297,7 +295,7 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
     }
 
 
-def _case_fact(v: dict[str, Any], prev: dict[str, Any] | None, names: dict[str, str], show_pii: bool) -> dict[str, Any]:
+def _case_fact(v: dict[str, Any], names: dict[str, str], show_pii: bool) -> dict[str, Any]:
     if v["action"] == "void":
         return {"role": "case_void", "case_no": v["case_no"],
                 "summary": f"作废案件 {v['case_no']}（其扣分不再计入）：{v['reason']}"}

@@ -163,15 +163,15 @@ def test_case_facts():
     v = {"action": "add", "case_no": "K1", "case_date": "2022-03-01", "fraud_type": "odd", "target_kind": "odd",
          "target": "某处", "loss_fen": None, "victim_name": None, "victim_phone": None, "victim_id_number": None,
          "reason": None}
-    assert discipline._case_fact(v, None, names, False) == {
+    assert discipline._case_fact(v, names, False) == {
         "role": "case", "case_no": "K1", "victim_name": None, "victim_phone": None, "victim_id_number": None,
         "summary": "登记案件 K1：2022-03-01 发案，odd，odd：某处"}
     place = {**v, "fraud_type": "online_loan", "target_kind": "place", "loss_fen": 0, "action": "amend", "reason": "改"}
-    assert discipline._case_fact(place, v, names, False)["summary"] == (
+    assert discipline._case_fact(place, names, False)["summary"] == (
         "更正案件 K1：2022-03-01 发案，网络贷款诈骗，地点：某处，损失 0.00 元；原因：改")
     unit = {**v, "target_kind": "unit", "victim_name": "李四"}
-    assert discipline._case_fact(unit, None, names, False)["summary"] == "登记案件 K1：2022-03-01 发案，odd，单位：某处，受害人 李*"
-    assert discipline._case_fact({**v, "action": "void", "reason": "误登"}, v, names, False) == {
+    assert discipline._case_fact(unit, names, False)["summary"] == "登记案件 K1：2022-03-01 发案，odd，单位：某处，受害人 李*"
+    assert discipline._case_fact({**v, "action": "void", "reason": "误登"}, names, False) == {
         "role": "case_void", "case_no": "K1", "summary": "作废案件 K1（其扣分不再计入）：误登"}
 
 
