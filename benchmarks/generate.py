@@ -238,7 +238,11 @@ def write_weeks(led: ledger.Ledger, w: Weekly, week_list: list[weeks.Week], tota
                 when = min(dt.date.fromisoformat(c["date"]) + dt.timedelta(days=rng.randint(3, 9)), w.last_day).isoformat()
                 negligent = c["grid"] is not None and (c["grid"] in w.careless or rng.random() < 0.3)
                 got = "否" if negligent or rng.random() < 0.25 else "是"
+                # Found negligent on the day of the call-back, as a clerk records it: its deduction is
+                # circulated that week (left out, every finding would take the day it is recorded,
+                # the campaign's last day, and week 52's circular would list the whole year's).
                 call_backs.append(dict(case_no=c["case_no"], date=when, received=got, verified_negligent=negligent,
+                                       verify_date=when if negligent else None,
                                        note="回访：受害人称未收到面对面宣传" if got == "否" else "电话回访"))
             done = audits.record_many(led, call_backs)
             totals["audits"] += len(done)
