@@ -465,3 +465,48 @@ def test_a_file_too_damaged_to_cut_is_walked_in_order(every_table, db_path, monk
         assert chain.verify_chain_split(conn, db_path) == chain._verify_chain_reference(conn)
     finally:
         conn.close()
+
+
+def test_the_cut_leaves_about_half_the_rows_on_each_side(tmp_path, monkeypatch):
+    """_split_point: the first entry (after the first) before which at least half of all rows
+    lie, counted over every ledger table; any cut gives the same answer (the tests above),
+    this one balances the two processes. On a generated ledger of eight weeks, where the
+    plan is a small part of the rows."""
+    import sys as _sys
+
+    from .test_performance import ROOT
+    _sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    path = tmp_path / "tiny.db"
+    from fanzha_cli.settings import Settings
+
+    led = ledger.open_ledger(Settings(path, "测试"), create=True)
+    try:
+        generate.build(led, "tiny", n_weeks=8, seed=3, plan_path=tmp_path / "plan.yaml")
+    finally:
+        led.close()
+    monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", 0)
+    conn = sqlite3.connect(path)
+    try:
+        per_entry: dict[int, int] = {}
+        for t in chain.ledger_tables(conn):
+            for entry_id, n in conn.execute(f'SELECT entry_id, count(*) FROM "{t}" GROUP BY entry_id'):
+                per_entry[entry_id] = per_entry.get(entry_id, 0) + n
+        total = sum(per_entry.values())
+        first, last = conn.execute("SELECT min(id), max(id) FROM entries").fetchone()
+
+        def before(e: int) -> int:
+            return sum(n for entry_id, n in per_entry.items() if entry_id < e)
+
+        cut = chain._split_point(conn)
+        # Within one entry of the exact half (rows are found by rowid through the entry_id
+        # index, which may point at any of an entry's rows: about half, not exactly).
+        assert first + 1 < cut < last - 1
+        assert before(cut - 1) * 2 <= total <= before(cut + 1) * 2, (cut, total)
+        monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", 2 * total)  # too small a ledger: one process
+        assert chain._split_point(conn) is None
+        monkeypatch.setattr(chain, "SPLIT_MIN_ROWS", total)
+        assert chain._split_point(conn) == cut
+    finally:
+        conn.close()
