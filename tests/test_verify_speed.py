@@ -510,3 +510,19 @@ def test_the_cut_leaves_about_half_the_rows_on_each_side(tmp_path, monkeypatch):
         assert chain._split_point(conn) == cut
     finally:
         conn.close()
+
+
+def test_a_part_gives_back_the_text_factory_it_found(every_table):  # noqa: F811
+    """verify reads damaged text with a replacing factory (verify._replacing); a part of the
+    walk sets its own and must put that one back, or the walk in order after it would stop
+    at the first byte that is not UTF-8 instead of naming its entry."""
+    conn = sqlite3.connect(every_table)
+    try:
+        def mine(b: bytes) -> str:
+            return b.decode("utf-8", "replace")
+
+        conn.text_factory = mine
+        assert chain._part(conn, None, None) is not None
+        assert conn.text_factory is mine
+    finally:
+        conn.close()
