@@ -182,6 +182,7 @@ SCHEMA_STEPS = (
     "m009_case_numbers",
     "m010_plan_rows",
     "m013_report_lines_current",
+    "m014_report_week_status_times",
 )
 
 

@@ -622,3 +622,57 @@ def m013_report_lines_current(db: sqlite_utils.Database) -> None:
     # The plan version's targets in position order with what PLAN_ROWS_UNREPORTED reads.
     db.execute("CREATE INDEX plan_version_targets_pos ON plan_version_targets("
                "version_entry, pos, scored, dept, kind, target)")
+
+
+@migrations()
+def m014_report_week_status_times(db: sqlite_utils.Database) -> None:
+    # `report missing` (issue 15) reads each department's week from report_week_status instead
+    # of every line of the week: beside the counts, the first and last time a current line came
+    # in and how many current lines are the officers' own publicity (self). Still derived, still
+    # recomputed by `db verify` (queries.REPORT_WEEK_STATUS_RECOUNT) and, as of an earlier
+    # entry, computed by asof.py from the lines themselves.
+    for column in ("first_at TEXT", "last_at TEXT", "self_lines INTEGER NOT NULL DEFAULT 0"):
+        db.execute(f"ALTER TABLE report_week_status ADD COLUMN {column}")
+    db.execute(f"""
+        UPDATE report_week_status
+        SET first_at = f.first_at, last_at = f.last_at, self_lines = f.self_lines
+        FROM ({queries.REPORT_WEEK_STATUS_RECOUNT}) AS f
+        WHERE f.week = report_week_status.week AND f.dept = report_week_status.dept
+        """)
+    # A new line adds itself; the earliest and latest times only move outwards.
+    db.execute("DROP TRIGGER report_lines_status_new")
+    db.execute(
+        """
+        CREATE TRIGGER report_lines_status_new AFTER INSERT ON report_lines WHEN NEW.version = 1
+        BEGIN
+            INSERT INTO report_week_status (week, dept, lines, late_lines, first_at, last_at, self_lines)
+            VALUES (NEW.week, NEW.dept, NEW.action <> 'void', NEW.action <> 'void' AND NEW.late,
+                    CASE WHEN NEW.action <> 'void' THEN NEW.submitted_at END,
+                    CASE WHEN NEW.action <> 'void' THEN NEW.submitted_at END,
+                    NEW.action <> 'void' AND NEW.target_kind = 'self' AND NEW.target = '')
+            ON CONFLICT (week, dept) DO UPDATE
+            SET lines = lines + excluded.lines, late_lines = late_lines + excluded.late_lines,
+                first_at = min(coalesce(first_at, excluded.first_at), coalesce(excluded.first_at, first_at)),
+                last_at = max(coalesce(last_at, excluded.last_at), coalesce(excluded.last_at, last_at)),
+                self_lines = self_lines + excluded.self_lines;
+        END
+        """
+    )
+    # An amendment or a void can take away the earliest or latest line, which no running
+    # figure can undo: the department's week is counted again from its current lines (a few
+    # dozen, found by the week index; amendments are rare beside new lines).
+    db.execute("DROP TRIGGER report_lines_status_version")
+    db.execute(
+        f"""
+        CREATE TRIGGER report_lines_status_version AFTER INSERT ON report_lines WHEN NEW.version > 1
+        BEGIN
+            UPDATE report_week_status
+            SET (lines, late_lines, first_at, last_at, self_lines) = ({queries.REPORT_WEEK_STATUS_OF_DEPT_WEEK})
+            WHERE week = NEW.week AND dept = NEW.dept;
+        END
+        """
+    )
+    # The on-time weeks of a long period (the circular's commendations late in the year) read
+    # department by department, already in GROUP BY order, instead of sorting every row of the
+    # period (commend.on_time_weeks chooses it for long periods).
+    db.execute("CREATE INDEX report_week_status_dept ON report_week_status(dept, week, lines, late_lines)")

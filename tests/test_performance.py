@@ -238,15 +238,38 @@ def test_a_ledger_without_recorded_states_reads_the_same_plan(cli, loaded, db_pa
 # --- the derived per-week report counts -------------------------------------------------------------------
 
 
-def _derived_matches(db_path: Path) -> None:
+def _by_hand(led) -> dict[tuple[str, str], tuple]:
+    """report_week_status worked out in Python from every version of every line: per week and
+    department, the current lines that are not voids, how many late, the first and last time
+    they came in, how many are self lines (a week whose lines were all voided: zeros)."""
+    current: dict[int, dict] = {}
+    for r in led.query("SELECT * FROM report_lines ORDER BY line_id, version"):
+        current[r["line_id"]] = r
+    out: dict[tuple[str, str], tuple] = {}
+    for r in current.values():
+        key = (r["week"], r["dept"])
+        lines, late, first, last, own = out.get(key, (0, 0, None, None, 0))
+        if r["action"] != "void":
+            at = r["submitted_at"]
+            lines, late, own = lines + 1, late + r["late"], own + (r["target_kind"] == "self" and r["target"] == "")
+            first, last = min(first or at, at), max(last or at, at)
+        out[key] = (lines, late, first, last, own)
+    return out
+
+
+def _derived_matches(db_path: Path) -> dict[tuple[str, str], tuple]:
     with opened(db_path) as led:
         assert reports.derived_problems(led) == []
-        assert led.query(queries.REPORT_WEEK_STATUS_KEPT)
+        kept = {(r[0], r[1]): tuple(r[2:]) for r in led.conn.execute(
+            "SELECT week, dept, lines, late_lines, first_at, last_at, self_lines FROM report_week_status")}
+        assert kept == _by_hand(led)
+        return kept
 
 
 def test_report_week_counts_follow_every_write(cli, loaded, db_path, tmp_path):
     def add(dept, flag, target, at, **more):
-        args = ["report", "add", "--dept", dept, "--week", "2022-W05", flag, target, "--submitted-at", at, "--leaflets", "5"]
+        args = ["report", "add", "--dept", dept, "--week", "2022-W05", flag, *([target] if target else []),
+                "--submitted-at", at, "--leaflets", "5"]
         for k, v in more.items():
             args += [f"--{k}", v]
         cli.ok(*args)
@@ -254,27 +277,47 @@ def test_report_week_counts_follow_every_write(cli, loaded, db_path, tmp_path):
     add("宣传科", "--unit", "宣传部", "2022-02-04 10:00")
     add("宣传科", "--unit", "融媒体中心", "2022-02-04 19:00")
     add("办公室", "--unit", "财政局", "2022-02-04 09:00")
-    _derived_matches(db_path)
+    kept = _derived_matches(db_path)
+    assert kept[("2022-W05", "宣传科")] == (2, 1, "2022-02-04T10:00:00", "2022-02-04T19:00:00", 0)
     cli.ok("report", "amend", "2", "--submitted-at", "2022-02-04 11:00", "--reason", "收到时间记错")
-    _derived_matches(db_path)
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (2, 0, "2022-02-04T10:00:00", "2022-02-04T11:00:00", 0)
     cli.ok("report", "void", "3", "--reason", "报错了对象")
-    _derived_matches(db_path)
+    assert _derived_matches(db_path)[("2022-W05", "办公室")] == (0, 0, None, None, 0)
+    # The earliest line moved later, then voided: the first time follows (an amendment or a
+    # void is counted again from the current lines, not adjusted).
+    add("宣传科", "--self", "", "2022-02-03 08:00")
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (3, 0, "2022-02-03T08:00:00", "2022-02-04T11:00:00", 1)
+    cli.ok("report", "amend", "4", "--submitted-at", "2022-02-04 12:00", "--reason", "时间记错")
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (3, 0, "2022-02-04T10:00:00", "2022-02-04T12:00:00", 1)
+    cli.ok("report", "void", "1", "--reason", "重复")
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (2, 0, "2022-02-04T11:00:00", "2022-02-04T12:00:00", 1)
+    cli.ok("report", "void", "4", "--reason", "重复")
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (1, 0, "2022-02-04T11:00:00", "2022-02-04T11:00:00", 0)
+    add("办公室", "--unit", "财政局", "2022-02-04 08:30")  # a department's week all voided, then a new line
+    assert _derived_matches(db_path)[("2022-W05", "办公室")] == (1, 0, "2022-02-04T08:30:00", "2022-02-04T08:30:00", 0)
     sheet = tmp_path / "w06.csv"
     sheet.write_text("科所队,周次,包联对象,宣传折页（份）,报送时间\n宣传科,2022-W06,宣传部,3,2022-02-11 20:00\n"
                      "宣传科,2022-W06,文联,4,2022-02-11 10:00\n", encoding="utf-8")
     cli.ok("report", "import", sheet)
     _derived_matches(db_path)
+    # W05 on time once amended (宣传科) and after a void and a new line (办公室); 宣传科's W06 late.
+    # Both readings (short periods by week, long ones by department) agree.
     with opened(db_path) as led:
-        on_time = led.query(queries.REPORT_ON_TIME_WEEKS, {"first": "2022-W01", "last": "2022-W52"})
-    assert on_time == [{"dept": "宣传科", "weeks": 1}]  # W05 on time once amended; W06 late; 办公室's voided
+        for sql in (queries.REPORT_ON_TIME_WEEKS, queries.REPORT_ON_TIME_WEEKS_BY_DEPT):
+            on_time = led.query(sql, {"first": "2022-W01", "last": "2022-W52"})
+            assert sorted((r["dept"], r["weeks"]) for r in on_time) == [("办公室", 1), ("宣传科", 1)]
+            assert led.query(sql, {"first": "2022-W06", "last": "2022-W52"}) == []
 
 
-def test_verify_finds_derived_counts_that_disagree_with_the_lines(cli, loaded, db_path):
+@pytest.mark.parametrize("tamper", [
+    "late_lines = 1", "first_at = '2022-02-04 09:59:00'", "last_at = '2022-02-04 10:01:00'", "self_lines = 1",
+])
+def test_verify_finds_derived_counts_that_disagree_with_the_lines(cli, loaded, db_path, tamper):
     cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", "宣传部", "--leaflets", "5",
            "--submitted-at", "2022-02-04 10:00")
     cli.ok("db", "verify")
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE report_week_status SET late_lines = 1")
+    assert conn.execute(f"UPDATE report_week_status SET {tamper}").rowcount == 1
     conn.commit()
     result = cli("db", "verify")
     assert result.exit_code == 1 and "report_week_status" in result.stderr
