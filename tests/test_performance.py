@@ -287,12 +287,14 @@ def test_report_week_counts_follow_every_write(cli, loaded, db_path, tmp_path):
     # void is counted again from the current lines, not adjusted).
     add("宣传科", "--self", "", "2022-02-03 08:00")
     assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (3, 0, "2022-02-03T08:00:00", "2022-02-04T11:00:00", 1)
+    add("宣传科", "--unit", "文联", "2022-02-04 10:30")  # a new line keeps the self line counted
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (4, 0, "2022-02-03T08:00:00", "2022-02-04T11:00:00", 1)
     cli.ok("report", "amend", "4", "--submitted-at", "2022-02-04 12:00", "--reason", "时间记错")
-    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (3, 0, "2022-02-04T10:00:00", "2022-02-04T12:00:00", 1)
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (4, 0, "2022-02-04T10:00:00", "2022-02-04T12:00:00", 1)
     cli.ok("report", "void", "1", "--reason", "重复")
-    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (2, 0, "2022-02-04T11:00:00", "2022-02-04T12:00:00", 1)
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (3, 0, "2022-02-04T10:30:00", "2022-02-04T12:00:00", 1)
     cli.ok("report", "void", "4", "--reason", "重复")
-    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (1, 0, "2022-02-04T11:00:00", "2022-02-04T11:00:00", 0)
+    assert _derived_matches(db_path)[("2022-W05", "宣传科")] == (2, 0, "2022-02-04T10:30:00", "2022-02-04T11:00:00", 0)
     add("办公室", "--unit", "财政局", "2022-02-04 08:30")  # a department's week all voided, then a new line
     assert _derived_matches(db_path)[("2022-W05", "办公室")] == (1, 0, "2022-02-04T08:30:00", "2022-02-04T08:30:00", 0)
     sheet = tmp_path / "w06.csv"
