@@ -231,17 +231,22 @@ def test_report_missing_reads_amended_and_voided_lines_through_the_later_version
                "--submitted-at", when)
     cli.ok("report", "amend", "1", "--submitted-at", "2022-02-05 09:00", "--reason", "实际周六才报回")
     cli.ok("report", "void", "2", "--reason", "报错了单位")
-    cli.ok("report", "add", "--dept", "办公室", "--week", "2022-W05", "--self", "--leaflets", "2",
+    cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--self", "--leaflets", "2",
            "--submitted-at", "2022-02-03 10:00")
+    cli.ok("report", "add", "--dept", "办公室", "--week", "2022-W05", "--unit", "财政局", "--leaflets", "2",
+           "--submitted-at", "2022-02-03 10:00")
+    cli.ok("report", "void", "4", "--reason", "报错了周次")  # 办公室's only line: none left
     led = ledger.open_ledger(Settings(db_path, "测试"), read_only=True)
     try:
         now = dt.datetime(2026, 1, 1)
         got = status.missing(led, "2022-W05", now=now)
         assert got == _old_missing(led, "2022-W05", now)
         row = next(d for d in got["departments"] if d["dept"] == "宣传科")
-        assert (row["lines"], row["late_lines"], row["status"]) == (1, 1, "late")
+        assert (row["lines"], row["late_lines"], row["status"], row["self_reported"]) == (2, 1, "late", True)
+        assert row["first_submitted_at"] == "2022-02-03 10:00:00"
         assert "融媒体中心" in row["unreported_targets"] and "宣传部" not in row["unreported_targets"]
-        assert next(d for d in got["departments"] if d["dept"] == "办公室")["self_reported"] is True
+        office = next(d for d in got["departments"] if d["dept"] == "办公室")
+        assert (office["lines"], office["status"], office["first_submitted_at"]) == (0, "missing", None)
         params = {"week": "2022-W05", "version": week_plan(led, weeks.resolve("2022-W05"), rows=True).index.version}
         plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + queries.PLAN_ROWS_UNREPORTED, params))
         assert "COVERING INDEX report_lines_week_current" in plan, plan
