@@ -640,7 +640,7 @@ def m014_report_week_status_times(db: sqlite_utils.Database) -> None:
         WHERE f.week = report_week_status.week AND f.dept = report_week_status.dept
         """)
     # A new line adds itself; the earliest and latest times only move outwards.
-    db.execute("DROP TRIGGER report_lines_status_new")
+    db.execute("DROP TRIGGER IF EXISTS report_lines_status_new")  # (a forged ledger may lack it: verify says so)
     db.execute(
         """
         CREATE TRIGGER report_lines_status_new AFTER INSERT ON report_lines WHEN NEW.version = 1
@@ -661,7 +661,7 @@ def m014_report_week_status_times(db: sqlite_utils.Database) -> None:
     # An amendment or a void can take away the earliest or latest line, which no running
     # figure can undo: the department's week is counted again from its current lines (a few
     # dozen, found by the week index; amendments are rare beside new lines).
-    db.execute("DROP TRIGGER report_lines_status_version")
+    db.execute("DROP TRIGGER IF EXISTS report_lines_status_version")
     db.execute(
         f"""
         CREATE TRIGGER report_lines_status_version AFTER INSERT ON report_lines WHEN NEW.version > 1

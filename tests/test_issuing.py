@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha_cli import audits, issuing
+from fanzha_cli import audits, issuing, queries
 from fanzha_cli.migrations import _guard
 
 from .casework import failed, opened
@@ -317,9 +317,8 @@ def _cut_back(db_path: Path, keep: int, restore_guards: bool) -> None:
             conn.execute(f'DELETE FROM "{t}" WHERE entry_id > ?', (keep,))
     conn.execute("DELETE FROM entries WHERE id > ?", (keep,))
     conn.execute("DELETE FROM report_week_status")
-    conn.execute("INSERT INTO report_week_status SELECT week, dept, count(*), sum(late) FROM (SELECT r.*, "
-                 "row_number() OVER (PARTITION BY line_id ORDER BY version DESC) rn FROM report_lines r) "
-                 "WHERE rn = 1 AND action <> 'void' GROUP BY week, dept")
+    conn.execute("INSERT INTO report_week_status (week, dept, lines, late_lines, first_at, last_at, self_lines) "
+                 + queries.REPORT_WEEK_STATUS_RECOUNT)
     if restore_guards:
         import sqlite_utils
 
