@@ -183,6 +183,7 @@ SCHEMA_STEPS = (
     "m010_plan_rows",
     "m013_report_lines_current",
     "m014_report_week_status_times",
+    "m015_cases_by_target",
 )
 
 

@@ -676,3 +676,12 @@ def m014_report_week_status_times(db: sqlite_utils.Database) -> None:
     # department by department, already in GROUP BY order, instead of sorting every row of the
     # period (commend.on_time_weeks chooses it for long periods).
     db.execute("CREATE INDEX report_week_status_dept ON report_week_status(dept, week, lines, late_lines)")
+
+
+@migrations()
+def m015_cases_by_target(db: sqlite_utils.Database) -> None:
+    # The targets that had a case in a period (plan_rows._hits, the circular's zero-case
+    # judgement from the campaign's start) read from this index alone, already in the order of
+    # temp.zero_hits' key: no case row is fetched and nothing is sorted. Over a year of a
+    # province's cases, a quarter of the time of reading them by date (issue 15).
+    db.execute("CREATE INDEX cases_target ON cases(target_kind, target, case_date, case_no, entry_id)")

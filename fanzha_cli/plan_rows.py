@@ -293,4 +293,5 @@ def _hits(led: Ledger, start: str, end: str) -> None:
     for sql in (*queries.ZERO_HITS_CLEAR, *queries.ZERO_HITS_MAKE):
         conn.execute(sql)
     conn.execute(queries.ZERO_HITS_RECORD, params)
-    conn.execute(queries.ZERO_HITS_FILL, params)
+    for sql in queries.ZERO_HITS_FILL:
+        conn.execute(sql, params)

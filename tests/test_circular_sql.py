@@ -359,3 +359,83 @@ def test_verify_says_when_the_plan_record_itself_cannot_be_read(cli, loaded, db_
         assert plan_rows.problems(led) == ["计划版本的推导数据无法核对：计划记录本身已无法读取。"]
     finally:
         led.close()
+
+
+# --- the targets hit, read from the case index (m015) --------------------------------------------------
+
+
+def _hits(led, start, end) -> set[tuple[str, str]]:
+    plan_rows._hits(led, start, end)
+    return set(led.conn.execute("SELECT kind, target FROM temp.zero_hits"))
+
+
+def _current_case_targets(led, start, end) -> set[tuple[str, str]]:
+    sql = (f"SELECT target_kind, target FROM ({queries.CURRENT_CASES}) "
+           "WHERE case_date BETWEEN :start AND :end AND target_kind <> 'place'")
+    return {(r["target_kind"], r["target"]) for r in led.query(sql, {"start": start, "end": end, "upto": None})}
+
+
+def test_the_hits_are_the_current_cases_targets_through_amendments_and_voids(cli, loaded, db_path):
+    """plan_rows._hits reads the never-corrected cases from the index cases_target and the
+    amended ones from their latest version: the same targets as CURRENT_CASES, live and as of
+    an entry before the corrections."""
+    from tests.casework import GRID, GRID_NORTH, GRID_WEST, add_case
+
+    add_case(cli, "C1", "2022-03-01", GRID)
+    add_case(cli, "C2", "2022-03-02", None, "--unit", "财政局")
+    add_case(cli, "C3", "2022-03-03", GRID_NORTH)
+    add_case(cli, "C4", "2022-04-10", GRID_WEST)
+    add_case(cli, "C5", "2022-03-05", None, "--unit", "文联")
+    add_case(cli, "C6", "2022-03-06", None, "--unit", "宣传部")
+    before = add_case(cli, "C7", "2022-03-07", None, "--place", "县汽车站")
+    march = ("2022-03-01", "2022-03-31")
+    first = {("grid", GRID), ("unit", "财政局"), ("grid", GRID_NORTH), ("unit", "文联"), ("unit", "宣传部")}
+    with_reason = ["--reason", "核实更正"]
+    cli.ok("case", "amend", "C2", "--unit", "审计局", *with_reason)  # moved to another unit
+    cli.ok("case", "amend", "C3", "--date", "2022-05-01", *with_reason)  # out of March
+    cli.ok("case", "amend", "C4", "--date", "2022-03-10", *with_reason)  # into March
+    cli.ok("case", "void", "C5", *with_reason)
+    cli.ok("case", "amend", "C6", "--place", "县汽车站", *with_reason)  # off every pairing
+    cli.ok("case", "amend", "C7", "--unit", "文联", *with_reason)
+    cli.ok("case", "amend", "C7", "--date", "2022-06-01", *with_reason)  # the latest version counts
+    now = {("grid", GRID), ("unit", "审计局"), ("grid", GRID_WEST)}
+    led = ledger.open_ledger(Settings(db_path, "测试"), read_only=True)
+    try:
+        assert _hits(led, *march) == _current_case_targets(led, *march) == now
+        assert _hits(led, "2022-01-01", "2022-12-31") == now | {("grid", GRID_NORTH), ("unit", "文联")}
+        with asof.as_of(led, before):
+            assert _hits(led, *march) == _current_case_targets(led, *march) == first
+        assert _hits(led, *march) == now
+    finally:
+        led.close()
+
+
+def test_the_hits_and_the_on_time_weeks_read_indexes_only_live_and_as_of(cli, loaded, db_path):
+    """The case part of the fill scans cases_target with no sort, and a long period's on-time
+    weeks scan report_week_status_dept; as of an entry (tables shadowed by views) both still
+    run and give the live answers."""
+    from tests.casework import GRID, add_case
+
+    add_case(cli, "C1", "2022-03-01", GRID)
+    cli.ok("report", "add", "--dept", "宣传科", "--week", "2022-W05", "--unit", "宣传部", "--leaflets", "5",
+           "--submitted-at", "2022-02-04 10:00")
+    led = ledger.open_ledger(Settings(db_path, "测试"), read_only=True)
+    try:
+        year = ("2022-01-01", "2022-12-31")
+        hits = _hits(led, *year)
+        params = {"start": year[0], "end": year[1], "upto": None}
+        plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + queries.ZERO_HITS_FILL[0], params))
+        assert "SCAN c USING COVERING INDEX cases_target" in plan and "TEMP B-TREE" not in plan, plan
+        weeks_ = {"first": "2022-W01", "last": "2022-W52"}
+        plan = " | ".join(r[3] for r in led.conn.execute("EXPLAIN QUERY PLAN " + queries.REPORT_ON_TIME_WEEKS_BY_DEPT, weeks_))
+        assert plan == "SCAN report_week_status USING COVERING INDEX report_week_status_dept", plan
+        labels = [f"2022-W{n:02d}" for n in range(1, 53)]
+        assert len(labels) > commend.LONG_PERIOD_WEEKS
+        live = (hits, commend.on_time_weeks(led, labels), commend.on_time_weeks(led, labels[:5]))
+        assert live == ({("grid", GRID)}, {"宣传科": 1}, {"宣传科": 1})
+        last = led.conn.execute(queries.LAST_ENTRY_ID).fetchone()[0]
+        with asof.as_of(led, last):
+            assert (_hits(led, *year), commend.on_time_weeks(led, labels),
+                    commend.on_time_weeks(led, labels[:5])) == live
+    finally:
+        led.close()
