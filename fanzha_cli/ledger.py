@@ -217,12 +217,27 @@ def migrate(conn: sqlite3.Connection) -> None:
     # Under the write lock, so two processes opening a new ledger at once migrate it once.
     conn.execute("BEGIN IMMEDIATE")
     try:
+        _say_upgrading(conn)
         migrations.apply(db)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _say_upgrading(conn: sqlite3.Connection) -> None:
+    """A ledger that already holds records is being upgraded by a new fanzha: say so, since on a
+    large ledger a step can take a while (m014 recounts every report line: half a minute on a
+    province's year). A new ledger is set up silently."""
+    try:
+        has_records = conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:  # no entries table yet: a new ledger
+        return
+    if has_records:
+        import sys
+
+        sys.stderr.write("正在升级账本结构（新版 fanzha 第一次打开本账本时进行，只需一次；账本较大时可能需要几十秒）……\n")
 
 
 def open_ledger(settings: Settings, *, create: bool = False, read_only: bool = False) -> Ledger:

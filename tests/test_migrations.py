@@ -130,9 +130,11 @@ def test_legacy_ledger_upgrades_verifies_and_keeps_its_figures(cli, tmp_path, na
     every = [m.name for m in migrations_module.migrations._migrations]
     assert before == [m for m in every if m in before], "the legacy ledger is a prefix of today's steps"
 
-    cli.ok("--db", str(legacy), "db", "verify")  # opening upgrades it; the old chain still holds
+    upgraded = cli.ok("--db", str(legacy), "db", "verify")  # opening upgrades it; the old chain still holds
+    assert "正在升级账本结构" in upgraded.stderr  # (it can take a while on a large ledger)
     assert _applied(legacy) == before + [m for m in every if m not in before]
-    cli.ok("--db", str(legacy), "db", "verify")  # and again after the upgrade
+    again = cli.ok("--db", str(legacy), "db", "verify")  # and again after the upgrade, silently
+    assert "正在升级账本结构" not in again.stderr
 
     steps = MANIFEST[name]["steps"]
     fresh = tmp_path / "fresh.db"
@@ -165,3 +167,8 @@ def test_legacy_ledgers_cover_every_older_schema():
     assert ("m001_entries_and_plan",) in stops
     assert any("m003_cases_audits" in s and "m004_performance" not in s for s in stops)
     assert any("m004_performance" in s for s in stops)
+
+
+def test_a_new_ledger_is_set_up_without_the_upgrade_notice(cli, tmp_path):
+    new = cli.ok("--db", str(tmp_path / "new.db"), "plan", "load", PLAN)
+    assert "正在升级账本结构" not in new.stderr
