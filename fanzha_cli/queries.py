@@ -721,6 +721,17 @@ REPORT_WEEK_STATUS_KEPT = """
 SELECT week, dept, lines, late_lines, first_at, last_at, self_lines FROM report_week_status WHERE lines > 0
 """
 
+# The (week, department)s where the kept rows and the recount disagree (a row differs, or is on
+# one side only), in order: compared inside SQLite, so `db verify` holds neither side in
+# Python (a province's year is 270,000 rows a side).
+REPORT_WEEK_STATUS_DISAGREEING = f"""
+WITH kept AS MATERIALIZED ({REPORT_WEEK_STATUS_KEPT}), fresh AS MATERIALIZED ({REPORT_WEEK_STATUS_RECOUNT})
+SELECT week, dept FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+UNION
+SELECT week, dept FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
+ORDER BY week, dept
+"""
+
 # Per department, the weeks in [:first, :last] in which it reported and every current line
 # came before the deadline: departments × weeks rows, never the lines themselves.
 REPORT_ON_TIME_WEEKS = """

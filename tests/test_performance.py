@@ -412,3 +412,20 @@ def test_the_check_for_victims_in_clear_reads_only_such_rows(cli, loaded, db_pat
         steps = [r[3] for r in conn.execute(
             f'EXPLAIN QUERY PLAN SELECT count(*) FROM "{table}" WHERE {sealing.PLAIN_VICTIM}')]
         assert len(steps) == 1 and re.fullmatch(f"SCAN {table} USING (COVERING )?INDEX {table}_plain_victims", steps[0]), steps
+
+
+def test_verify_counts_every_week_that_disagrees_and_names_the_first(cli, loaded, db_path):
+    """A kept row changed, one deleted and one added where there are no lines: three places, the
+    first in (week, department) order named."""
+    for dept, unit, week in (("宣传科", "宣传部", "2022-W05"), ("办公室", "财政局", "2022-W06"), ("宣传科", "宣传部", "2022-W07")):
+        cli.ok("report", "add", "--dept", dept, "--week", week, "--unit", unit, "--leaflets", "5")
+    cli.ok("db", "verify")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE report_week_status SET self_lines = 1 WHERE week = '2022-W07'")
+    conn.execute("DELETE FROM report_week_status WHERE week = '2022-W06'")
+    conn.execute("INSERT INTO report_week_status (week, dept, lines, late_lines) VALUES ('2022-W09', '政工科', 1, 0)")
+    conn.commit()
+    conn.close()
+    result = cli("db", "verify")
+    assert result.exit_code == 1
+    assert "每周报送统计（report_week_status）与报送记录不符：3 处，首处为 办公室 2022-W06。" in result.stderr, result.stderr

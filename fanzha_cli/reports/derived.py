@@ -12,9 +12,7 @@ from fanzha_cli.ledger import Ledger
 def derived_problems(led: Ledger) -> list[str]:
     """Where the per-week counts the report triggers keep (report_week_status) disagree with
     the lines themselves: `db verify` runs this beside the hash chain, which does not cover them."""
-    kept = {(r[0], r[1]): r[2:] for r in led.conn.execute(queries.REPORT_WEEK_STATUS_KEPT)}
-    fresh = {(r[0], r[1]): r[2:] for r in led.conn.execute(queries.REPORT_WEEK_STATUS_RECOUNT)}
-    wrong = sorted(k for k in kept.keys() | fresh.keys() if kept.get(k) != fresh.get(k))
+    wrong = led.conn.execute(queries.REPORT_WEEK_STATUS_DISAGREEING).fetchall()
     if not wrong:
         return []
     week, dept = wrong[0]
