@@ -206,9 +206,9 @@ def test_a_shared_units_deduction_is_shown_under_each_department_as_its_own(scen
         assert gone[dept]["deductions"] == 0
 
 
-def test_an_officer_gone_from_the_latest_plan_is_named_by_badge_alone(scene, db_path, cli, tmp_path):
+def test_an_officer_gone_from_the_latest_plan_is_named_as_on_the_case_date(scene, db_path, cli, tmp_path):
     """140103 charged on a March case, then left out of the plan from June: the finding names
-    him by his badge (the latest plan has no name for him)."""
+    him as the plan in force on the case date did (the latest plan has no name for him)."""
     from .casework import plan_variant
     gone = plan_variant(tmp_path, "gone.yaml", {
         '      - {badge: "140103", name: 高德胜, role: police}\n': "",
@@ -221,7 +221,7 @@ def test_an_officer_gone_from_the_latest_plan_is_named_by_badge_alone(scene, db_
     with opened(db_path) as led:
         e = discipline.explain(led, officer=None, dept=STATION)
     found = [x["summary"] for x in e["entries"] if x["role"] == "verification" and x["audit_id"] == a]
-    assert found == [VERIFIED.format(n=a, who="（140103）")]
+    assert found == [VERIFIED.format(n=a, who="高德胜（140103）")]
 
 
 def test_a_findings_note_and_an_entrys_reason_are_masked_unless_asked(scene, db_path):
