@@ -258,7 +258,7 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
         for f in finding:
             charged = led.query(queries.DEDUCTION_ROWS_OF_AUDIT, {"audit_id": audit_id, "upto": f["entry_id"]})
             who = "、".join(
-                (f"民辅警 {_officer_label(led, d['subject'], mine['case_date'])}" if d["subject_kind"] == "officer"
+                (f"民辅警 {plan_lookup.officer_label(led, d['subject'], mine['case_date'])}" if d["subject_kind"] == "officer"
                  else f"单位 {d['subject']}") for d in charged if d["entry_id"] == f["entry_id"])
             described[f["entry_id"]] = {
                 "role": "verification", "case_no": mine["case_no"], "audit_id": audit_id,
@@ -292,20 +292,6 @@ def explain(led: Ledger, *, officer: str | None, dept: str | None, show_pii: boo
         "window": r.window_view(), "deductions": n, "due": r.due(n), "deduction_items": deductions,
         "entries": entries, "steps": steps,
     }
-
-
-def _officer_label(led: Ledger, badge: str, on: str) -> str:
-    """An officer charged for a case, as the plan in force on the case date names him (he may
-    have left the plan since); the latest plan's name if that one has none; the badge alone
-    if neither has him."""
-    for day in (on, plan_store.FAR_FUTURE):
-        try:
-            officer = plan_lookup.lookup_on(led, day).officers.get(badge)
-        except FanzhaError:  # no plan in force that day
-            officer = None
-        if officer:
-            return f"{officer['name']}（{badge}）"
-    return badge
 
 
 def _case_fact(v: dict[str, Any], names: dict[str, str], show_pii: bool) -> dict[str, Any]:

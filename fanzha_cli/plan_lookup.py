@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from fanzha_cli import plan_store, queries
+from fanzha_cli.errors import FanzhaError
 from fanzha_cli.ledger import Ledger
 
 _MISSING = object()
@@ -227,3 +228,17 @@ def lookup_on(ledger: Ledger, on: str) -> PlanLookup:
             del made[next(iter(made))]
         made[key] = PlanLookup(ledger, on, version)
     return made[key]
+
+
+def officer_label(ledger: Ledger, badge: str, on: str) -> str:
+    """An officer as people read him in a sentence about a record dated `on`: "name（badge）" as
+    the plan in force that day names him (he may have left the plan since), else as the latest
+    plan does; the badge alone if neither has him."""
+    for day in (on, plan_store.FAR_FUTURE):
+        try:
+            officer = lookup_on(ledger, day).officers.get(badge)
+        except FanzhaError:  # no plan in force that day
+            officer = None
+        if officer:
+            return f"{officer['name']}（{badge}）"
+    return badge
