@@ -12,10 +12,14 @@ it, a call-back, a verification, a revocation, ...) is listed in the next circul
 in its section 更正与补报 (`corrections`), and counts from that circular on. Which week an
 entry concerns, and how it is said in Chinese, is the registry `DESCRIBERS` (entry kind ->
 function); a kind it does not know is described generically from the dates in its rows.
+The sentences' phrasing is recorded with each issue (corrections.PHRASING): a circular issued
+with an older phrasing is regenerated in it, so that its bytes never change.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -33,6 +37,25 @@ from fanzha_cli.weeks import Week
 KIND = "circular_issue"
 HASH_SHOWN = 16  # hex digits of the anchor's hash printed on paper
 
+# The phrasing of the corrections section being composed (corrections.PHRASING), set by
+# _compose for the describers; outside it (None), the newest.
+_PHRASING: contextvars.ContextVar[int | None] = contextvars.ContextVar("fanzha_phrasing", default=None)
+
+
+def phrasing() -> int:
+    from fanzha_cli import corrections
+
+    return _PHRASING.get() or corrections.PHRASING
+
+
+@contextlib.contextmanager
+def _phrased(value: int):
+    token = _PHRASING.set(value)
+    try:
+        yield
+    finally:
+        _PHRASING.reset(token)
+
 
 # --- the circular with its issue keys ---------------------------------------------------------
 
@@ -47,16 +70,18 @@ def sha256(c: dict[str, Any]) -> str:
     return hashlib.sha256(json_bytes(c)).hexdigest()
 
 
-def _compose(led: Ledger, week: Week, *, status: str, issued_on: str, anchor: tuple[int, str]) -> dict[str, Any]:
+def _compose(led: Ledger, week: Week, *, status: str, issued_on: str, anchor: tuple[int, str],
+             phrasing: int) -> dict[str, Any]:
     """The circular of `week` from the ledger as `led` reads it now (inside an as-of block for an
-    issued week), with the keys issuing adds: status, issued_on, corrections, anchor."""
+    issued week), with the keys issuing adds: status, issued_on, corrections (in `phrasing`), anchor."""
     from fanzha_cli import circular
 
     c = circular.build(led, week)
     out = {"week": c.pop("week"), "status": status, "issued_on": issued_on}
     out.update(c)
     out["document"] = {**c["document"], "printed_on": issued_on}  # the 版记's 印发 date: the issue date
-    out["corrections"] = corrections(led, anchor[0])
+    with _phrased(phrasing):
+        out["corrections"] = corrections(led, anchor[0])
     out["anchor"] = {"entry_id": anchor[0], "hash": anchor[1]}
     return out
 
@@ -70,6 +95,7 @@ class Issue:
     anchor_hash: str
     issued_on: str
     json_sha256: str
+    phrasing: int | None = None  # of its corrections section (corrections.PHRASING); None: 1, issued before m016
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "Issue":
@@ -102,7 +128,7 @@ def regenerate(led: Ledger, issue: Issue, week: Week) -> dict[str, Any]:
     """An issued week's circular, computed as of its anchor, checked against its recorded hash."""
     with asof.as_of(led, issue.anchor_id):
         c = _compose(led, week, status="issued", issued_on=issue.issued_on,
-                     anchor=(issue.anchor_id, issue.anchor_hash))
+                     anchor=(issue.anchor_id, issue.anchor_hash), phrasing=issue.phrasing or 1)
     got = sha256(c)
     if got != issue.json_sha256:
         raise FanzhaError(
@@ -122,7 +148,7 @@ def preview(led: Ledger, week: Week, today: dt.date | None = None) -> dict[str, 
     if issue is not None:
         return regenerate(led, issue, week)
     return _compose(led, week, status="preview", issued_on=(today or dt.date.today()).isoformat(),
-                    anchor=asof.head(led))
+                    anchor=asof.head(led), phrasing=phrasing())
 
 
 @dataclass
@@ -141,10 +167,11 @@ def issue(led: Ledger, week: Week, date: str | None = None, today: dt.date | Non
         if existing is None:
             issued_on = issued_on_date(date, week, today)
             anchor = (w.last_id, w.last_hash)
+            phrased = phrasing()
             with asof.as_of(led, anchor[0]):  # the very reading a later regeneration makes
-                c = _compose(led, week, status="issued", issued_on=issued_on, anchor=anchor)
+                c = _compose(led, week, status="issued", issued_on=issued_on, anchor=anchor, phrasing=phrased)
             row = {"week": week.label, "issue_no": c["summary"].get("issue_no"), "anchor_id": anchor[0],
-                   "anchor_hash": anchor[1], "issued_on": issued_on, "json_sha256": sha256(c)}
+                   "anchor_hash": anchor[1], "issued_on": issued_on, "json_sha256": sha256(c), "phrasing": phrased}
             no = f"第 {row['issue_no']} 期" if row["issue_no"] else ""
             entry_id = w.append(KIND, {"circular_issues": [row]}, reason=f"印发 {week.label} 每周通报{no}")
             return Issued(c, Issue(entry_id=entry_id, **row), True)
@@ -220,7 +247,8 @@ def _report_lines(led: Ledger, e: dict[str, Any]) -> Described:
                 changed = [f"{MEASURE_LABELS[k]} {before[0][k]}→{r[k]}" for k in MEASURE_LABELS
                            if before and before[0][k] != r[k]]
                 if before and before[0]["submitted_at"] != r["submitted_at"]:
-                    changed.append(f"报送时间 {before[0]['submitted_at']}→{r['submitted_at']}")
+                    at = ((lambda t: t) if phrasing() < 2 else (lambda t: t.replace("T", " ")[:16]))
+                    changed.append(f"报送时间 {at(before[0]['submitted_at'])}→{at(r['submitted_at'])}")
                 what = f"更正{who}" + (f"：{'，'.join(changed)}" if changed else "")
             else:
                 late = "，迟报" if r["late"] else ""
@@ -340,7 +368,7 @@ def _correction(led: Ledger, e: dict[str, Any]) -> Described:
     kind without the rows it should hold is said as `_generic` says it."""
     from fanzha_cli import corrections
 
-    d = corrections.describe(led, e["entry_id"])
+    d = corrections.describe(led, e["entry_id"], phrasing())
     return [(w, d["what"]) for w in d["weeks"]] if d else _generic(led, e)
 
 

@@ -184,6 +184,7 @@ SCHEMA_STEPS = (
     "m013_report_lines_current",
     "m014_report_week_status_times",
     "m015_cases_by_target",
+    "m016_circular_phrasing",
 )
 
 

@@ -685,3 +685,13 @@ def m015_cases_by_target(db: sqlite_utils.Database) -> None:
     # temp.zero_hits' key: no case row is fetched and nothing is sorted. Over a year of a
     # province's cases, a quarter of the time of reading them by date (issue 15).
     db.execute("CREATE INDEX cases_target ON cases(target_kind, target, case_date, case_no, entry_id)")
+
+
+@migrations()
+def m016_circular_phrasing(db: sqlite_utils.Database) -> None:
+    # The phrasing of an issued circular's corrections section (corrections.PHRASING), so that
+    # a newer phrasing never changes the bytes of a circular issued before it. NULL: issued
+    # before this step, in phrasing 1 (a NULL is left out of the chain's canonical row, so the
+    # hashes of the issues already recorded do not change). ADD COLUMN keeps the table's
+    # append-only triggers.
+    db.execute("ALTER TABLE circular_issues ADD COLUMN phrasing INTEGER")

@@ -754,7 +754,7 @@ GROUP BY dept
 # --- issued circulars (migrations.m005_issued_weeks) ---
 
 ISSUE_OF_WEEK = """
-SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256,
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256, i.phrasing,
        e.operator, e.recorded_at
 FROM circular_issues AS i JOIN entries AS e ON e.id = i.entry_id
 WHERE i.week = :week
@@ -762,7 +762,7 @@ WHERE i.week = :week
 
 # Every issue, in the order issued.
 ALL_ISSUES = """
-SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256
+SELECT i.entry_id, i.week, i.issue_no, i.anchor_id, i.anchor_hash, i.issued_on, i.json_sha256, i.phrasing
 FROM circular_issues AS i
 ORDER BY i.entry_id
 """

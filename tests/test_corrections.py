@@ -425,8 +425,9 @@ def test_each_correction_is_described_for_the_corrections_section(cli, scene, db
                            "--note", "已约谈"))
     s_void = entry_id(cli.ok("discipline", "void", step, "--reason", "误记"))
     with opened(db_path) as led:
-        s = corrections.describe(led, s_void)
+        s = corrections.describe(led, s_void, phrasing=1)
         assert s["weeks"] == ["2022-W14"] and s["what"].startswith("作废 140103 的约谈记录（2022-04-05")
+        assert corrections.describe(led, s_void)["what"].startswith("作废高德胜（140103）的约谈记录（2022-04-05")
         a = corrections.describe(led, amend)
         assert a["kind"] == "case_amend" and a["weeks"] == ["2022-W09", "2022-W10"] and a["reason"] == "网格填错"
         assert "发案地由 蔚汾镇北坡社区网格 改为 蔚汾镇城内社区网格" in a["what"] and "受害人已更正" in a["what"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha_cli import audits, issuing, queries
+from fanzha_cli import audits, corrections, issuing, queries
 from fanzha_cli.migrations import _guard
 
 from .casework import failed, opened
@@ -83,9 +83,10 @@ def test_issue_records_one_entry_with_week_number_anchor_date_and_json_hash(week
     after = snapshot(db_path)
     assert len(after["entries"]) == len(before["entries"]) + 1 and after["entries"][-1][1] == "circular_issue"
     (row,) = after["circular_issues"]
-    entry_id, week, issue_no, anchor_id, anchor_hash, issued_on, digest = row
+    entry_id, week, issue_no, anchor_id, anchor_hash, issued_on, digest, phrasing = row
     assert (entry_id, week, issue_no, anchor_id, anchor_hash, issued_on) == (
         anchor[0] + 1, W05, c["summary"]["issue_no"], anchor[0], anchor[1], "2022-02-04")
+    assert phrasing == corrections.PHRASING == 2  # of its corrections section (m016)
     assert digest == hashlib.sha256(result.stdout.encode("utf-8")).hexdigest()  # the JSON's bytes
     # Issuing again is a no-op: nothing written, the same document.
     again = week5.ok("weekly-circular", "--week", W05, "--issue", "--format", "json")
@@ -392,7 +393,7 @@ def _hash_of(db_path, n):
 def test_migration_adds_the_issue_table_and_verification_date_and_keeps_the_guards(cli, loaded, db_path):
     conn = sqlite3.connect(db_path)
     cols = [r[1] for r in conn.execute("PRAGMA table_info(circular_issues)")]
-    assert cols == ["entry_id", "week", "issue_no", "anchor_id", "anchor_hash", "issued_on", "json_sha256"]
+    assert cols == ["entry_id", "week", "issue_no", "anchor_id", "anchor_hash", "issued_on", "json_sha256", "phrasing"]
     assert "verified_on" in [r[1] for r in conn.execute("PRAGMA table_info(audit_findings)")]
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"circular_issues_no_update", "circular_issues_no_delete", "audit_findings_no_update"} <= triggers
@@ -451,3 +452,42 @@ def test_a_case_corrected_after_its_week_was_issued_is_listed_and_the_issued_wee
     assert (amended["week"], amended["kind"], amended["reason"]) == (W05, "case_amend", "补录损失")
     assert amended["what"] == "更正案件 A1：损失金额由 1000.00 改为 1500.00，重点人群由 （空） 改为 返乡学生群体"
     assert (voided["kind"], voided["week"]) == ("case_void", W05) and voided["what"].startswith("作废案件 A1")
+
+
+def test_a_circular_keeps_the_phrasing_it_was_issued_with(week5, db_path, monkeypatch):
+    """W06 issued by a fanzha of phrasing 1 lists a call-back's correction as stored ("由 0 改为
+    1"); after the newer phrasing it still regenerates byte for byte (also with no phrasing
+    recorded, as before m016), while the next circular says the same kind of correction in the
+    newer words."""
+    import dataclasses
+
+    from fanzha_cli import weeks
+
+    week5.ok("audit", "record", "--case", "A1", "--date", "2022-02-03", "--publicity-received", "no")
+    with opened(db_path) as led:
+        audit_id = led.query("SELECT entry_id FROM audits")[0]["entry_id"]
+        issuing.issue(led, weeks.resolve(W05), "2022-02-07")
+        corrections.amend_audit(led, str(audit_id), reason="核实", received="yes")
+        monkeypatch.setattr(corrections, "PHRASING", 1)
+        old = issuing.issue(led, weeks.resolve(W06), "2022-02-14")
+        monkeypatch.setattr(corrections, "PHRASING", 2)
+        assert old.issue.phrasing == 1
+        [said] = old.circular["corrections"]
+        assert said["what"] == f"更正回访 #{audit_id}：是否收到宣传由 0 改为 1"
+        assert issuing.regenerate(led, issuing.issue_of(led, W06), weeks.resolve(W06)) == old.circular
+        legacy = dataclasses.replace(old.issue, phrasing=None)  # issued before m016: nothing recorded
+        assert issuing.regenerate(led, legacy, weeks.resolve(W06)) == old.circular
+        corrections.amend_audit(led, str(audit_id), reason="再核实", received="no")
+        [said] = issuing.preview(led, weeks.resolve(W07))["corrections"]
+        assert said["what"] == f"更正回访 #{audit_id}：是否收到宣传由 是 改为 否"
+    week5.ok("report", "amend", "1", "--submitted-at", "2022-02-05 09:00", "--reason", "实际周六才报回")
+    with opened(db_path) as led:
+        line = "更正信访科对信访局的报送（编号 1）：报送时间 {}→{}"
+        entry = led.query("SELECT id AS entry_id, kind FROM entries ORDER BY id DESC LIMIT 1")[0]
+        said = [c["what"] for c in issuing.preview(led, weeks.resolve(W07))["corrections"]]
+        assert said[-1] == line.format("2022-02-04 10:00", "2022-02-05 09:00")
+        with issuing._phrased(1):
+            assert issuing.describe(led, entry) == [(W05, line.format("2022-02-04T10:00:00", "2022-02-05T09:00:00"))]
+        new = issuing.issue(led, weeks.resolve(W07), "2022-02-21")
+        assert new.issue.phrasing == 2 and issuing.issue_of(led, W07).phrasing == 2
+    week5.ok("db", "verify")

@@ -369,8 +369,9 @@ def test_the_week_of_a_day():
     assert corrections._week(None) is None and corrections._week("") is None
 
 
-def _said(led, entry_id: int) -> dict:
-    d = corrections.describe(led, entry_id)
+def _said(led, entry_id: int, phrasing: int = 1) -> dict:
+    """As the corrections section says it: in phrasing 1 (values as stored) unless asked."""
+    d = corrections.describe(led, entry_id, phrasing)
     assert d.pop("recorded_at") and d.pop("operator") == "测试员"
     return d
 
@@ -448,3 +449,28 @@ def test_a_correction_entry_without_its_rows_is_not_described(scene, db_path, ki
         with led.write() as w:
             e = w.append(kind, {}, reason="x")
         assert corrections.describe(led, e) is None
+
+
+def test_phrasing_2_says_values_as_people_read_them(scene, db_path):
+    """The newest phrasing (what circulars issued from now on print): yes/no in words, an empty
+    value as （空）, an officer by name and badge as the plan in force on the record's date names
+    him; phrasing 1 keeps the values as stored, for the circulars issued with it."""
+    assert corrections.PHRASING == 2
+    pending = scene["pending"]
+    with opened(db_path) as led:
+        e = corrections.amend_audit(led, str(pending), reason="改", date="2022-03-14", received="yes", note="n",
+                                    officer="FJ0101")["entry_id"]
+        assert _said(led, e, 2)["what"] == (f"更正回访 #{pending}：回访日期由 2022-03-10 改为 2022-03-14，"
+                                             "是否收到宣传由 否 改为 是，民辅警由 （空） 改为 宋金凤（FJ0101），说明已更正")
+        assert corrections.describe(led, e)["what"] == _said(led, e, 2)["what"]  # the default is the newest
+        assert "是否收到宣传由 0 改为 1，民辅警由 None 改为 FJ0101" in _said(led, e, 1)["what"]
+        d = dissuasion.add(led, officer="140101", date="2022-03-03", amount_saved="900")["entry_id"]
+        e = dissuasion.amend(led, str(d), reason="少写", officer="FJ0101", case_no="Q1")["entry_id"]
+        assert _said(led, e, 2)["what"] == f"更正劝阻 #{d}：民辅警由 王建军（140101） 改为 宋金凤（FJ0101），编号由 （空） 改为 Q1"
+        e = dissuasion.void(led, str(d), reason="重复")["entry_id"]
+        assert _said(led, e, 2)["what"] == f"作废劝阻 #{d}（2022-03-03，宋金凤（FJ0101），避免损失 900.00 元）"
+        assert _said(led, e, 1)["what"] == f"作废劝阻 #{d}（2022-03-03，FJ0101，避免损失 900.00 元）"
+        step = discipline.record_step(led, officer=None, dept=STATION, step="talk", date="2022-03-20", note="约谈")
+        e = discipline.void_step(led, str(step["entry_id"]), reason="误记")["entry_id"]
+        assert _said(led, e, 2)["what"] == (f"作废{STATION}负责人的约谈记录（2022-03-20，第 {step['entry_id']} 条记录），"
+                                             "该步骤重新列为未落实")
