@@ -633,12 +633,18 @@ def m014_report_week_status_times(db: sqlite_utils.Database) -> None:
     # entry, computed by asof.py from the lines themselves.
     for column in ("first_at TEXT", "last_at TEXT", "self_lines INTEGER NOT NULL DEFAULT 0"):
         db.execute(f"ALTER TABLE report_week_status ADD COLUMN {column}")
+    # Counted once into a keyed temporary table, then copied row by row (not UPDATE ... FROM,
+    # which SQLite before 3.33 refuses). A row with no current line (all voided; or, in a ledger
+    # changed behind fanzha's back, any row the recount lacks: `db verify` says so) keeps NULL, 0.
+    db.execute(f"CREATE TEMP TABLE m014_recount AS {queries.REPORT_WEEK_STATUS_RECOUNT}")
+    db.execute("CREATE INDEX temp.m014_recount_key ON m014_recount(week, dept)")
+    of_row = "FROM temp.m014_recount AS f WHERE f.week = report_week_status.week AND f.dept = report_week_status.dept"
     db.execute(f"""
         UPDATE report_week_status
-        SET first_at = f.first_at, last_at = f.last_at, self_lines = f.self_lines
-        FROM ({queries.REPORT_WEEK_STATUS_RECOUNT}) AS f
-        WHERE f.week = report_week_status.week AND f.dept = report_week_status.dept
+        SET first_at = (SELECT f.first_at {of_row}), last_at = (SELECT f.last_at {of_row}),
+            self_lines = coalesce((SELECT f.self_lines {of_row}), 0)
         """)
+    db.execute("DROP TABLE temp.m014_recount")
     # A new line adds itself; the earliest and latest times only move outwards.
     db.execute("DROP TRIGGER IF EXISTS report_lines_status_new")  # (a forged ledger may lack it: verify says so)
     db.execute(
