@@ -229,7 +229,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 def _say_upgrading(conn: sqlite3.Connection) -> None:
     """A ledger that already holds records is being upgraded by a new fanzha: say so, since on a
-    large ledger a step can take a while (m014 recounts every report line: 6 s on a province's
+    large ledger a step can take a while (m014 recounts every report line: 8 s on a province's
     year on an idle machine, half a minute on a busy one). A new ledger is set up silently."""
     try:
         has_records = conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None
