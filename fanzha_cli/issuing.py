@@ -215,9 +215,21 @@ def _names(led: Ledger) -> tuple[dict[str, str], dict[str, str]]:
     return cases.type_names(idx.settings), {b: o["name"] for b, o in idx.officers.items()}
 
 
-def _officer(led: Ledger, badge: str) -> str:
+def _officer(led: Ledger, badge: str, on: str) -> str:
+    """An officer in a sentence about a record dated `on`: from phrasing 2, as every sentence of
+    the section names him (plan_lookup.officer_label: the plan in force that day); in phrasing 1,
+    as the latest plan names him, as circulars issued with it said."""
+    if phrasing() >= 2:
+        from fanzha_cli import plan_lookup
+
+        return plan_lookup.officer_label(led, badge, on)
     name = _names(led)[1].get(badge)
     return f"{name}（{badge}）" if name else badge
+
+
+def _time(stamped: str) -> str:
+    """A stored time in a sentence: from phrasing 2 as people read it, to the minute."""
+    return stamped if phrasing() < 2 else stamped.replace("T", " ")[:16]
 
 
 _TARGET = {"unit": "{}", "grid": "{}", "self": "本人亲友"}
@@ -247,8 +259,7 @@ def _report_lines(led: Ledger, e: dict[str, Any]) -> Described:
                 changed = [f"{MEASURE_LABELS[k]} {before[0][k]}→{r[k]}" for k in MEASURE_LABELS
                            if before and before[0][k] != r[k]]
                 if before and before[0]["submitted_at"] != r["submitted_at"]:
-                    at = ((lambda t: t) if phrasing() < 2 else (lambda t: t.replace("T", " ")[:16]))
-                    changed.append(f"报送时间 {at(before[0]['submitted_at'])}→{at(r['submitted_at'])}")
+                    changed.append(f"报送时间 {_time(before[0]['submitted_at'])}→{_time(r['submitted_at'])}")
                 what = f"更正{who}" + (f"：{'，'.join(changed)}" if changed else "")
             else:
                 late = "，迟报" if r["late"] else ""
@@ -309,7 +320,7 @@ def _audit_verify(led: Ledger, e: dict[str, Any]) -> Described:
         if not day:
             continue
         if f["finding"] == "negligent" and charged:
-            who = [f"民辅警 {_officer(led, d['subject'])}" for d in charged if d["subject_kind"] == "officer"]
+            who = [f"民辅警 {_officer(led, d['subject'], day)}" for d in charged if d["subject_kind"] == "officer"]
             who += [f"单位 {d['subject']}" for d in charged if d["subject_kind"] == "department"]
             what = (f"核实回访 #{f['audit_id']}（案件 {charged[0]['case_no']}）为消极懈怠、宣传未到位（核实日期 {day}），"
                     f"通报扣分：{'、'.join(who)}")
@@ -336,7 +347,7 @@ _STEPS = {"talk": "约谈", "re-publicity": "责令再宣传", "accountability":
 def _discipline_step(led: Ledger, e: dict[str, Any]) -> Described:
     out = []
     for s in rows_of(led, "discipline_steps", e["entry_id"]):
-        who = _officer(led, s["subject"]) if s["subject_kind"] == "officer" else f"{s['subject']}负责人"
+        who = _officer(led, s["subject"], s["step_date"]) if s["subject_kind"] == "officer" else f"{s['subject']}负责人"
         out.append((week_of(s["step_date"]), f"补记 {who} 已于 {s['step_date']} 落实{_STEPS.get(s['step'], s['step'])}"))
     return out
 
@@ -344,7 +355,7 @@ def _discipline_step(led: Ledger, e: dict[str, Any]) -> Described:
 @describes("dissuasion")
 def _dissuasion(led: Ledger, e: dict[str, Any]) -> Described:
     return [(week_of(d["dissuasion_date"]),
-             f"补登劝阻：民辅警 {_officer(led, d['officer'])}（{d['department']}）于 {d['dissuasion_date']} 劝阻，"
+             f"补登劝阻：民辅警 {_officer(led, d['officer'], d['dissuasion_date'])}（{d['department']}）于 {d['dissuasion_date']} 劝阻，"
              f"避免损失 {format_yuan(d['amount_saved_fen'])} 元")
             for d in rows_of(led, "dissuasions", e["entry_id"])]
 

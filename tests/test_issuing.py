@@ -491,3 +491,27 @@ def test_a_circular_keeps_the_phrasing_it_was_issued_with(week5, db_path, monkey
         new = issuing.issue(led, weeks.resolve(W07), "2022-02-21")
         assert new.issue.phrasing == 2 and issuing.issue_of(led, W07).phrasing == 2
     week5.ok("db", "verify")
+
+
+def test_an_officer_who_left_the_plan_is_named_as_on_the_records_date(week5, db_path, tmp_path):
+    """A dissuasion by 140103 in W05, recorded after W05 was issued; from March the plan no
+    longer has him. Phrasing 2 names him as the plan in force on the dissuasion's day, like
+    every other sentence of the section; phrasing 1 kept the latest plan's name (none: the badge)."""
+    from fanzha_cli import weeks
+
+    from .casework import plan_variant
+
+    with opened(db_path) as led:
+        issuing.issue(led, weeks.resolve(W05), "2022-02-07")
+    week5.ok("dissuasion", "add", "--officer", "140103", "--date", "2022-02-03", "--amount-saved", "20000")
+    gone = plan_variant(tmp_path, "gone.yaml", {
+        '      - {badge: "140103", name: 高德胜, role: police}\n': "",
+        'officers: ["140103", "FJ0103"]': 'officers: ["FJ0103"]'})
+    week5.ok("plan", "load", gone, "--effective", "2022-03-01", "--reason", "高德胜调离")
+    said = "补登劝阻：民辅警 {}（蔚汾派出所）于 2022-02-03 劝阻，避免损失 20000.00 元"
+    with opened(db_path) as led:
+        assert [c["what"] for c in issuing.preview(led, weeks.resolve(W07))["corrections"]] == [
+            said.format("高德胜（140103）")]
+        entry = led.query("SELECT entry_id, 'dissuasion' AS kind FROM dissuasions")[0]
+        with issuing._phrased(1):
+            assert issuing.describe(led, entry) == [(W05, said.format("140103"))]
