@@ -74,8 +74,10 @@ def test_a_report_lines_target_as_the_corrections_section_says_it(kind, target, 
 
 def test_an_officer_by_name_and_badge(loaded, db_path):
     with opened(loaded) as led:
-        assert issuing._officer(led, "140101") == "王建军（140101）"
-        assert issuing._officer(led, "999999") == "999999"
+        for phrasing in (1, 2):  # by the latest plan, or by the plan of the day: the same here
+            with issuing._phrased(phrasing):
+                assert issuing._officer(led, "140101", "2022-03-01") == "王建军（140101）"
+                assert issuing._officer(led, "999999", "2022-03-01") == "999999"
 
 
 def test_an_officer_before_any_plan_is_his_badge(db_path):
@@ -84,7 +86,9 @@ def test_an_officer_before_any_plan_is_his_badge(db_path):
 
     led = ledger.open_ledger(Settings(db_path=db_path, operator="测试员"), create=True)
     try:
-        assert issuing._officer(led, "140101") == "140101"
+        for phrasing in (1, 2):
+            with issuing._phrased(phrasing):
+                assert issuing._officer(led, "140101", "2022-03-01") == "140101"
         assert issuing._circulated_on(led, 1) is None
     finally:
         led.close()
